@@ -1,0 +1,1 @@
+//! paysdk: typed clients for card-issuing and payment providers.
