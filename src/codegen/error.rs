@@ -1,0 +1,86 @@
+//! The one error type of code generation: which spec, where in it, and what is wrong.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in a spec file a problem sits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A 1-based line and column in the file's text.
+    LineColumn {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// A JSON pointer (RFC 6901) into the parsed document, such as `/paths/~1v1~1x/get`.
+    Pointer(String),
+    /// The file as a whole (it could not be read, or the problem spans several places).
+    File,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::LineColumn { line, column } => write!(f, "line {line}, column {column}"),
+            Location::Pointer(p) if p.is_empty() => f.write_str("at the document root"),
+            Location::Pointer(p) => write!(f, "at {p}"),
+            Location::File => f.write_str("in the file"),
+        }
+    }
+}
+
+/// A spec that cannot become a client. `Display` is one paragraph that names the file,
+/// the location and the problem, ready to be the whole message of a failed build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecError {
+    /// The spec file.
+    pub file: PathBuf,
+    /// Where in the file.
+    pub location: Location,
+    /// What is wrong, and where helpful what to do about it.
+    pub problem: String,
+}
+
+impl SpecError {
+    pub(crate) fn new(file: &Path, location: Location, problem: impl Into<String>) -> Self {
+        SpecError {
+            file: file.to_path_buf(),
+            location,
+            problem: problem.into(),
+        }
+    }
+
+    pub(crate) fn at(file: &Path, pointer: &str, problem: impl Into<String>) -> Self {
+        Self::new(file, Location::Pointer(pointer.to_string()), problem)
+    }
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "paysdk: cannot generate a client from {} ({}): {}",
+            self.file.display(),
+            self.location,
+            self.problem
+        )
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+/// Escapes one JSON-pointer segment (RFC 6901).
+pub(crate) fn pointer_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Appends segments to a JSON pointer.
+pub(crate) fn pointer(base: &str, segments: &[&str]) -> String {
+    let mut out = base.to_string();
+    for s in segments {
+        out.push('/');
+        out.push_str(&pointer_segment(s));
+    }
+    out
+}

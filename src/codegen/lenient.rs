@@ -1,0 +1,263 @@
+//! Post-processes progenitor's output so responses decode where these vendors drift:
+//! string enums keep values they do not know, and string fields accept JSON numbers.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{Attribute, Fields, Ident, Item, ItemEnum, ItemImpl, LitStr, Type};
+
+/// Rewrites the `types` module of a generated file in place.
+pub fn apply(file: &mut syn::File) {
+    for item in &mut file.items {
+        if let Item::Mod(module) = item
+            && module.ident == "types"
+            && let Some((_, items)) = &mut module.content
+        {
+            open_string_enums(items);
+            accept_numbers_as_strings(items);
+        }
+    }
+}
+
+/// A string enum as typify emits it: unit variants, each with its wire value.
+struct StringEnum {
+    ident: Ident,
+    docs: Vec<Attribute>,
+    variants: Vec<(Vec<Attribute>, Ident, String)>,
+}
+
+fn is_serde_deserialize(attrs: &[Attribute]) -> bool {
+    attrs
+        .iter()
+        .any(|a| a.path().is_ident("derive") && quote!(#a).to_string().contains("Deserialize"))
+}
+
+fn serde_rename(attrs: &[Attribute]) -> Option<String> {
+    let mut renamed = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: LitStr = meta.value()?.parse()?;
+                renamed = Some(value.value());
+            }
+            Ok(())
+        });
+    }
+    renamed
+}
+
+fn as_string_enum(item: &ItemEnum) -> Option<StringEnum> {
+    if item.variants.is_empty()
+        || !is_serde_deserialize(&item.attrs)
+        || item.variants.iter().any(|v| !matches!(v.fields, Fields::Unit))
+        // Untagged or internally tagged unit enums are not plain string enums.
+        || item.attrs.iter().any(|a| a.path().is_ident("serde"))
+    {
+        return None;
+    }
+    let variants = item
+        .variants
+        .iter()
+        .map(|v| {
+            let docs = v
+                .attrs
+                .iter()
+                .filter(|a| a.path().is_ident("doc"))
+                .cloned()
+                .collect();
+            let raw = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
+            (docs, v.ident.clone(), raw)
+        })
+        .collect();
+    Some(StringEnum {
+        ident: item.ident.clone(),
+        docs: item
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("doc"))
+            .cloned()
+            .collect(),
+        variants,
+    })
+}
+
+/// The impls typify writes for a string enum that the open version replaces.
+fn is_replaced_impl(item: &ItemImpl, enum_ident: &Ident) -> bool {
+    let Type::Path(self_ty) = item.self_ty.as_ref() else {
+        return false;
+    };
+    if self_ty.path.segments.last().map(|s| &s.ident) != Some(enum_ident) {
+        return false;
+    }
+    let Some((trait_path, _)) = &item.trait_ else {
+        return false;
+    };
+    let Some(last) = trait_path.segments.last() else {
+        return false;
+    };
+    match last.ident.to_string().as_str() {
+        "Display" | "FromStr" => true,
+        // TryFrom<&str>, TryFrom<&String>, TryFrom<String>; not From<&Self>.
+        "TryFrom" => true,
+        _ => false,
+    }
+}
+
+fn open_string_enums(items: &mut Vec<Item>) {
+    let enums: Vec<StringEnum> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Enum(e) => as_string_enum(e),
+            _ => None,
+        })
+        .collect();
+    if enums.is_empty() {
+        return;
+    }
+    items.retain(|item| match item {
+        Item::Enum(e) => !enums.iter().any(|s| s.ident == e.ident),
+        Item::Impl(i) => !enums.iter().any(|s| is_replaced_impl(i, &s.ident)),
+        _ => true,
+    });
+    for e in &enums {
+        let tokens = open_enum_tokens(e);
+        match syn::parse2::<syn::File>(tokens) {
+            Ok(parsed) => items.extend(parsed.items),
+            Err(err) => items.push(Item::Verbatim(err.to_compile_error())),
+        }
+    }
+}
+
+fn open_enum_tokens(e: &StringEnum) -> TokenStream {
+    let ident = &e.ident;
+    let docs = &e.docs;
+    let taken = |name: &str| e.variants.iter().any(|(_, v, _)| v == name);
+    let unknown = if taken("Unknown") {
+        format_ident!("UnknownValue")
+    } else {
+        format_ident!("Unknown")
+    };
+    let variant_decls = e
+        .variants
+        .iter()
+        .map(|(docs, v, _)| quote! { #(#docs)* #v, });
+    let to_str = e
+        .variants
+        .iter()
+        .map(|(_, v, raw)| quote! { Self::#v => #raw, });
+    let from_str = e
+        .variants
+        .iter()
+        .map(|(_, v, raw)| quote! { #raw => Self::#v, });
+    quote! {
+        #(#docs)*
+        ///
+        /// Open: a value this version of the spec does not list decodes as
+        #[doc = concat!("[`", stringify!(#ident), "::", stringify!(#unknown), "`], keeping the raw value.")]
+        #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+        pub enum #ident {
+            #(#variant_decls)*
+            /// A value the spec does not list; the raw value, as received.
+            #unknown(::std::string::String),
+        }
+
+        impl #ident {
+            /// The wire value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::#unknown(raw) => raw.as_str(),
+                }
+            }
+
+            /// Whether the value is one the spec does not list.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::#unknown(_))
+            }
+        }
+
+        impl ::std::convert::From<&str> for #ident {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::#unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #ident {
+            fn from(value: ::std::string::String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for #ident {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::runtime::lenient::deserialize_open_enum(deserializer)
+            }
+        }
+    }
+}
+
+fn type_string(ty: &Type) -> String {
+    quote!(#ty).to_string().replace(' ', "")
+}
+
+/// Enfuce documents ids as strings and sends them as JSON numbers (`"id": 151077912`);
+/// every plain string field of a decoded struct accepts either.
+fn accept_numbers_as_strings(items: &mut [Item]) {
+    for item in items {
+        let Item::Struct(s) = item else { continue };
+        if !is_serde_deserialize(&s.attrs) {
+            continue;
+        }
+        let Fields::Named(fields) = &mut s.fields else {
+            continue;
+        };
+        for field in &mut fields.named {
+            let attr: Attribute = match type_string(&field.ty).as_str() {
+                "::std::string::String" | "String" => syn::parse_quote! {
+                    #[serde(deserialize_with = "crate::runtime::lenient::string_or_number")]
+                },
+                "::std::option::Option<::std::string::String>" | "Option<String>" => {
+                    syn::parse_quote! {
+                        #[serde(default, deserialize_with = "crate::runtime::lenient::option_string_or_number")]
+                    }
+                }
+                _ => continue,
+            };
+            // typify marks optional fields `#[serde(default, ...)]` already; a second
+            // `default` would be rejected by serde.
+            let has_default = field
+                .attrs
+                .iter()
+                .any(|a| a.path().is_ident("serde") && quote!(#a).to_string().contains("default"));
+            let attr = if has_default {
+                syn::parse_quote! {
+                    #[serde(deserialize_with = "crate::runtime::lenient::option_string_or_number")]
+                }
+            } else {
+                attr
+            };
+            field.attrs.push(attr);
+        }
+    }
+}

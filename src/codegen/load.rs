@@ -1,0 +1,102 @@
+//! Reads a spec file (YAML or JSON) into a `serde_json::Value`, with syntax errors located.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::error::{Location, SpecError};
+
+/// Parses spec text. `.json` files go through serde_json, everything else through serde_yaml.
+/// YAML mapping keys that are not strings (an unquoted `200:` response code) become strings,
+/// as they would be in the JSON form of the same document.
+pub fn parse(file: &Path, text: &str) -> Result<Value, SpecError> {
+    let is_json = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json {
+        return serde_json::from_str(text).map_err(|e| {
+            SpecError::new(
+                file,
+                Location::LineColumn {
+                    line: e.line(),
+                    column: e.column(),
+                },
+                format!("invalid JSON: {}", strip_position(&e.to_string())),
+            )
+        });
+    }
+    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let location = match e.location() {
+            Some(l) => Location::LineColumn {
+                line: l.line(),
+                column: l.column(),
+            },
+            None => Location::File,
+        };
+        SpecError::new(
+            file,
+            location,
+            format!("invalid YAML: {}", strip_position(&e.to_string())),
+        )
+    })?;
+    yaml_to_json(file, yaml, "")
+}
+
+fn yaml_to_json(file: &Path, yaml: serde_yaml::Value, at: &str) -> Result<Value, SpecError> {
+    use serde_yaml::Value as Y;
+    Ok(match yaml {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .ok_or_else(|| {
+                        SpecError::at(file, at, format!("number {f} has no JSON form"))
+                    })?
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| yaml_to_json(file, v, &format!("{at}/{i}")))
+                .collect::<Result<_, _>>()?,
+        ),
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::with_capacity(map.len());
+            for (k, v) in map {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    other => {
+                        return Err(SpecError::at(
+                            file,
+                            at,
+                            format!("a mapping key must be a string, found {other:?}"),
+                        ));
+                    }
+                };
+                let child = super::error::pointer(at, &[&key]);
+                out.insert(key, yaml_to_json(file, v, &child)?);
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(file, tagged.value, at)?,
+    })
+}
+
+/// serde's messages end with "at line X column Y"; the location is reported separately.
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}

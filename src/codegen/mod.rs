@@ -1,0 +1,321 @@
+//! Build-time code generation: every OpenAPI file in `specs/` becomes one Rust module.
+//!
+//! `build.rs` calls [`build`]; the `codegen` feature compiles this module into the library
+//! too, so its unit tests run under `cargo test` and tools can reuse it. The pipeline for one
+//! spec (see [`generate`]):
+//!
+//! 1. [`load`]: YAML or JSON text into a JSON value (syntax errors with line and column);
+//! 2. [`validate`]: version, `paths`, `$ref` targets (errors with a JSON pointer);
+//! 3. [`normalize`]: rewrite into what progenitor accepts, recording error responses and
+//!    servers in a [`model::ApiModel`];
+//! 4. progenitor generates the client and typify the types;
+//! 5. `lenient`: open string enums, string fields that accept numbers;
+//! 6. `template`: hooks, operation metadata and per-operation error enums;
+//! 7. prettyplease formats the file into `OUT_DIR`.
+
+pub mod error;
+mod lenient;
+pub mod load;
+pub mod model;
+pub mod normalize;
+mod template;
+pub mod validate;
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub use error::{Location, SpecError};
+
+/// File endings read as specs.
+pub const SPEC_EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
+
+/// One generated module.
+#[derive(Debug, Clone)]
+pub struct GeneratedModule {
+    /// The Rust module name, from the file name (`weavr-payment-run.yaml` → `weavr_payment_run`).
+    pub module: String,
+    /// The spec it came from.
+    pub spec: PathBuf,
+    /// The API title and version, for the module's doc comment.
+    pub title: String,
+    /// The formatted Rust source.
+    pub code: String,
+}
+
+/// The spec files of a directory, sorted by name.
+pub fn discover(specs_dir: &Path) -> Result<Vec<PathBuf>, SpecError> {
+    let entries = fs::read_dir(specs_dir).map_err(|e| {
+        SpecError::new(
+            specs_dir,
+            Location::File,
+            format!("cannot read the specs directory: {e}"),
+        )
+    })?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| {
+            SpecError::new(
+                specs_dir,
+                Location::File,
+                format!("cannot list the specs directory: {e}"),
+            )
+        })?;
+        let path = entry.path();
+        let is_spec = path.is_file()
+            && path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| SPEC_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)));
+        if is_spec {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// The module name for a spec file: its stem in snake case, a valid Rust identifier.
+pub fn module_name(spec: &Path) -> Result<String, SpecError> {
+    let stem = spec
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let name = normalize::snake_case(stem);
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && syn::parse_str::<syn::Ident>(&name).is_ok();
+    if !valid {
+        return Err(SpecError::new(
+            spec,
+            Location::File,
+            format!(
+                "the file name must start with a letter and make a Rust module name; \
+                 '{stem}' gives '{name}'"
+            ),
+        ));
+    }
+    Ok(name)
+}
+
+/// Generates every spec of `specs_dir` into `out_dir`, plus `apis.rs`, which declares one
+/// module per spec. Returns the modules generated.
+pub fn build(specs_dir: &Path, out_dir: &Path) -> Result<Vec<GeneratedModule>, SpecError> {
+    let mut modules = Vec::new();
+    let mut names = HashSet::new();
+    for spec in discover(specs_dir)? {
+        let text = fs::read_to_string(&spec).map_err(|e| {
+            SpecError::new(&spec, Location::File, format!("cannot read the file: {e}"))
+        })?;
+        let module = generate(&spec, &text)?;
+        if !names.insert(module.module.clone()) {
+            return Err(SpecError::new(
+                &spec,
+                Location::File,
+                format!(
+                    "another spec in {} also makes module '{}': rename one of the files",
+                    specs_dir.display(),
+                    module.module
+                ),
+            ));
+        }
+        let out = out_dir.join(format!("{}.rs", module.module));
+        write_if_changed(&out, &module.code).map_err(|e| {
+            SpecError::new(
+                &spec,
+                Location::File,
+                format!("cannot write {}: {e}", out.display()),
+            )
+        })?;
+        modules.push(module);
+    }
+    let index = apis_index(&modules);
+    let out = out_dir.join("apis.rs");
+    write_if_changed(&out, &index).map_err(|e| {
+        SpecError::new(
+            specs_dir,
+            Location::File,
+            format!("cannot write {}: {e}", out.display()),
+        )
+    })?;
+    Ok(modules)
+}
+
+/// Skips the write when nothing changed, so touching a spec does not force a recompile of
+/// an identical module's dependents beyond what cargo already does.
+fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {
+    if fs::read_to_string(path).is_ok_and(|old| old == contents) {
+        return Ok(());
+    }
+    fs::write(path, contents)
+}
+
+fn apis_index(modules: &[GeneratedModule]) -> String {
+    let mut out = String::from("// Generated by paysdk's build script from specs/. Do not edit.\n");
+    for m in modules {
+        let spec = m
+            .spec
+            .file_name()
+            .and_then(|f| f.to_str())
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "\n/// {}: generated at build time from `specs/{spec}`.\npub mod {} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{}.rs\"));\n}}\n",
+            m.title.replace('\n', " "),
+            m.module,
+            m.module
+        ));
+    }
+    out
+}
+
+/// Generates one module from one spec's text.
+pub fn generate(spec: &Path, text: &str) -> Result<GeneratedModule, SpecError> {
+    let module = module_name(spec)?;
+    let mut doc = load::parse(spec, text)?;
+    validate::check(spec, &doc)?;
+    let model = normalize::normalize(spec, &mut doc)?;
+    let title = format!(
+        "{} (version {})",
+        doc.pointer("/info/title")
+            .and_then(|v| v.as_str())
+            .unwrap_or(&module),
+        doc.pointer("/info/version")
+            .and_then(|v| v.as_str())
+            .unwrap_or("unversioned")
+    );
+    let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(&doc).map_err(|e| {
+        let at = e.path().to_string();
+        let pointer = if at == "." {
+            String::new()
+        } else {
+            format!("/{}", at.replace('.', "/"))
+        };
+        SpecError::at(
+            spec,
+            &pointer,
+            format!("not a valid OpenAPI 3.0 document: {}", e.inner()),
+        )
+    })?;
+
+    let tokens = run_progenitor(spec, &openapi)?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+        SpecError::new(
+            spec,
+            Location::File,
+            format!("the generator produced code that does not parse: {e}"),
+        )
+    })?;
+    lenient::apply(&mut file);
+
+    let type_names = generated_type_names(&file);
+    for op in &model.operations {
+        for e in &op.errors {
+            if let Some(schema) = &e.body_schema
+                && !type_names.contains(&normalize::pascal_case(schema))
+            {
+                return Err(SpecError::at(
+                    spec,
+                    &error::pointer("/components/schemas", &[schema]),
+                    format!(
+                        "no Rust type was generated for schema '{schema}', the error body of \
+                         operation '{}'",
+                        op.operation_id
+                    ),
+                ));
+            }
+        }
+    }
+    let body_type = |schema: &str| Some(normalize::pascal_case(schema));
+    let mut additions = template::hooks();
+    additions.extend(template::operations(&model));
+    additions.extend(template::errors(&model, &body_type));
+    let additions: syn::File = syn::parse2(additions).map_err(|e| {
+        SpecError::new(
+            spec,
+            Location::File,
+            format!("internal: generated error types do not parse: {e}"),
+        )
+    })?;
+    file.items.extend(additions.items);
+    let code = format!(
+        "// Generated by paysdk from {}. Do not edit.\n{}",
+        spec.file_name()
+            .and_then(|f| f.to_str())
+            .unwrap_or_default(),
+        prettyplease::unparse(&file)
+    );
+    Ok(GeneratedModule {
+        module,
+        spec: spec.to_path_buf(),
+        title,
+        code,
+    })
+}
+
+/// Names of the types typify generated.
+fn generated_type_names(file: &syn::File) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for item in &file.items {
+        if let syn::Item::Mod(m) = item
+            && m.ident == "types"
+            && let Some((_, items)) = &m.content
+        {
+            for item in items {
+                match item {
+                    syn::Item::Struct(s) => names.insert(s.ident.to_string()),
+                    syn::Item::Enum(e) => names.insert(e.ident.to_string()),
+                    syn::Item::Type(t) => names.insert(t.ident.to_string()),
+                    _ => false,
+                };
+            }
+        }
+    }
+    names
+}
+
+/// Runs progenitor. It reports some problems by panicking (an assertion with no operation
+/// named); those become a [`SpecError`] naming the file, never a backtrace.
+fn run_progenitor(
+    spec: &Path,
+    openapi: &openapiv3::OpenAPI,
+) -> Result<proc_macro2::TokenStream, SpecError> {
+    let mut settings = progenitor::GenerationSettings::default();
+    settings
+        .with_interface(progenitor::InterfaceStyle::Positional)
+        .with_tag(progenitor::TagStyle::Merged)
+        .with_inner_type(quote::quote!(crate::runtime::CallCtx))
+        .with_hooks(progenitor::HooksMode::Expected);
+
+    let previous_hook = std::panic::take_hook();
+    let message = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = message.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        if let Ok(mut m) = sink.lock() {
+            *m = info.to_string();
+        }
+    }));
+    let result = std::panic::catch_unwind(|| {
+        let mut generator = progenitor::Generator::new(&settings);
+        generator.generate_tokens(openapi)
+    });
+    std::panic::set_hook(previous_hook);
+
+    match result {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(e)) => Err(SpecError::new(
+            spec,
+            Location::File,
+            format!("the generator cannot handle this spec: {e}"),
+        )),
+        Err(_) => {
+            let detail = message.lock().map(|m| m.clone()).unwrap_or_default();
+            Err(SpecError::new(
+                spec,
+                Location::File,
+                format!("the generator failed on a construct it does not support ({detail})"),
+            ))
+        }
+    }
+}

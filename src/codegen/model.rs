@@ -1,0 +1,63 @@
+//! What code generation knows about a spec beyond what progenitor generates: servers, and per
+//! operation its method, path, declared headers and documented error responses.
+
+/// A server URL; variables are written `{name}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerTemplate {
+    /// The URL, with `{name}` placeholders.
+    pub url: String,
+    /// The server's description, if any.
+    pub description: Option<String>,
+    /// The placeholder names in order of appearance.
+    pub variables: Vec<String>,
+}
+
+/// How a response is keyed in the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StatusKey {
+    /// One status code, such as `404`.
+    Code(u16),
+    /// A range such as `4XX`; the value is the first digit.
+    Range(u8),
+    /// The `default` response.
+    Default,
+}
+
+/// One documented error response of an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorModel {
+    /// Which status (or range, or `default`).
+    pub status: StatusKey,
+    /// The response description from the spec.
+    pub description: String,
+    /// The component schema that types the JSON body; `None` when the spec declares no JSON body.
+    pub body_schema: Option<String>,
+    /// Declared response header names, lower-cased.
+    pub headers: Vec<String>,
+}
+
+/// One operation, as the typed-error layer and the facade need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationModel {
+    /// The operationId, as written in the spec or derived from method and path.
+    pub operation_id: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template.
+    pub path: String,
+    /// Declared header parameter names, lower-cased.
+    pub header_params: Vec<String>,
+    /// The documented success statuses.
+    pub success_statuses: Vec<u16>,
+    /// The documented error responses, in spec order.
+    pub errors: Vec<ErrorModel>,
+}
+
+/// Everything code generation learned from one spec while normalizing it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApiModel {
+    /// Declared servers.
+    pub servers: Vec<ServerTemplate>,
+    /// Operations in spec order.
+    pub operations: Vec<OperationModel>,
+}

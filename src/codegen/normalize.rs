@@ -1,0 +1,764 @@
+//! Rewrites a vendor spec, in memory, into the subset progenitor generates without panicking,
+//! and records what the rewrite takes out (error responses, servers) in an [`ApiModel`].
+//!
+//! The vendor file on disk is never changed. Each pass is one function with one job.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::error::{SpecError, pointer};
+use super::model::{ApiModel, ErrorModel, OperationModel, ServerTemplate, StatusKey};
+use super::validate::resolve;
+
+/// HTTP methods that may key an operation in a path item.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Runs every pass in order and returns what the typed-error layer needs.
+pub fn normalize(file: &Path, doc: &mut Value) -> Result<ApiModel, SpecError> {
+    let servers = servers(doc);
+    fill_operation_ids(file, doc)?;
+    strip_parameter_read_only(doc);
+    relax_string_constraints(doc);
+    let operations = extract_error_responses(file, doc)?;
+    hoist_repeated_inline_schemas(doc);
+    check_single_success_body(file, doc)?;
+    Ok(ApiModel {
+        servers,
+        operations,
+    })
+}
+
+/// Iterates `(path, method, pointer)` over every operation.
+fn operation_pointers(doc: &Value) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            for method in METHODS {
+                if item.get(method).is_some_and(Value::is_object) {
+                    out.push((
+                        path.clone(),
+                        method.to_string(),
+                        pointer("/paths", &[path, method]),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Servers, with Postman-style `{{name}}` placeholders (no `variables` block, as Enfuce
+/// publishes them) read as OpenAPI `{name}` variables.
+fn servers(doc: &mut Value) -> Vec<ServerTemplate> {
+    let mut out = Vec::new();
+    let Some(list) = doc.get_mut("servers").and_then(Value::as_array_mut) else {
+        return out;
+    };
+    for server in list {
+        let Some(url) = server.get("url").and_then(Value::as_str) else {
+            continue;
+        };
+        let url = url.trim().replace("{{", "{").replace("}}", "}");
+        let mut variables = Vec::new();
+        let mut rest = url.as_str();
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
+            variables.push(rest[start + 1..start + len].to_string());
+            rest = &rest[start + len + 1..];
+        }
+        let description = server
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        if let Some(obj) = server.as_object_mut() {
+            obj.insert("url".into(), Value::String(url.clone()));
+            if !variables.is_empty() && !obj.contains_key("variables") {
+                let vars = variables
+                    .iter()
+                    .map(|v| (v.clone(), serde_json::json!({ "default": v })))
+                    .collect::<Map<_, _>>();
+                obj.insert("variables".into(), Value::Object(vars));
+            }
+        }
+        out.push(ServerTemplate {
+            url,
+            description,
+            variables,
+        });
+    }
+    out
+}
+
+/// Gives every operation an operationId; a missing one is derived from method and path
+/// (`post /v1/items/{id}/close` becomes `post_v1_items_id_close`), so it is stable across builds.
+fn fill_operation_ids(file: &Path, doc: &mut Value) -> Result<(), SpecError> {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for (path, method, at) in operation_pointers(doc) {
+        let Some(op) = doc.pointer_mut(&at).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let id = match op.get("operationId") {
+            Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
+            Some(Value::String(_)) | None => {
+                let derived = derive_operation_id(&method, &path);
+                op.insert("operationId".into(), Value::String(derived.clone()));
+                derived
+            }
+            Some(other) => {
+                return Err(SpecError::at(
+                    file,
+                    &pointer(&at, &["operationId"]),
+                    format!("operationId must be a string, found {other}"),
+                ));
+            }
+        };
+        let key = snake_case(&id);
+        if let Some(first) = seen.insert(key, at.clone()) {
+            return Err(SpecError::at(
+                file,
+                &pointer(&at, &["operationId"]),
+                format!(
+                    "operationId '{id}' names the same generated method as the operation at \
+                     {first}: operationIds must be unique"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `post`, `/v1/items/{id}/close` → `post_v1_items_id_close`.
+pub fn derive_operation_id(method: &str, path: &str) -> String {
+    let mut out = method.to_ascii_lowercase();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        let word: String = segment
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let word = word.trim_matches('_');
+        if !word.is_empty() {
+            out.push('_');
+            out.push_str(&word.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+/// `deleteLinkedCustomerUsingDELETE` → `delete_linked_customer_using_delete`, the way
+/// progenitor names methods.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 8);
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev = i.checked_sub(1).map(|p| chars[p]);
+            let next = chars.get(i + 1).copied();
+            let boundary = match prev {
+                Some(p) if p.is_ascii_lowercase() || p.is_ascii_digit() => true,
+                Some(p) if p.is_ascii_uppercase() => next.is_some_and(|n| n.is_ascii_lowercase()),
+                _ => false,
+            };
+            if boundary && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    out.trim_end_matches('_').to_string()
+}
+
+/// `unlinkLinkedAccountsId` or `bad request` → `UnlinkLinkedAccountsId`, `BadRequest`.
+pub fn pascal_case(name: &str) -> String {
+    snake_case(name)
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + cs.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// Weavr marks path-parameter schemas `readOnly`, which means nothing on a parameter and
+/// makes generators treat the value as response-only.
+fn strip_parameter_read_only(doc: &mut Value) {
+    fn strip(params: Option<&mut Value>) {
+        if let Some(Value::Array(params)) = params {
+            for p in params {
+                if let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) {
+                    schema.remove("readOnly");
+                    schema.remove("writeOnly");
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(params)) = doc.pointer_mut("/components/parameters") {
+        for p in params.values_mut() {
+            if let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) {
+                schema.remove("readOnly");
+                schema.remove("writeOnly");
+            }
+        }
+    }
+    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+        for item in paths.values_mut() {
+            strip(item.get_mut("parameters"));
+            for method in METHODS {
+                if let Some(op) = item.get_mut(method) {
+                    strip(op.get_mut("parameters"));
+                }
+            }
+        }
+    }
+}
+
+/// Drops `pattern`, `minLength` and `maxLength` from string schemas. The vendors' limits drift
+/// between versions of their own docs; the server validates, and a client that refused a
+/// 33-character value it was sent would lose a real response.
+fn relax_string_constraints(node: &mut Value) {
+    match node {
+        Value::Object(map) => {
+            if map.get("type").and_then(Value::as_str) == Some("string") {
+                map.remove("pattern");
+                map.remove("minLength");
+                map.remove("maxLength");
+            }
+            for value in map.values_mut() {
+                relax_string_constraints(value);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(relax_string_constraints),
+        _ => {}
+    }
+}
+
+fn status_key(code: &str) -> Option<StatusKey> {
+    if code == "default" {
+        return Some(StatusKey::Default);
+    }
+    if let Ok(n) = code.parse::<u16>() {
+        return Some(StatusKey::Code(n));
+    }
+    let upper = code.to_ascii_uppercase();
+    match upper.as_bytes() {
+        [d @ b'1'..=b'5', b'X', b'X'] => Some(StatusKey::Range(d - b'0')),
+        _ => None,
+    }
+}
+
+fn is_error(key: StatusKey) -> bool {
+    match key {
+        StatusKey::Code(c) => c >= 400,
+        StatusKey::Range(d) => d >= 4,
+        StatusKey::Default => true,
+    }
+}
+
+/// Follows `$ref`s until a non-reference node (cycle-safe).
+fn deref<'a>(doc: &'a Value, mut node: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(r) => match resolve(doc, r) {
+                Some(target) => node = target,
+                None => return node,
+            },
+            None => return node,
+        }
+    }
+    node
+}
+
+/// The JSON media type of a content map, if any.
+fn json_schema(content: &Value) -> Option<&Value> {
+    let map = content.as_object()?;
+    map.iter()
+        .find(|(mt, _)| {
+            let mt = mt.to_ascii_lowercase();
+            mt == "application/json" || mt.ends_with("+json") || mt == "*/*"
+        })
+        .and_then(|(_, media)| media.get("schema"))
+}
+
+/// progenitor allows one success type and one error type per operation and panics otherwise
+/// (`method.rs`: `response_types.len() <= 1`), and counts `default` on both sides. Vendors
+/// document a different body per status. So every error response (4xx, 5xx, ranges and
+/// `default`) is taken out of the operation before generation and recorded, with its body
+/// schema moved into `components/schemas` so its type is still generated. The typed-error
+/// layer decodes them from status and body.
+fn extract_error_responses(file: &Path, doc: &mut Value) -> Result<Vec<OperationModel>, SpecError> {
+    let ops = operation_pointers(doc);
+    let mut operations = Vec::with_capacity(ops.len());
+    // Inline error bodies, grouped by status then by shape, to name them.
+    let mut inline_bodies: Vec<(usize, usize, StatusKey, Value)> = Vec::new();
+
+    for (path, method, at) in &ops {
+        let snapshot = doc.clone();
+        let op = snapshot.pointer(at).cloned().unwrap_or(Value::Null);
+        let operation_id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let mut header_params = Vec::new();
+        let path_params = snapshot.pointer(&pointer("/paths", &[path, "parameters"]));
+        for list in [path_params, op.get("parameters")].into_iter().flatten() {
+            for p in list.as_array().into_iter().flatten() {
+                let p = deref(&snapshot, p);
+                if p.get("in").and_then(Value::as_str) == Some("header")
+                    && let Some(name) = p.get("name").and_then(Value::as_str)
+                {
+                    let name = name.to_ascii_lowercase();
+                    if !header_params.contains(&name) {
+                        header_params.push(name);
+                    }
+                }
+            }
+        }
+        let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+            return Err(SpecError::at(
+                file,
+                &pointer(at, &["responses"]),
+                format!("operation '{operation_id}' declares no `responses`"),
+            ));
+        };
+        let mut success_statuses = Vec::new();
+        let mut errors = Vec::new();
+        let mut to_remove = Vec::new();
+        for (code, response) in responses {
+            let Some(key) = status_key(code) else {
+                return Err(SpecError::at(
+                    file,
+                    &pointer(at, &["responses", code]),
+                    format!("'{code}' is not a status code, a range such as 4XX, or `default`"),
+                ));
+            };
+            if !is_error(key) {
+                if let StatusKey::Code(c) = key {
+                    success_statuses.push(c);
+                }
+                continue;
+            }
+            to_remove.push(code.clone());
+            let response = deref(&snapshot, response);
+            let description = response
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            let mut headers: Vec<String> = response
+                .get("headers")
+                .and_then(Value::as_object)
+                .map(|h| h.keys().map(|k| k.to_ascii_lowercase()).collect())
+                .unwrap_or_default();
+            headers.sort();
+            let schema = response.get("content").and_then(json_schema);
+            let body_schema = match schema {
+                None => None,
+                Some(s) => match s.get("$ref").and_then(Value::as_str) {
+                    Some(r) if r.starts_with("#/components/schemas/") => {
+                        Some(r.trim_start_matches("#/components/schemas/").to_string())
+                    }
+                    _ if s.as_object().is_some_and(Map::is_empty) => None,
+                    _ => {
+                        // Named after hoisting, below; remember where it goes.
+                        inline_bodies.push((operations.len(), errors.len(), key, s.clone()));
+                        None
+                    }
+                },
+            };
+            errors.push(ErrorModel {
+                status: key,
+                description,
+                body_schema,
+                headers,
+            });
+        }
+        if let Some(Value::Object(responses)) = doc.pointer_mut(&pointer(at, &["responses"])) {
+            for code in to_remove {
+                responses.remove(&code);
+            }
+        }
+        operations.push(OperationModel {
+            operation_id,
+            method: method.to_ascii_uppercase(),
+            path: path.clone(),
+            header_params,
+            success_statuses,
+            errors,
+        });
+    }
+
+    // Name inline error bodies: one status whose body has the same shape everywhere gets the
+    // status's name (`BadRequestError`); shapes that differ per operation are prefixed with the
+    // first operation that uses them (`PatchLinkedAccountsIdConflictError`).
+    let mut by_status: BTreeMap<StatusKey, Vec<String>> = BTreeMap::new();
+    for (_, _, key, schema) in &inline_bodies {
+        let shapes = by_status.entry(*key).or_default();
+        let canon = canonical(schema);
+        if !shapes.contains(&canon) {
+            shapes.push(canon);
+        }
+    }
+    let mut names: HashMap<(StatusKey, String), String> = HashMap::new();
+    for (op_index, err_index, key, schema) in inline_bodies {
+        let canon = canonical(&schema);
+        let shared = by_status.get(&key).is_some_and(|s| s.len() == 1);
+        let name = names
+            .entry((key, canon))
+            .or_insert_with(|| {
+                let base = format!("{}Error", status_name(key));
+                let name = if shared {
+                    base
+                } else {
+                    format!("{}{base}", pascal_case(&operations[op_index].operation_id))
+                };
+                unique_schema_name(doc, &name)
+            })
+            .clone();
+        let schemas = components_schemas(doc);
+        schemas.entry(name.clone()).or_insert(schema);
+        operations[op_index].errors[err_index].body_schema = Some(name);
+    }
+    Ok(operations)
+}
+
+/// The Rust-facing name of a status, used for error variants and body types.
+pub fn status_name(key: StatusKey) -> String {
+    match key {
+        StatusKey::Code(code) => match code {
+            400 => "BadRequest".into(),
+            401 => "Unauthorized".into(),
+            402 => "PaymentRequired".into(),
+            403 => "Forbidden".into(),
+            404 => "NotFound".into(),
+            405 => "MethodNotAllowed".into(),
+            406 => "NotAcceptable".into(),
+            408 => "RequestTimeout".into(),
+            409 => "Conflict".into(),
+            410 => "Gone".into(),
+            412 => "PreconditionFailed".into(),
+            413 => "ContentTooLarge".into(),
+            415 => "UnsupportedMediaType".into(),
+            422 => "UnprocessableEntity".into(),
+            423 => "Locked".into(),
+            425 => "TooEarly".into(),
+            428 => "PreconditionRequired".into(),
+            429 => "TooManyRequests".into(),
+            500 => "InternalServerError".into(),
+            501 => "NotImplemented".into(),
+            502 => "BadGateway".into(),
+            503 => "ServiceUnavailable".into(),
+            504 => "GatewayTimeout".into(),
+            other => format!("Status{other}"),
+        },
+        StatusKey::Range(4) => "ClientError".into(),
+        StatusKey::Range(5) => "ServerError".into(),
+        StatusKey::Range(d) => format!("Status{d}xx"),
+        StatusKey::Default => "Default".into(),
+    }
+}
+
+fn components_schemas(doc: &mut Value) -> &mut Map<String, Value> {
+    let root = doc
+        .as_object_mut()
+        .expect("validated: the document is a mapping");
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !components.is_object() {
+        *components = Value::Object(Map::new());
+    }
+    let schemas = components
+        .as_object_mut()
+        .expect("just made an object")
+        .entry("schemas")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !schemas.is_object() {
+        *schemas = Value::Object(Map::new());
+    }
+    schemas.as_object_mut().expect("just made an object")
+}
+
+/// `name`, or `name2`, `name3`… if a component schema already uses it (in any case).
+fn unique_schema_name(doc: &Value, name: &str) -> String {
+    let taken = |candidate: &str| {
+        doc.pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .is_some_and(|s| s.keys().any(|k| pascal_case(k) == pascal_case(candidate)))
+    };
+    if !taken(name) {
+        return name.to_string();
+    }
+    (2..)
+        .map(|n| format!("{name}{n}"))
+        .find(|c| !taken(c))
+        .unwrap_or_else(|| name.to_string())
+}
+
+/// A string that is equal for two schemas exactly when they are equal as JSON, whatever
+/// the key order.
+pub fn canonical(value: &Value) -> String {
+    fn write(value: &Value, out: &mut String) {
+        match value {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (i, k) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(k.clone()).to_string());
+                    out.push(':');
+                    write(&map[k], out);
+                }
+                out.push('}');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(v, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(value, &mut out);
+    out
+}
+
+/// An inline object schema found in an operation body or a component.
+struct Occurrence {
+    pointer: String,
+    canon: String,
+    /// A name for it if it is hoisted: its title, or where it first appears.
+    name: String,
+    /// Whether it is a whole request or response body (such names read better).
+    whole_body: bool,
+}
+
+/// Vendors like Weavr inline the same object in every operation (LinkedAccount appears in
+/// five). Generated as-is, each copy becomes its own Rust type. An inline object schema that
+/// appears twice or more is moved into `components/schemas` once and referenced, largest
+/// first, until no inline object repeats.
+fn hoist_repeated_inline_schemas(doc: &mut Value) {
+    loop {
+        let occurrences = collect_inline_objects(doc);
+        let mut groups: HashMap<&str, Vec<&Occurrence>> = HashMap::new();
+        for o in &occurrences {
+            groups.entry(o.canon.as_str()).or_default().push(o);
+        }
+        let Some((_, group)) =
+            groups
+                .into_iter()
+                .filter(|(_, g)| g.len() >= 2)
+                .max_by(|(a, ga), (b, gb)| {
+                    a.len()
+                        .cmp(&b.len())
+                        .then(gb[0].pointer.cmp(&ga[0].pointer))
+                })
+        else {
+            return;
+        };
+        let schema = doc
+            .pointer(&group[0].pointer)
+            .cloned()
+            .unwrap_or(Value::Null);
+        let preferred = group
+            .iter()
+            .find(|o| o.whole_body)
+            .unwrap_or(&group[0])
+            .name
+            .clone();
+        let name = unique_schema_name(doc, &preferred);
+        let pointers: Vec<String> = group.iter().map(|o| o.pointer.clone()).collect();
+        components_schemas(doc).insert(name.clone(), schema);
+        let reference = serde_json::json!({ "$ref": format!("#/components/schemas/{name}") });
+        for p in pointers {
+            if let Some(slot) = doc.pointer_mut(&p) {
+                *slot = reference.clone();
+            }
+        }
+    }
+}
+
+fn collect_inline_objects(doc: &Value) -> Vec<Occurrence> {
+    let mut out = Vec::new();
+    for (_, _, at) in operation_pointers(doc) {
+        let Some(op) = doc.pointer(&at) else { continue };
+        let op_name = pascal_case(
+            op.get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or("Operation"),
+        );
+        if let Some(content) = op
+            .pointer("/requestBody/content")
+            .and_then(Value::as_object)
+        {
+            for (mt, media) in content {
+                if let Some(schema) = media.get("schema") {
+                    let p = pointer(&at, &["requestBody", "content", mt, "schema"]);
+                    walk_schema(schema, &p, &format!("{op_name}Body"), true, &mut out);
+                }
+            }
+        }
+        if let Some(responses) = op.get("responses").and_then(Value::as_object) {
+            for (code, response) in responses {
+                if let Some(content) = response.get("content").and_then(Value::as_object) {
+                    for (mt, media) in content {
+                        if let Some(schema) = media.get("schema") {
+                            let p = pointer(&at, &["responses", code, "content", mt, "schema"]);
+                            walk_schema(schema, &p, &format!("{op_name}Response"), true, &mut out);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
+        for (name, schema) in schemas {
+            // The component itself is already named; only its insides can repeat.
+            walk_children(
+                schema,
+                &pointer("/components/schemas", &[name]),
+                &pascal_case(name),
+                &mut out,
+            );
+        }
+    }
+    out
+}
+
+fn walk_schema(schema: &Value, at: &str, name: &str, whole_body: bool, out: &mut Vec<Occurrence>) {
+    let Some(map) = schema.as_object() else {
+        return;
+    };
+    if map.contains_key("$ref") {
+        return;
+    }
+    if map.contains_key("properties") {
+        let name = map
+            .get("title")
+            .and_then(Value::as_str)
+            .map(pascal_case)
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| name.to_string());
+        out.push(Occurrence {
+            pointer: at.to_string(),
+            canon: canonical(schema),
+            name,
+            whole_body,
+        });
+    }
+    walk_children(schema, at, name, out);
+}
+
+fn walk_children(schema: &Value, at: &str, name: &str, out: &mut Vec<Occurrence>) {
+    let Some(map) = schema.as_object() else {
+        return;
+    };
+    if let Some(props) = map.get("properties").and_then(Value::as_object) {
+        for (prop, s) in props {
+            walk_schema(
+                s,
+                &pointer(at, &["properties", prop]),
+                &format!("{name}{}", pascal_case(prop)),
+                false,
+                out,
+            );
+        }
+    }
+    if let Some(items) = map.get("items") {
+        walk_schema(
+            items,
+            &pointer(at, &["items"]),
+            &format!("{name}Item"),
+            false,
+            out,
+        );
+    }
+    if let Some(extra @ Value::Object(_)) = map.get("additionalProperties") {
+        walk_schema(
+            extra,
+            &pointer(at, &["additionalProperties"]),
+            &format!("{name}Value"),
+            false,
+            out,
+        );
+    }
+    for combinator in ["allOf", "oneOf", "anyOf"] {
+        if let Some(list) = map.get(combinator).and_then(Value::as_array) {
+            for (i, s) in list.iter().enumerate() {
+                walk_schema(
+                    s,
+                    &format!("{}/{i}", pointer(at, &[combinator])),
+                    &format!("{name}Variant{i}"),
+                    false,
+                    out,
+                );
+            }
+        }
+    }
+}
+
+/// After errors are taken out, an operation can still declare two success statuses with
+/// different bodies, which progenitor cannot express. Say so instead of panicking.
+fn check_single_success_body(file: &Path, doc: &Value) -> Result<(), SpecError> {
+    for (_, _, at) in operation_pointers(doc) {
+        let Some(op) = doc.pointer(&at) else { continue };
+        let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+            continue;
+        };
+        let mut first: Option<(&String, Option<String>)> = None;
+        for (code, response) in responses {
+            let response = deref(doc, response);
+            let shape = response
+                .get("content")
+                .and_then(Value::as_object)
+                .filter(|c| !c.is_empty())
+                .map(|c| canonical(&Value::Object(c.clone())));
+            match &first {
+                None => first = Some((code, shape)),
+                Some((first_code, first_shape)) if *first_shape != shape => {
+                    let id = op
+                        .get("operationId")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    return Err(SpecError::at(
+                        file,
+                        &pointer(&at, &["responses", code]),
+                        format!(
+                            "operation '{id}' declares different success bodies for {first_code} \
+                             and {code}; the generator needs one success body per operation \
+                             (give both the same schema, or split the operation)"
+                        ),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(())
+}

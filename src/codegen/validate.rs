@@ -1,0 +1,108 @@
+//! Checks that catch what would otherwise surface as a generator panic or a confusing error:
+//! unsupported versions, a missing `paths`, and `$ref`s that point nowhere.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::error::{SpecError, pointer};
+
+/// Runs every check; the first problem found is returned.
+pub fn check(file: &Path, doc: &Value) -> Result<(), SpecError> {
+    let Some(root) = doc.as_object() else {
+        return Err(SpecError::at(
+            file,
+            "",
+            "the document is not a mapping of OpenAPI fields",
+        ));
+    };
+    match root.get("openapi") {
+        Some(Value::String(v)) if v.starts_with("3.0.") => {}
+        Some(Value::String(v)) => {
+            return Err(SpecError::at(
+                file,
+                "/openapi",
+                format!(
+                    "unsupported OpenAPI version {v}: the generator reads OpenAPI 3.0.x only \
+                     (convert 3.1 specs down to 3.0, or ask the provider for a 3.0 file)"
+                ),
+            ));
+        }
+        Some(other) => {
+            return Err(SpecError::at(
+                file,
+                "/openapi",
+                format!("`openapi` must be a version string such as \"3.0.3\", found {other}"),
+            ));
+        }
+        None if root.contains_key("swagger") => {
+            return Err(SpecError::at(
+                file,
+                "/swagger",
+                "Swagger 2.0 documents are not supported: convert the spec to OpenAPI 3.0.x",
+            ));
+        }
+        None => {
+            return Err(SpecError::at(
+                file,
+                "",
+                "missing `openapi` version field: this does not look like an OpenAPI 3.0 document",
+            ));
+        }
+    }
+    match root.get("paths") {
+        Some(Value::Object(_)) => {}
+        Some(_) => return Err(SpecError::at(file, "/paths", "`paths` must be a mapping")),
+        None => {
+            return Err(SpecError::at(
+                file,
+                "",
+                "missing `paths`: an OpenAPI 3.0 document must declare its operations under `paths`",
+            ));
+        }
+    }
+    check_refs(file, doc, doc, "")
+}
+
+fn check_refs(file: &Path, doc: &Value, node: &Value, at: &str) -> Result<(), SpecError> {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                let here = pointer(at, &["$ref"]);
+                if !target.starts_with('#') {
+                    return Err(SpecError::at(
+                        file,
+                        &here,
+                        format!(
+                            "external $ref '{target}' is not supported: bundle the spec into one \
+                             file (for example with `redocly bundle`)"
+                        ),
+                    ));
+                }
+                if resolve(doc, target).is_none() {
+                    return Err(SpecError::at(
+                        file,
+                        &here,
+                        format!("dangling $ref '{target}': nothing is defined at that path"),
+                    ));
+                }
+            }
+            for (key, value) in map {
+                check_refs(file, doc, value, &pointer(at, &[key]))?;
+            }
+        }
+        Value::Array(items) => {
+            for (i, value) in items.iter().enumerate() {
+                check_refs(file, doc, value, &format!("{at}/{i}"))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Resolves a local `$ref` such as `#/components/schemas/x`.
+pub fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
+    let pointer = reference.strip_prefix('#')?;
+    doc.pointer(pointer)
+}

@@ -1,0 +1,26 @@
+//! What serves every API: errors, the call loop, retries, idempotency keys, secrets and the
+//! hooks the generated clients call. Nothing here knows a provider.
+
+mod config;
+mod context;
+mod error;
+mod idempotency;
+pub mod lenient;
+mod operation;
+mod orchestrator;
+mod retry;
+mod secret;
+
+pub use config::ClientConfig;
+pub use context::CallCtx;
+pub use error::{
+    DecodeFailure, Error, ErrorMeta, Failure, InvalidRequest, OperationError, RAW_BODY_CAP,
+    RawBody, RawResponse, TimeoutError, TimeoutKind, TransportError, UndeclaredStatus,
+};
+pub use idempotency::IdempotencyKey;
+pub use operation::{OperationSpec, ServerTemplate};
+pub(crate) use orchestrator::{Invocation, Transport};
+pub use orchestrator::{ProviderPolicy, Response};
+pub use retry::{RetryConfig, is_transient_status, retry_after_header};
+pub use secret::Secret;
+pub(crate) use secret::sensitive_header;

@@ -1,0 +1,379 @@
+//! The call loop: send one attempt through a generated client, classify what came back,
+//! and either return, or wait and resend with the same idempotency key.
+
+use std::future::Future;
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use super::config::ClientConfig;
+use super::context::CallCtx;
+use super::error::{
+    DecodeFailure, Error, ErrorMeta, Failure, InvalidRequest, OperationError, RawBody, RawResponse,
+    TimeoutError, TimeoutKind, TransportError,
+};
+use super::idempotency::IdempotencyKey;
+use super::operation::OperationSpec;
+use super::retry::{is_transient_status, retry_after_header};
+
+/// What differs between providers in how responses are read. Small and stateless; each
+/// provider module implements it once.
+pub trait ProviderPolicy: Send + Sync + 'static {
+    /// The provider's reference for a request, from a response.
+    fn request_ref(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Option<String>;
+
+    /// How long the provider asks to wait before retrying.
+    fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
+        retry_after_header(headers)
+    }
+
+    /// Whether an error response is transient (may succeed if resent). Whether resending is
+    /// *safe* is decided separately, from the method and the idempotency key.
+    fn is_transient(&self, status: StatusCode, _headers: &HeaderMap, _body: &[u8]) -> bool {
+        is_transient_status(status)
+    }
+}
+
+/// A successful call: the decoded body plus what the caller may need to keep.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    body: T,
+    status: StatusCode,
+    headers: HeaderMap,
+    idempotency_key: Option<String>,
+    request_ref: Option<String>,
+    attempts: u32,
+}
+
+impl<T> Response<T> {
+    /// The decoded body.
+    pub fn into_inner(self) -> T {
+        self.body
+    }
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+    /// The status received.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+    /// The headers received.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+    /// The idempotency key sent (the same on every attempt), if the operation had one.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.idempotency_key.as_deref()
+    }
+    /// The provider's reference for the request, when it sends one on success.
+    pub fn request_ref(&self) -> Option<&str> {
+        self.request_ref.as_deref()
+    }
+    /// Attempts it took.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+/// Everything a provider client shares across calls. Cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Transport {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: Arc<str>,
+    pub(crate) config: Arc<ClientConfig>,
+    pub(crate) policy: Arc<dyn ProviderPolicy>,
+}
+
+/// One logical call.
+pub(crate) struct Invocation {
+    pub(crate) op: &'static OperationSpec,
+    /// Headers for every attempt (credentials).
+    pub(crate) headers: HeaderMap,
+    /// The idempotency header and key, if the operation gets one.
+    pub(crate) idempotency: Option<(HeaderName, IdempotencyKey)>,
+}
+
+/// How an attempt ended, before it is turned into a result.
+enum Attempt<T> {
+    Success(T, StatusCode, HeaderMap),
+    Response(RawResponse),
+    Failed(Failure),
+}
+
+impl Transport {
+    /// Runs a call: `send` performs one attempt with a fresh generated client.
+    pub(crate) async fn execute<C, T, E, F, Fut>(
+        &self,
+        invocation: Invocation,
+        make_client: fn(&str, reqwest::Client, CallCtx) -> C,
+        send: F,
+    ) -> Result<Response<T>, Error<E>>
+    where
+        E: OperationError,
+        F: Fn(C) -> Fut,
+        Fut: Future<
+            Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<()>>,
+        >,
+    {
+        let key = invocation
+            .idempotency
+            .as_ref()
+            .map(|(_, k)| k.as_str().to_string());
+        let span = tracing::info_span!(
+            "paysdk.call",
+            operation = invocation.op.operation_id,
+            idempotency_key = key.as_deref().unwrap_or(""),
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        self.run(invocation, make_client, send, key)
+            .instrument(span)
+            .await
+    }
+
+    async fn run<C, T, E, F, Fut>(
+        &self,
+        invocation: Invocation,
+        make_client: fn(&str, reqwest::Client, CallCtx) -> C,
+        send: F,
+        key: Option<String>,
+    ) -> Result<Response<T>, Error<E>>
+    where
+        E: OperationError,
+        F: Fn(C) -> Fut,
+        Fut: Future<
+            Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<()>>,
+        >,
+    {
+        let config = &self.config;
+        let started = Instant::now();
+        let deadline = started + config.overall_timeout;
+        let safe_to_resend =
+            invocation.op.is_idempotent_method() || invocation.idempotency.is_some();
+
+        let mut headers = invocation.headers;
+        if let Some((name, key)) = &invocation.idempotency {
+            match HeaderValue::from_str(key.as_str()) {
+                Ok(v) => {
+                    headers.insert(name.clone(), v);
+                }
+                Err(_) => {
+                    let failure = Failure::InvalidRequest(InvalidRequest::new(
+                        "the idempotency key is not a valid header value",
+                    ));
+                    return Err(Error::new(E::from_failure(failure), meta(key.as_str(), 0)));
+                }
+            }
+        }
+        let ctx = CallCtx::with_headers(headers);
+
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            tracing::Span::current().record("attempt", attempt);
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let limit = config.attempt_timeout.min(remaining);
+            let attempt_ctx = CallCtx::clone(&ctx);
+            let client = make_client(&self.base_url, self.http.clone(), attempt_ctx.clone());
+            let outcome = match tokio::time::timeout(limit, async {
+                classify(send(client).await, &attempt_ctx).await
+            })
+            .await
+            {
+                Ok(outcome) => outcome,
+                Err(_) => {
+                    let kind = if limit < config.attempt_timeout {
+                        TimeoutKind::Overall
+                    } else {
+                        TimeoutKind::Attempt
+                    };
+                    Attempt::Failed(Failure::Timeout(TimeoutError { kind, after: limit }))
+                }
+            };
+
+            let (mut meta, failure_or_response) = match outcome {
+                Attempt::Success(body, status, response_headers) => {
+                    tracing::Span::current().record("status", status.as_u16());
+                    let request_ref = self.policy.request_ref(status, &response_headers, &[]);
+                    return Ok(Response {
+                        body,
+                        status,
+                        headers: response_headers,
+                        idempotency_key: key,
+                        request_ref,
+                        attempts: attempt,
+                    });
+                }
+                Attempt::Response(raw) => {
+                    tracing::Span::current().record("status", raw.status.as_u16());
+                    let transient =
+                        self.policy
+                            .is_transient(raw.status, &raw.headers, raw.body.as_bytes());
+                    let meta = ErrorMeta {
+                        request_ref: self.policy.request_ref(
+                            raw.status,
+                            &raw.headers,
+                            raw.body.as_bytes(),
+                        ),
+                        retry_after: self.policy.retry_after(&raw.headers),
+                        headers: Some(raw.headers.clone()),
+                        idempotency_key: key.clone(),
+                        attempts: attempt,
+                        retryable: transient && safe_to_resend,
+                    };
+                    (meta, Ok(raw))
+                }
+                Attempt::Failed(failure) => {
+                    let retryable = match &failure {
+                        Failure::Transport(t) => !t.may_have_reached_server || safe_to_resend,
+                        Failure::Timeout(t) => t.kind == TimeoutKind::Connect || safe_to_resend,
+                        Failure::Undeclared(_)
+                        | Failure::Decode(_)
+                        | Failure::InvalidRequest(_) => false,
+                    };
+                    let meta = ErrorMeta {
+                        idempotency_key: key.clone(),
+                        attempts: attempt,
+                        retryable,
+                        ..ErrorMeta::default()
+                    };
+                    (meta, Err(failure))
+                }
+            };
+
+            let wait = if meta.retryable && attempt < config.retry.max_attempts {
+                let backoff = config.retry.backoff_for(attempt);
+                match meta.retry_after {
+                    Some(hint) if hint > config.retry.max_retry_after => None,
+                    Some(hint) => Some(hint.max(backoff)),
+                    None => Some(backoff),
+                }
+            } else {
+                None
+            };
+            match wait {
+                Some(wait) if Instant::now() + wait < deadline => {
+                    tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                _ => {
+                    let kind = match failure_or_response {
+                        Ok(raw) => E::from_response(&raw),
+                        Err(failure) => E::from_failure(failure),
+                    };
+                    // A transient failure that was not retried because the request was not
+                    // safe to resend stays non-retryable.
+                    meta.attempts = attempt;
+                    tracing::debug!(attempt, "call failed: {kind}");
+                    return Err(Error::new(kind, meta));
+                }
+            }
+        }
+    }
+}
+
+fn meta(key: &str, attempts: u32) -> ErrorMeta {
+    ErrorMeta {
+        idempotency_key: Some(key.to_string()),
+        attempts,
+        ..ErrorMeta::default()
+    }
+}
+
+/// Turns the generated client's result into an [`Attempt`], reading error bodies.
+async fn classify<T>(
+    result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<()>>,
+    ctx: &CallCtx,
+) -> Attempt<T> {
+    use progenitor_client::Error as PE;
+    match result {
+        Ok(value) => {
+            let status = value.status();
+            let headers = value.headers().clone();
+            Attempt::Success(value.into_inner(), status, headers)
+        }
+        // Error statuses are stripped from the generated operations, so every non-success
+        // status lands here with its response unread.
+        Err(PE::UnexpectedResponse(response)) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            match response.bytes().await {
+                Ok(bytes) => Attempt::Response(RawResponse {
+                    status,
+                    headers,
+                    body: RawBody::capped(bytes),
+                }),
+                Err(e) => Attempt::Failed(transport_failure(e, true)),
+            }
+        }
+        Err(PE::ErrorResponse(value)) => Attempt::Response(RawResponse {
+            status: value.status(),
+            headers: value.headers().clone(),
+            body: RawBody::default(),
+        }),
+        // A documented success status whose body did not decode. progenitor drops the
+        // status here; the hook recorded it.
+        Err(PE::InvalidResponsePayload(bytes, e)) => {
+            let status = ctx.observed().map(|(s, _)| s).unwrap_or(StatusCode::OK);
+            Attempt::Failed(Failure::Decode(DecodeFailure {
+                status,
+                body: RawBody::capped(bytes),
+                reason: e.to_string(),
+            }))
+        }
+        Err(PE::CommunicationError(e)) | Err(PE::InvalidUpgrade(e)) => {
+            let reached = !e.is_connect();
+            Attempt::Failed(transport_failure(e, reached))
+        }
+        Err(PE::ResponseBodyError(e)) => Attempt::Failed(transport_failure(e, true)),
+        Err(PE::InvalidRequest(message)) | Err(PE::Custom(message)) => {
+            Attempt::Failed(Failure::InvalidRequest(InvalidRequest::new(message)))
+        }
+    }
+}
+
+fn transport_failure(e: reqwest::Error, may_have_reached_server: bool) -> Failure {
+    if e.is_timeout() {
+        let kind = if e.is_connect() {
+            TimeoutKind::Connect
+        } else {
+            TimeoutKind::Attempt
+        };
+        return Failure::Timeout(TimeoutError {
+            kind,
+            after: Duration::ZERO,
+        });
+    }
+    // reqwest's Display includes the URL, and with it query parameters such as auditUser;
+    // keep the kind of failure only.
+    let what = if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "the connection failed while reading the response"
+    } else if e.is_request() {
+        "the connection failed while sending the request"
+    } else {
+        "the connection failed"
+    };
+    let cause = std::error::Error::source(&e)
+        .map(|s| format!(": {s}"))
+        .unwrap_or_default();
+    Failure::Transport(TransportError {
+        message: format!("{what}{cause}"),
+        may_have_reached_server,
+        source: Some(e.without_url()),
+    })
+}

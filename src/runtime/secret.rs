@@ -1,0 +1,65 @@
+//! A wrapper for credentials that never prints them.
+
+use std::fmt;
+
+/// A password, token or API key. `Debug` and `Display` print `[redacted]`; the value is
+/// reachable only through [`Secret::expose`], which the crate calls when building a header.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret value. Keep its uses few and out of logs.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret(value.to_string())
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// A header value marked sensitive, so `http` and `reqwest` redact it in their own `Debug`.
+pub(crate) fn sensitive_header(value: &str) -> Option<reqwest::header::HeaderValue> {
+    let mut v = reqwest::header::HeaderValue::from_str(value).ok()?;
+    v.set_sensitive(true);
+    Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_printed() {
+        let s = Secret::new("hunter2");
+        assert!(!format!("{s:?} {s} {s:#?}").contains("hunter2"));
+        assert_eq!(s.expose(), "hunter2");
+        let h = sensitive_header("Bearer hunter2").unwrap();
+        assert!(!format!("{h:?}").contains("hunter2"));
+    }
+}
