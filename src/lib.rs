@@ -1,9 +1,15 @@
 //! paysdk: typed, retry-safe clients for card-issuing and payment providers.
+//!
+//! Clients are generated at compile time from the OpenAPI files in `specs/`; the provider
+//! facades ([`enfuce`], [`weavr`]) add typed errors, idempotency keys, safe retries, auth and
+//! environments on top.
 #![warn(missing_docs)]
 
 #[cfg(feature = "codegen")]
 pub mod codegen;
+mod providers;
 pub mod raw;
 pub mod runtime;
 
-pub use runtime::{ClientConfig, Error, IdempotencyKey, Response, RetryConfig, Secret};
+pub use providers::{enfuce, weavr};
+pub use runtime::{Call, ClientConfig, Error, IdempotencyKey, Response, RetryConfig, Secret};

@@ -1,6 +1,7 @@
 //! What serves every API: errors, the call loop, retries, idempotency keys, secrets and the
 //! hooks the generated clients call. Nothing here knows a provider.
 
+mod call;
 mod config;
 mod context;
 mod error;
@@ -11,6 +12,7 @@ mod orchestrator;
 mod retry;
 mod secret;
 
+pub use call::Call;
 pub use config::ClientConfig;
 pub use context::CallCtx;
 pub use error::{

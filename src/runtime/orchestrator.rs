@@ -104,6 +104,45 @@ pub(crate) struct Invocation {
     pub(crate) headers: HeaderMap,
     /// The idempotency header and key, if the operation gets one.
     pub(crate) idempotency: Option<(HeaderName, IdempotencyKey)>,
+    /// Set when the request cannot be built (a caller's key the provider would reject).
+    pub(crate) invalid: Option<InvalidRequest>,
+}
+
+impl Invocation {
+    /// A call of `op` sending `headers` on every attempt.
+    pub(crate) fn new(op: &'static OperationSpec, headers: HeaderMap) -> Self {
+        Invocation {
+            op,
+            headers,
+            idempotency: None,
+            invalid: None,
+        }
+    }
+
+    /// Marks the call as unbuildable: it fails with `InvalidRequest` without sending.
+    pub(crate) fn invalid(mut self, reason: InvalidRequest) -> Self {
+        self.invalid = Some(reason);
+        self
+    }
+
+    /// Sends an idempotency key in `header`: the caller's, checked against `max_len`, or a
+    /// new UUID v4. Made once here, it is reused by every attempt.
+    pub(crate) fn idempotent(
+        mut self,
+        header: &'static str,
+        max_len: usize,
+        caller_key: Option<String>,
+    ) -> Self {
+        let key = match caller_key {
+            Some(k) => IdempotencyKey::parse(k, max_len),
+            None => Ok(IdempotencyKey::generate()),
+        };
+        match key {
+            Ok(k) => self.idempotency = Some((HeaderName::from_static(header), k)),
+            Err(e) => self.invalid = Some(e),
+        }
+        self
+    }
 }
 
 /// How an attempt ended, before it is turned into a result.
@@ -164,6 +203,13 @@ impl Transport {
         let safe_to_resend =
             invocation.op.is_idempotent_method() || invocation.idempotency.is_some();
 
+        if let Some(invalid) = invocation.invalid {
+            let meta = ErrorMeta::default();
+            return Err(Error::new(
+                E::from_failure(Failure::InvalidRequest(invalid)),
+                meta,
+            ));
+        }
         let mut headers = invocation.headers;
         if let Some((name, key)) = &invocation.idempotency {
             match HeaderValue::from_str(key.as_str()) {

@@ -1,0 +1,576 @@
+//! Weavr Embedded Payment Run API: linked accounts, login and institutions.
+//!
+//! ```no_run
+//! use paysdk::weavr::{Client, Environment};
+//! use paysdk::Secret;
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let weavr = Client::builder()
+//!     .environment(Environment::Sandbox)
+//!     .api_key(Secret::new("my-api-key"))
+//!     .build()?;
+//! weavr.login_with_password("controller@example.com", Secret::new("tokenised-password")).await?;
+//! let accounts = weavr.list_linked_accounts().await?;
+//! for account in &accounts.linked_accounts {
+//!     println!("{} {}", account.id, account.status);
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::fmt;
+use std::future::Future;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+
+use crate::raw::weavr_payment_run as raw;
+use crate::runtime::{
+    Call, ClientConfig, IdempotencyKey, Invocation, OperationError, OperationSpec, ProviderPolicy,
+    Response, Secret, Transport, is_transient_status, retry_after_header, sensitive_header,
+};
+
+pub use raw::errors;
+pub use raw::types;
+
+/// A buyer's bank account linked for funding payment runs.
+pub type LinkedAccount = types::GetLinkedAccountsIdResponse;
+/// The status of a linked account (open: unknown future values are kept).
+pub type LinkedAccountStatus = types::GetLinkedAccountsIdResponseStatus;
+/// The list of a buyer's linked accounts.
+pub type LinkedAccounts = types::GetLinkedAccountsResponse;
+/// The bank details of an account.
+pub type AccountIdentification = types::GetLinkedAccountsIdResponseAccountIdentification;
+/// What login returns: the token and who it identifies.
+pub type AuthToken = types::AcquireAuthTokenResponse;
+/// Institutions supported for account linking.
+pub type Institutions = types::GetInstitutionsResponse;
+/// A linked account made by the sandbox simulator.
+pub type SimulatedLinkedAccount = types::PostLinkedAccountsResponse;
+
+/// Error of [`Client::list_linked_accounts`].
+pub type ListLinkedAccountsError = errors::GetLinkedAccountsError;
+/// Error of [`Client::get_linked_account`].
+pub type GetLinkedAccountError = errors::GetLinkedAccountsIdError;
+/// Error of [`Client::update_linked_account`].
+pub type UpdateLinkedAccountError = errors::PatchLinkedAccountsIdError;
+/// Error of [`Client::unlink_linked_account`].
+pub type UnlinkLinkedAccountError = errors::UnlinkLinkedAccountsIdError;
+/// Error of [`Client::login_with_password`].
+pub type LoginError = errors::AcquireAuthTokenError;
+/// Error of [`Client::logout`].
+pub type LogoutError = errors::LogoutError;
+/// Error of [`Client::list_institutions`].
+pub type ListInstitutionsError = errors::GetInstitutionsError;
+/// Error of [`Client::simulate_linked_account`].
+pub type SimulateLinkedAccountError = errors::PostLinkedAccountsError;
+
+/// The idempotency header Weavr declares on its write operations.
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-ref";
+const IDEMPOTENCY_KEY_MAX_LEN: usize = 255;
+const API_KEY_HEADER: HeaderName = HeaderName::from_static("api-key");
+const REQUEST_REF_HEADER: &str = "request-ref";
+const RATE_LIMIT_RESET_HEADER: &str = "x-ratelimit-reset";
+
+/// Where the API lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Environment {
+    /// `https://sandbox.weavr.io/payment-run`, the only server Weavr's spec declares.
+    Sandbox,
+    /// Any base URL (production, a proxy, a simulator, a test server).
+    Custom(String),
+}
+
+impl Environment {
+    /// The base URL.
+    pub fn base_url(&self) -> String {
+        match self {
+            Environment::Sandbox => raw::operations::SERVERS
+                .first()
+                .map(|s| s.url.to_string())
+                .unwrap_or_default(),
+            Environment::Custom(url) => url.trim_end_matches('/').to_string(),
+        }
+    }
+}
+
+/// Why a client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// No API key was given.
+    #[error("weavr: an API key is required (ClientBuilder::api_key)")]
+    MissingApiKey,
+    /// A secret contains characters that cannot go in a header.
+    #[error("weavr: the API key or token contains characters not allowed in an HTTP header")]
+    InvalidSecret,
+    /// The base URL is not an absolute http(s) URL.
+    #[error("weavr: base URL {0:?} is not an absolute http or https URL")]
+    InvalidBaseUrl(String),
+    /// The HTTP client could not be created.
+    #[error("weavr: cannot create the HTTP client: {0}")]
+    Http(#[source] reqwest::Error),
+}
+
+/// Builds a [`Client`].
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    environment: Option<Environment>,
+    api_key: Option<Secret>,
+    token: Option<Secret>,
+    login: Option<(String, Secret)>,
+    config: ClientConfig,
+    http: Option<reqwest::Client>,
+}
+
+impl ClientBuilder {
+    /// Where to send requests (default: the sandbox).
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = Some(environment);
+        self
+    }
+    /// A custom base URL; short for `environment(Environment::Custom(url))`.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.environment(Environment::Custom(url.into()))
+    }
+    /// The application's API key, sent as `api-key` (required).
+    pub fn api_key(mut self, api_key: Secret) -> Self {
+        self.api_key = Some(api_key);
+        self
+    }
+    /// A user token obtained elsewhere, sent as `Authorization: Bearer`.
+    pub fn auth_token(mut self, token: Secret) -> Self {
+        self.token = Some(token);
+        self
+    }
+    /// Login credentials kept by the client: it logs in on the first call that needs a
+    /// token, and once more when a call is answered 401 (tokens expire after 5 minutes idle).
+    pub fn login(mut self, email: impl Into<String>, password: Secret) -> Self {
+        self.login = Some((email.into(), password));
+        self
+    }
+    /// Timeouts and retries.
+    pub fn config(mut self, config: ClientConfig) -> Self {
+        self.config = config;
+        self
+    }
+    /// Uses this `reqwest` client instead of making one.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let api_key = self.api_key.ok_or(BuildError::MissingApiKey)?;
+        let api_key = sensitive_header(api_key.expose()).ok_or(BuildError::InvalidSecret)?;
+        let token = match self.token {
+            Some(t) => Some(bearer(&t).ok_or(BuildError::InvalidSecret)?),
+            None => None,
+        };
+        let base_url = self.environment.unwrap_or(Environment::Sandbox).base_url();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(BuildError::InvalidBaseUrl(base_url));
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => self.config.http_client().map_err(BuildError::Http)?,
+        };
+        Ok(Client {
+            shared: Arc::new(Shared {
+                transport: Transport {
+                    http,
+                    base_url: base_url.into(),
+                    config: Arc::new(self.config),
+                    policy: Arc::new(WeavrPolicy),
+                },
+                api_key,
+                token: RwLock::new(token),
+                login: self.login,
+            }),
+        })
+    }
+}
+
+fn bearer(token: &Secret) -> Option<HeaderValue> {
+    sensitive_header(&format!("Bearer {}", token.expose()))
+}
+
+/// Reads Weavr responses: `request-ref` header, `x-ratelimit-reset` as a retry hint, and a
+/// 409 `IDEMPOTENT_REQUEST_IN_PROGRESS` as transient (the first request is still running).
+#[derive(Debug)]
+struct WeavrPolicy;
+
+impl ProviderPolicy for WeavrPolicy {
+    fn request_ref(
+        &self,
+        _status: StatusCode,
+        headers: &HeaderMap,
+        _body: &[u8],
+    ) -> Option<String> {
+        headers
+            .get(REQUEST_REF_HEADER)?
+            .to_str()
+            .ok()
+            .map(str::to_string)
+    }
+
+    fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
+        retry_after_header(headers).or_else(|| {
+            let secs = headers
+                .get(RATE_LIMIT_RESET_HEADER)?
+                .to_str()
+                .ok()?
+                .trim()
+                .parse::<u64>()
+                .ok()?;
+            Some(Duration::from_secs(secs))
+        })
+    }
+
+    fn is_transient(&self, status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> bool {
+        if status == StatusCode::CONFLICT {
+            #[derive(serde::Deserialize)]
+            struct Conflict<'a> {
+                #[serde(rename = "errorCode", borrow)]
+                error_code: Option<&'a str>,
+            }
+            return serde_json::from_slice::<Conflict<'_>>(body)
+                .is_ok_and(|c| c.error_code == Some("IDEMPOTENT_REQUEST_IN_PROGRESS"));
+        }
+        is_transient_status(status)
+    }
+}
+
+struct Shared {
+    transport: Transport,
+    api_key: HeaderValue,
+    token: RwLock<Option<HeaderValue>>,
+    login: Option<(String, Secret)>,
+}
+
+/// A client of the Weavr Embedded Payment Run API. Cheap to clone; share one per process.
+#[derive(Clone)]
+pub struct Client {
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("weavr::Client")
+            .field("base_url", &self.shared.transport.base_url)
+            .field(
+                "logged_in",
+                &self
+                    .shared
+                    .token
+                    .read()
+                    .map(|t| t.is_some())
+                    .unwrap_or(false),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+type RawClient = raw::Client;
+use raw::operations as ops;
+
+/// Which credentials an operation needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Auth {
+    ApiKey,
+    ApiKeyAndToken,
+}
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.shared.transport.base_url
+    }
+
+    /// Whether the client holds a user token.
+    pub fn is_logged_in(&self) -> bool {
+        self.shared
+            .token
+            .read()
+            .map(|t| t.is_some())
+            .unwrap_or(false)
+    }
+
+    fn invocation(
+        &self,
+        op: &'static OperationSpec,
+        auth: Auth,
+        key: Option<&IdempotencyKey>,
+    ) -> Invocation {
+        let mut headers = HeaderMap::with_capacity(2);
+        headers.insert(API_KEY_HEADER, self.shared.api_key.clone());
+        if auth == Auth::ApiKeyAndToken
+            && let Ok(token) = self.shared.token.read()
+            && let Some(token) = token.as_ref()
+        {
+            headers.insert(AUTHORIZATION, token.clone());
+        }
+        let invocation = Invocation::new(op, headers);
+        match key {
+            Some(k) if op.declares_header(IDEMPOTENCY_HEADER) => invocation.idempotent(
+                IDEMPOTENCY_HEADER,
+                IDEMPOTENCY_KEY_MAX_LEN,
+                Some(k.as_str().to_string()),
+            ),
+            _ => invocation,
+        }
+    }
+
+    /// Runs an operation that needs a user token: logs in first if the client has
+    /// credentials and no token, and once more on 401. The idempotency key is made once,
+    /// so the resent call is the same logical call.
+    async fn authorized<T, E, F, Fut>(
+        &self,
+        op: &'static OperationSpec,
+        caller_key: Option<String>,
+        run: F,
+    ) -> Result<Response<T>, crate::Error<E>>
+    where
+        E: OperationError,
+        F: Fn(Invocation) -> Fut,
+        Fut: Future<Output = Result<Response<T>, crate::Error<E>>>,
+    {
+        let key = if op.declares_header(IDEMPOTENCY_HEADER) {
+            Some(match caller_key {
+                Some(k) => match IdempotencyKey::parse(k, IDEMPOTENCY_KEY_MAX_LEN) {
+                    Ok(k) => k,
+                    Err(e) => {
+                        let invocation = Invocation::new(op, HeaderMap::new()).invalid(e);
+                        return run(invocation).await;
+                    }
+                },
+                None => IdempotencyKey::generate(),
+            })
+        } else {
+            None
+        };
+        if !self.is_logged_in() && self.shared.login.is_some() {
+            // A failed login leaves the call to fail with 401, which says what happened.
+            let _ = self.relogin().await;
+        }
+        let first = run(self.invocation(op, Auth::ApiKeyAndToken, key.as_ref())).await;
+        match first {
+            Err(e)
+                if e.status() == Some(StatusCode::UNAUTHORIZED) && self.shared.login.is_some() =>
+            {
+                tracing::debug!(operation = op.operation_id, "401: logging in again once");
+                if self.relogin().await.is_err() {
+                    return Err(e);
+                }
+                run(self.invocation(op, Auth::ApiKeyAndToken, key.as_ref())).await
+            }
+            other => other,
+        }
+    }
+
+    async fn relogin(&self) -> Result<(), crate::Error<LoginError>> {
+        if let Some((email, password)) = &self.shared.login {
+            self.login_with_password(email, password.clone()).await?;
+        }
+        Ok(())
+    }
+
+    /// Logs a user in (`POST /v1/login_with_password`) and keeps the token for later calls.
+    /// The password must be tokenised for non-PCI integrations. A 409 means the password
+    /// expired; its body carries a token usable only to update the password.
+    pub async fn login_with_password(
+        &self,
+        email: &str,
+        password: Secret,
+    ) -> Result<Response<AuthToken>, crate::Error<LoginError>> {
+        let body = types::AcquireAuthTokenBody {
+            email: email.to_string(),
+            password: types::AcquireAuthTokenBodyPassword {
+                value: password.expose().to_string(),
+            },
+        };
+        let body = &body;
+        let response = self
+            .shared
+            .transport
+            .execute(
+                self.invocation(&ops::ACQUIRE_AUTH_TOKEN, Auth::ApiKey, None),
+                RawClient::new_with_client,
+                |c| async move { c.acquire_auth_token(body).await },
+            )
+            .await?;
+        let header = bearer(&Secret::new(response.token.clone()));
+        if let Ok(mut token) = self.shared.token.write() {
+            *token = header;
+        }
+        Ok(response)
+    }
+
+    /// Ends the user's session (`POST /v1/logout`) and forgets the token.
+    pub async fn logout(&self) -> Result<Response<()>, crate::Error<LogoutError>> {
+        let result = self
+            .shared
+            .transport
+            .execute(
+                self.invocation(&ops::LOGOUT, Auth::ApiKeyAndToken, None),
+                RawClient::new_with_client,
+                |c| async move { c.logout().await },
+            )
+            .await;
+        if result.is_ok()
+            && let Ok(mut token) = self.shared.token.write()
+        {
+            *token = None;
+        }
+        result
+    }
+
+    /// Lists the buyer's linked accounts, including unlinked ones (`GET /v1/linked_accounts`).
+    pub async fn list_linked_accounts(
+        &self,
+    ) -> Result<Response<LinkedAccounts>, crate::Error<ListLinkedAccountsError>> {
+        self.authorized(&ops::GET_LINKED_ACCOUNTS, None, |invocation| {
+            self.shared
+                .transport
+                .execute(invocation, RawClient::new_with_client, |c| async move {
+                    c.get_linked_accounts().await
+                })
+        })
+        .await
+    }
+
+    /// Fetches one linked account (`GET /v1/linked_accounts/{linked_account_id}`).
+    pub async fn get_linked_account(
+        &self,
+        linked_account_id: &str,
+    ) -> Result<Response<LinkedAccount>, crate::Error<GetLinkedAccountError>> {
+        self.authorized(&ops::GET_LINKED_ACCOUNTS_ID, None, |invocation| {
+            self.shared
+                .transport
+                .execute(invocation, RawClient::new_with_client, |c| async move {
+                    c.get_linked_accounts_id(linked_account_id).await
+                })
+        })
+        .await
+    }
+
+    /// Sets a linked account's friendly name (`PATCH /v1/linked_accounts/{linked_account_id}`).
+    /// Sends an `idempotency-ref`.
+    pub fn update_linked_account<'c>(
+        &'c self,
+        linked_account_id: &'c str,
+        friendly_name: &'c str,
+    ) -> Call<'c, LinkedAccount, UpdateLinkedAccountError> {
+        Call::new(move |options| async move {
+            let body = types::PatchLinkedAccountsIdBody {
+                friendly_name: Some(friendly_name.to_string()),
+            };
+            let body = &body;
+            self.authorized(
+                &ops::PATCH_LINKED_ACCOUNTS_ID,
+                options.idempotency_key,
+                |invocation| {
+                    self.shared.transport.execute(
+                        invocation,
+                        RawClient::new_with_client,
+                        |c| async move {
+                            c.patch_linked_accounts_id(linked_account_id, None, body)
+                                .await
+                        },
+                    )
+                },
+            )
+            .await
+        })
+    }
+
+    /// Unlinks a linked account; not reversible
+    /// (`POST /v1/linked_accounts/{linked_account_id}/unlink`). Sends an `idempotency-ref`,
+    /// the same on every retry.
+    pub fn unlink_linked_account<'c>(
+        &'c self,
+        linked_account_id: &'c str,
+    ) -> Call<'c, LinkedAccount, UnlinkLinkedAccountError> {
+        Call::new(move |options| async move {
+            self.authorized(&ops::UNLINK_LINKED_ACCOUNTS_ID, options.idempotency_key, |invocation| {
+                self.shared.transport.execute(invocation, RawClient::new_with_client, |c| async move {
+                    c.unlink_linked_accounts_id(linked_account_id, None).await
+                })
+            })
+            .await
+        })
+    }
+
+    /// Lists institutions supported for account linking (`GET /v1/institutions`).
+    pub async fn list_institutions(
+        &self,
+        query: &InstitutionsQuery,
+    ) -> Result<Response<Institutions>, crate::Error<ListInstitutionsError>> {
+        self.shared
+            .transport
+            .execute(
+                self.invocation(&ops::GET_INSTITUTIONS, Auth::ApiKey, None),
+                RawClient::new_with_client,
+                |c| async move {
+                    c.get_institutions(
+                        query.country.as_deref(),
+                        query.institution_ids.as_ref(),
+                        query.institution_name.as_deref(),
+                        query.limit,
+                        query.market.as_ref(),
+                        query.offset,
+                    )
+                    .await
+                },
+            )
+            .await
+    }
+
+    /// Sandbox only: creates a linked account for a buyer without Open Banking
+    /// (`POST /simulate/v1/linked_accounts`).
+    pub async fn simulate_linked_account(
+        &self,
+        buyer_id: &str,
+        account: types::PostLinkedAccountsBodyAccountIdentification,
+    ) -> Result<Response<SimulatedLinkedAccount>, crate::Error<SimulateLinkedAccountError>> {
+        let body = types::PostLinkedAccountsBody {
+            buyer_id: buyer_id.to_string(),
+            account_identification: account,
+            created_by: None,
+            currency: types::PostLinkedAccountsBodyCurrency::Gbp,
+            institution_id: None,
+        };
+        let body = &body;
+        self.shared
+            .transport
+            .execute(
+                self.invocation(&ops::POST_LINKED_ACCOUNTS, Auth::ApiKey, None),
+                RawClient::new_with_client,
+                |c| async move { c.post_linked_accounts(body).await },
+            )
+            .await
+    }
+}
+
+/// Filters for [`Client::list_institutions`]; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct InstitutionsQuery {
+    /// Country code, such as `GB`.
+    pub country: Option<String>,
+    /// Only these institutions.
+    pub institution_ids: Option<Vec<String>>,
+    /// Name contains.
+    pub institution_name: Option<String>,
+    /// Markets.
+    pub market: Option<Vec<types::GetInstitutionsMarketItem>>,
+    /// Records to skip.
+    pub offset: Option<i32>,
+    /// Records to return.
+    pub limit: Option<std::num::NonZeroU32>,
+}
