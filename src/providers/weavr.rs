@@ -41,7 +41,7 @@ pub type LinkedAccountStatus = types::GetLinkedAccountsIdResponseStatus;
 /// The list of a buyer's linked accounts.
 pub type LinkedAccounts = types::GetLinkedAccountsResponse;
 /// The bank details of an account.
-pub type AccountIdentification = types::GetLinkedAccountsIdResponseAccountIdentification;
+pub type AccountIdentification = types::AccountIdentification;
 /// What login returns: the token and who it identifies.
 pub type AuthToken = types::AcquireAuthTokenResponse;
 /// Institutions supported for account linking.
@@ -537,7 +537,7 @@ impl Client {
     pub async fn simulate_linked_account(
         &self,
         buyer_id: &str,
-        account: types::PostLinkedAccountsBodyAccountIdentification,
+        account: AccountIdentification,
     ) -> Result<Response<SimulatedLinkedAccount>, crate::Error<SimulateLinkedAccountError>> {
         let body = types::PostLinkedAccountsBody {
             buyer_id: buyer_id.to_string(),
