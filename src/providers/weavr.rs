@@ -391,9 +391,7 @@ impl Client {
     ) -> Result<Response<AuthToken>, crate::Error<LoginError>> {
         let body = types::AcquireAuthTokenBody {
             email: email.to_string(),
-            password: types::AcquireAuthTokenBodyPassword {
-                value: password.expose().to_string(),
-            },
+            password: types::AcquireAuthTokenBodyPassword { value: password },
         };
         let body = &body;
         let response = self
@@ -405,7 +403,7 @@ impl Client {
                 |c| async move { c.acquire_auth_token(body).await },
             )
             .await?;
-        let header = bearer(&Secret::new(response.token.clone()));
+        let header = bearer(&response.token);
         if let Ok(mut token) = self.shared.token.write() {
             *token = header;
         }
