@@ -276,7 +276,8 @@ async fn weavr_unlink_bodied_errors() {
 #[tokio::test]
 async fn weavr_unlink_bodiless_errors_keep_headers() {
     use UnlinkLinkedAccountError as U;
-    let cases: [(u16, fn(&U) -> bool); 6] = [
+    type IsVariant = fn(&U) -> bool;
+    let cases: [(u16, IsVariant); 6] = [
         (401, |k| matches!(k, U::Unauthorized)),
         (413, |k| matches!(k, U::ContentTooLarge)),
         (422, |k| matches!(k, U::UnprocessableEntity)),
