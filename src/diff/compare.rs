@@ -6,7 +6,7 @@ use std::hash::{Hash, Hasher};
 
 use super::Direction;
 use super::doc::{Doc, Kind, NodeId, Pos};
-use super::model::{Media, Operation, ParamIn, Spec};
+use super::model::{Media, Operation, Param, ParamIn, Spec};
 use super::schema::{Differ, SchemaChange, SchemaDiff, Side};
 
 /// Upper bound on schema changes expanded per diff: a guard against
@@ -420,9 +420,18 @@ impl<'a, 'd> Walker<'a, 'd> {
                 }
             }
         }
+        // Path parameters match by position, unless the template itself changed.
+        let key = |p: &Param| -> String {
+            if moved && p.location == ParamIn::Path {
+                format!("path:{}", p.name)
+            } else {
+                p.key.clone()
+            }
+        };
         for bp in &b.params {
             let loc = format!("request.{}.{}", bp.location.as_str(), bp.name);
-            let Some(rp) = r.params.iter().find(|p| p.key == bp.key) else {
+            let bkey = key(bp);
+            let Some(rp) = r.params.iter().find(|p| key(p) == bkey) else {
                 let delta = Delta::ParamRemoved {
                     deprecated: bp.deprecated,
                 };
@@ -446,7 +455,8 @@ impl<'a, 'd> Walker<'a, 'd> {
             }
         }
         for rp in &r.params {
-            if b.params.iter().any(|p| p.key == rp.key) {
+            let rkey = key(rp);
+            if b.params.iter().any(|p| key(p) == rkey) {
                 continue;
             }
             let delta = if rp.location == ParamIn::Path {

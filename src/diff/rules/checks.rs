@@ -573,7 +573,7 @@ pub fn response_property_became_nullable(c: &Change) -> Out {
 
 pub fn response_property_became_not_nullable(c: &Change) -> Out {
     matches!(resp_prop(c)?, S::NullableChanged { now: false })
-        .then(|| "became not nullable (Option<T> becomes T)".into())
+        .then(|| "became not nullable (Option<T> may become T)".into())
 }
 
 pub fn response_property_type_changed(c: &Change) -> Out {
