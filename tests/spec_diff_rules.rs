@@ -118,6 +118,7 @@ const CASES: &[(&str, Level, Option<&str>, &str)] = &[
 /// note that accompanies every ERR).
 const ALSO: &[(&str, &[&str])] = &[
     ("new-request-path-parameter", &["api-path-changed"]),
+    ("api-major-version-not-bumped", &["api-operation-id-changed"]),
     ("response-success-status-removed", &["response-success-status-added"]),
     // allOf members are flattened, so their properties show up too.
     ("request-property-all-of-added", &["new-optional-request-property"]),

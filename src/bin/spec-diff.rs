@@ -25,6 +25,8 @@ enum LevelArg {
     Warn,
     #[value(name = "INFO", alias = "info")]
     Info,
+    #[value(name = "NONE", alias = "none")]
+    None,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -50,7 +52,8 @@ struct Args {
     /// Output format.
     #[arg(short, long, value_enum, default_value = "text")]
     format: FormatArg,
-    /// Exit 1 when a finding reaches this level.
+    /// Exit 1 when a finding reaches this level (NONE: report only). With
+    /// --require-major-bump, ERR findings pass when the crate's major version increased.
     #[arg(long, value_enum, default_value = "ERR")]
     fail_on: LevelArg,
     /// Ignore file (YAML list of {id, operation, reason, fingerprint?, spec?}).
@@ -90,9 +93,10 @@ fn main() -> ExitCode {
             FormatArg::Junit => Format::Junit,
         },
         fail_on: match args.fail_on {
-            LevelArg::Err => Level::Err,
-            LevelArg::Warn => Level::Warn,
-            LevelArg::Info => Level::Info,
+            LevelArg::Err => Some(Level::Err),
+            LevelArg::Warn => Some(Level::Warn),
+            LevelArg::Info => Some(Level::Info),
+            LevelArg::None => None,
         },
         ignore: args.ignore,
         require_major_bump: args.require_major_bump,

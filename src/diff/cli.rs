@@ -28,8 +28,8 @@ pub struct Options {
     pub base: Option<String>,
     /// Output format.
     pub format: Format,
-    /// Exit 1 when a finding reaches this level.
-    pub fail_on: Level,
+    /// Exit 1 when a finding reaches this level (`None`: never).
+    pub fail_on: Option<Level>,
     /// Ignore file.
     pub ignore: Option<PathBuf>,
     /// Fail when ERR findings exist and the crate's major version did not increase.

@@ -90,7 +90,11 @@ fn entry(doc: &Doc, node: u32) -> Result<IgnoreEntry, Error> {
             None => Ok(None),
             Some(v) => match doc.str(v) {
                 Some(s) => Ok(Some(s.trim().to_string())),
-                None => Err(Error::at(name, doc.pos(v), format!("`{key}` must be a string"))),
+                None => Err(Error::at(
+                    name,
+                    doc.pos(v),
+                    format!("`{key}` must be a string (quote it)"),
+                )),
             },
         }
     };

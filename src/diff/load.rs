@@ -423,6 +423,11 @@ impl MarkedEventReceiver for Builder {
                     let sym = self.intern(&value);
                     if let Some(top) = self.stack.last_mut() {
                         top.key = Some((sym, pos));
+                        // Block mappings are reported where their first key is.
+                        let node = &mut self.nodes[top.node as usize];
+                        if pos < node.pos {
+                            node.pos = pos;
+                        }
                     }
                     return;
                 }

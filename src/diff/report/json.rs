@@ -15,7 +15,7 @@ pub(super) fn render(r: &Report) -> String {
         "unused_ignores": r.unused_ignores,
         "specs": r.specs,
         "semver": r.semver,
-        "fail_on": r.fail_on,
+        "fail_on": r.fail_on_text(),
         "failed": r.failed(),
     });
     let mut s = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".into());

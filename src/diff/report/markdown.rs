@@ -43,6 +43,6 @@ pub(super) fn render(r: &Report) -> String {
     if let Some(line) = r.semver_line() {
         let _ = writeln!(out, "\n**semver:** {line}");
     }
-    let _ = writeln!(out, "\n_fail-on {}: {}_", r.fail_on, if r.failed() { "failing" } else { "passing" });
+    let _ = writeln!(out, "\n_fail-on {}: {}_", r.fail_on_text(), if r.failed() { "failing" } else { "passing" });
     out
 }

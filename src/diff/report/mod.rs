@@ -79,8 +79,8 @@ pub struct Report {
     pub specs: Vec<SpecEntry>,
     /// Semver gate result, when evaluated.
     pub semver: Option<Gate>,
-    /// The `--fail-on` threshold.
-    pub fail_on: Level,
+    /// The `--fail-on` threshold (`None`: never fail on findings).
+    pub fail_on: Option<Level>,
 }
 
 impl Report {
@@ -89,9 +89,16 @@ impl Report {
         self.findings.iter().filter(|f| f.level == level).count()
     }
 
-    /// Whether a finding reaches the threshold.
+    /// Whether a finding reaches the threshold. With the semver gate on and
+    /// a breaking crate bump present, ERR findings are accounted for.
     pub fn fails_threshold(&self, f: &Finding) -> bool {
-        f.level >= self.fail_on
+        let covered = f.level == Level::Err && self.semver.as_ref().is_some_and(|g| g.bumped);
+        self.fail_on.is_some_and(|t| f.level >= t) && !covered
+    }
+
+    /// The threshold for display.
+    pub fn fail_on_text(&self) -> &'static str {
+        self.fail_on.map_or("NONE", Level::as_str)
     }
 
     /// Whether the semver gate failed.

@@ -65,7 +65,7 @@ pub(super) fn render(r: &Report, color: bool) -> String {
         "{} ({} ignored); fail-on {}: {}",
         r.summary(),
         r.ignored.len(),
-        r.fail_on,
+        r.fail_on_text(),
         verdict
     );
     out
