@@ -64,12 +64,23 @@ impl Scratch {
 
     fn git(&self, args: &[&str]) {
         let out = Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.com",
+                "-c",
+                "commit.gpgsign=false",
+            ])
             .args(args)
             .current_dir(&self.0)
             .output()
             .expect("git runs");
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     fn commit_all(&self, msg: &str) {
@@ -106,8 +117,14 @@ fn an_err_finding_exits_1_and_names_rule_operation_and_location() {
     ]);
     assert_eq!(code(&o), 1);
     let out = stdout(&o);
-    assert!(out.contains("ERR   api-operation-id-changed  GET /pets/{petId}: operationId:"), "{out}");
-    assert!(out.contains("revision.yaml:"), "source location missing: {out}");
+    assert!(
+        out.contains("ERR   api-operation-id-changed  GET /pets/{petId}: operationId:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("revision.yaml:"),
+        "source location missing: {out}"
+    );
 }
 
 #[test]
@@ -116,7 +133,11 @@ fn fail_on_sets_the_threshold() {
         fixture("request-parameter-removed", "base"),
         fixture("request-parameter-removed", "revision"),
     );
-    assert_eq!(code(&run(&[&b, &r])), 0, "WARN does not reach the default ERR");
+    assert_eq!(
+        code(&run(&[&b, &r])),
+        0,
+        "WARN does not reach the default ERR"
+    );
     assert_eq!(code(&run(&["--fail-on", "WARN", &b, &r])), 1);
     assert_eq!(code(&run(&["--fail-on", "warn", &b, &r])), 1);
     let (b, r) = (
@@ -129,7 +150,10 @@ fn fail_on_sets_the_threshold() {
 #[test]
 fn invalid_yaml_exits_2_naming_file_line_and_column() {
     let s = Scratch::new("badyaml");
-    let bad = s.write("bad.yaml", "openapi: 3.0.3\ninfo:\n  title: x\n   version: 1\npaths: {}\n");
+    let bad = s.write(
+        "bad.yaml",
+        "openapi: 3.0.3\ninfo:\n  title: x\n   version: 1\npaths: {}\n",
+    );
     let good = fixture("_realistic", "base");
     let o = run(&[&good, bad.to_str().expect("utf-8 path")]);
     assert_eq!(code(&o), 2);
@@ -140,7 +164,10 @@ fn invalid_yaml_exits_2_naming_file_line_and_column() {
 #[test]
 fn invalid_spec_exits_2_with_position() {
     let s = Scratch::new("badspec");
-    let swagger = s.write("swagger.yaml", "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n");
+    let swagger = s.write(
+        "swagger.yaml",
+        "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n",
+    );
     let dangling = s.write(
         "dangling.yaml",
         "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/missing'\n      responses: {}\n",
@@ -148,10 +175,18 @@ fn invalid_spec_exits_2_with_position() {
     let good = fixture("_realistic", "base");
     let o = run(&[&good, swagger.to_str().expect("utf-8")]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("swagger.yaml:1:1: Swagger 2.0"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("swagger.yaml:1:1: Swagger 2.0"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&[dangling.to_str().expect("utf-8"), &good]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("dangling.yaml:7:11: unresolved $ref"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("dangling.yaml:7:11: unresolved $ref"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -159,10 +194,18 @@ fn unreadable_file_and_bad_usage_exit_2() {
     let good = fixture("_realistic", "base");
     let o = run(&[&good, "/nonexistent/spec.yaml"]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("/nonexistent/spec.yaml"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("/nonexistent/spec.yaml"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(code(&run(&[])), 2, "no inputs");
     assert_eq!(code(&run(&[&good])), 2, "one input without --base");
-    assert_eq!(code(&run(&["--format", "yaml", &good, &good])), 2, "unknown format");
+    assert_eq!(
+        code(&run(&["--format", "yaml", &good, &good])),
+        2,
+        "unknown format"
+    );
     assert_eq!(code(&run(&["--bogus", &good, &good])), 2, "unknown flag");
     let o = run(&[&good]);
     assert!(stderr(&o).contains("Usage"), "{}", stderr(&o));
@@ -186,9 +229,17 @@ fn json_has_fingerprints_sources_and_summary() {
     assert_eq!(f["operation"], "GET /pets/{petId}");
     assert_eq!(f["location"], "response[200].body[application/json].status");
     let fp = f["fingerprint"].as_str().expect("fingerprint");
-    assert!(fp.len() == 12 && fp.chars().all(|c| c.is_ascii_hexdigit()), "{fp}");
+    assert!(
+        fp.len() == 12 && fp.chars().all(|c| c.is_ascii_hexdigit()),
+        "{fp}"
+    );
     assert!(f["source"]["line"].as_u64().expect("line") > 0);
-    assert!(f["source"]["file"].as_str().expect("file").ends_with("revision.yaml"));
+    assert!(
+        f["source"]["file"]
+            .as_str()
+            .expect("file")
+            .ends_with("revision.yaml")
+    );
     assert_eq!(v["summary"]["warn"], 1);
     assert_eq!(v["failed"], false);
     // Stable across runs and independent of where the file lives.
@@ -206,7 +257,10 @@ fn markdown_githubactions_and_junit() {
         fixture("api-operation-id-changed", "revision"),
     );
     let md = stdout(&run(&["-f", "markdown", &b, &r]));
-    assert!(md.contains("| level | rule | spec | operation | location | message |"), "{md}");
+    assert!(
+        md.contains("| level | rule | spec | operation | location | message |"),
+        "{md}"
+    );
     assert!(md.contains("| ERR | `api-operation-id-changed` |"), "{md}");
     let gh = stdout(&run(&["-f", "githubactions", &b, &r]));
     let line = gh
@@ -214,10 +268,17 @@ fn markdown_githubactions_and_junit() {
         .find(|l| l.starts_with("::error "))
         .unwrap_or_else(|| panic!("{gh}"));
     assert!(line.contains(&format!("file={r},line=")), "{line}");
-    assert!(line.contains("title=api-operation-id-changed (ERR)::GET /pets/{petId}%3A") || line.contains("::GET /pets/{petId}: operationId"), "{line}");
+    assert!(
+        line.contains("title=api-operation-id-changed (ERR)::GET /pets/{petId}%3A")
+            || line.contains("::GET /pets/{petId}: operationId"),
+        "{line}"
+    );
     let xml = stdout(&run(&["-f", "junit", &b, &r]));
     assert!(xml.starts_with("<?xml"), "{xml}");
-    assert!(xml.contains("<testsuites name=\"spec-diff\" tests=\"2\" failures=\"1\">"), "{xml}");
+    assert!(
+        xml.contains("<testsuites name=\"spec-diff\" tests=\"2\" failures=\"1\">"),
+        "{xml}"
+    );
     assert!(xml.contains("<failure type=\"ERR\""), "{xml}");
 }
 
@@ -227,7 +288,10 @@ fn colour_only_on_request_or_terminal() {
         fixture("api-operation-id-changed", "base"),
         fixture("api-operation-id-changed", "revision"),
     );
-    assert!(!stdout(&run(&[&b, &r])).contains('\x1b'), "piped output is plain");
+    assert!(
+        !stdout(&run(&[&b, &r])).contains('\x1b'),
+        "piped output is plain"
+    );
     assert!(stdout(&run(&["--color", "always", &b, &r])).contains("\x1b["));
 }
 
@@ -242,29 +306,52 @@ fn git_repo(tag: &str) -> Scratch {
 #[test]
 fn git_revision_inputs() {
     let s = git_repo("gitrev");
-    s.write("specs/pets.yaml", &read(&fixture("api-operation-id-changed", "base")));
+    s.write(
+        "specs/pets.yaml",
+        &read(&fixture("api-operation-id-changed", "base")),
+    );
     s.commit_all("v1");
-    s.write("specs/pets.yaml", &read(&fixture("api-operation-id-changed", "revision")));
+    s.write(
+        "specs/pets.yaml",
+        &read(&fixture("api-operation-id-changed", "revision")),
+    );
     let o = run_in(&s.0, &["HEAD:specs/pets.yaml", "specs/pets.yaml"]);
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).contains("api-operation-id-changed"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("api-operation-id-changed"),
+        "{}",
+        stdout(&o)
+    );
     let o = run_in(&s.0, &["--base", "HEAD", "specs/pets.yaml"]);
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
     let o = run_in(&s.0, &["nosuchrev:specs/pets.yaml", "specs/pets.yaml"]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("nosuchrev:specs/pets.yaml"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nosuchrev:specs/pets.yaml"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn directory_mode_reports_added_removed_and_changed_specs() {
     let s = git_repo("dir");
     let same = read(&fixture("_realistic", "base"));
-    s.write("specs/changed.yaml", &read(&fixture("api-operation-id-changed", "base")));
+    s.write(
+        "specs/changed.yaml",
+        &read(&fixture("api-operation-id-changed", "base")),
+    );
     s.write("specs/removed.yaml", &same);
-    s.write("specs/same.json", &read(&format!("{FIXTURES}/_realistic/base.json")));
+    s.write(
+        "specs/same.json",
+        &read(&format!("{FIXTURES}/_realistic/base.json")),
+    );
     s.write("specs/notes.txt", "not a spec");
     s.commit_all("v1");
-    s.write("specs/changed.yaml", &read(&fixture("api-operation-id-changed", "revision")));
+    s.write(
+        "specs/changed.yaml",
+        &read(&fixture("api-operation-id-changed", "revision")),
+    );
     std::fs::remove_file(s.0.join("specs/removed.yaml")).expect("rm");
     s.write("specs/added.yaml", &same);
     let o = run_in(&s.0, &["--base", "HEAD", "specs/", "--format", "json"]);
@@ -274,7 +361,12 @@ fn directory_mode_reports_added_removed_and_changed_specs() {
         .as_array()
         .expect("array")
         .iter()
-        .map(|f| (f["spec"].as_str().unwrap_or("").to_string(), f["id"].as_str().unwrap_or("").to_string()))
+        .map(|f| {
+            (
+                f["spec"].as_str().unwrap_or("").to_string(),
+                f["id"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect();
     let has = |spec: &str, id: &str| got.iter().any(|(s, i)| s == spec && i == id);
     assert!(has("added.yaml", "spec-added"), "{got:?}");
@@ -285,11 +377,21 @@ fn directory_mode_reports_added_removed_and_changed_specs() {
         .as_array()
         .expect("specs")
         .iter()
-        .map(|s| (s["spec"].as_str().unwrap_or(""), s["status"].as_str().unwrap_or("")))
+        .map(|s| {
+            (
+                s["spec"].as_str().unwrap_or(""),
+                s["status"].as_str().unwrap_or(""),
+            )
+        })
         .collect();
     assert_eq!(
         specs,
-        [("added.yaml", "added"), ("changed.yaml", "compared"), ("removed.yaml", "removed"), ("same.json", "compared")]
+        [
+            ("added.yaml", "added"),
+            ("changed.yaml", "compared"),
+            ("removed.yaml", "removed"),
+            ("same.json", "compared")
+        ]
     );
     let o = run_in(&s.0, &["--base", "HEAD~5", "specs/"]);
     assert_eq!(code(&o), 2, "unknown base revision");
@@ -312,22 +414,47 @@ fn ignore_file_suppresses_by_rule_and_operation_and_reports_unused_entries() {
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("ignored: api-operation-id-changed"), "{out}");
-    assert!(out.contains("ignore.yaml:7:3: ignore entry for request-parameter-removed"), "{out}");
+    assert!(
+        out.contains("ignore.yaml:7:3: ignore entry for request-parameter-removed"),
+        "{out}"
+    );
 
     let fp_only = s.write(
         "fp.yaml",
         "- id: api-operation-id-changed\n  operation: GET /pets/{petId}\n  fingerprint: '000000000000'\n  reason: wrong fingerprint does not match\n",
     );
-    assert_eq!(code(&run(&["--ignore", fp_only.to_str().expect("utf-8"), &b, &r])), 1);
+    assert_eq!(
+        code(&run(&[
+            "--ignore",
+            fp_only.to_str().expect("utf-8"),
+            &b,
+            &r
+        ])),
+        1
+    );
 
-    let no_reason = s.write("noreason.yaml", "- id: api-operation-id-changed\n  operation: GET /pets/{petId}\n");
+    let no_reason = s.write(
+        "noreason.yaml",
+        "- id: api-operation-id-changed\n  operation: GET /pets/{petId}\n",
+    );
     let o = run(&["--ignore", no_reason.to_str().expect("utf-8"), &b, &r]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("noreason.yaml:1:3: entry needs a non-empty `reason`"), "{}", stderr(&o));
-    let bad_id = s.write("badid.yaml", "- id: no-such-rule\n  operation: '*'\n  reason: x\n");
+    assert!(
+        stderr(&o).contains("noreason.yaml:1:3: entry needs a non-empty `reason`"),
+        "{}",
+        stderr(&o)
+    );
+    let bad_id = s.write(
+        "badid.yaml",
+        "- id: no-such-rule\n  operation: '*'\n  reason: x\n",
+    );
     let o = run(&["--ignore", bad_id.to_str().expect("utf-8"), &b, &r]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("badid.yaml:1:7: unknown rule id"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("badid.yaml:1:7: unknown rule id"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 // ---- semver gate ----
@@ -338,23 +465,40 @@ const MANIFEST: &str = "[package]\nname = \"x\"\nversion = \"VERSION\"\nedition 
 fn semver_gate_requires_a_major_bump_for_err_findings() {
     let s = git_repo("semver");
     s.write("Cargo.toml", &MANIFEST.replace("VERSION", "1.2.3"));
-    s.write("specs/pets.yaml", &read(&fixture("api-operation-id-changed", "base")));
+    s.write(
+        "specs/pets.yaml",
+        &read(&fixture("api-operation-id-changed", "base")),
+    );
     s.commit_all("v1");
-    s.write("specs/pets.yaml", &read(&fixture("api-operation-id-changed", "revision")));
+    s.write(
+        "specs/pets.yaml",
+        &read(&fixture("api-operation-id-changed", "revision")),
+    );
     let args = ["--base", "HEAD", "specs/", "--require-major-bump"];
 
     s.write("Cargo.toml", &MANIFEST.replace("VERSION", "1.3.0"));
     let o = run_in(&s.0, &args);
     assert_eq!(code(&o), 1);
-    assert!(stdout(&o).contains("crate version 1.2.3 → 1.3.0: ERR findings need a major version bump"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("crate version 1.2.3 → 1.3.0: ERR findings need a major version bump"),
+        "{}",
+        stdout(&o)
+    );
 
     s.write("Cargo.toml", &MANIFEST.replace("VERSION", "2.0.0"));
     let o = run_in(&s.0, &args);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).contains("breaking bump present"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("breaking bump present"),
+        "{}",
+        stdout(&o)
+    );
 
     // Without ERR findings the gate does not apply.
-    s.write("specs/pets.yaml", &read(&fixture("api-operation-id-changed", "base")));
+    s.write(
+        "specs/pets.yaml",
+        &read(&fixture("api-operation-id-changed", "base")),
+    );
     s.write("Cargo.toml", &MANIFEST.replace("VERSION", "1.2.4"));
     assert_eq!(code(&run_in(&s.0, &args)), 0);
 
@@ -363,16 +507,26 @@ fn semver_gate_requires_a_major_bump_for_err_findings() {
     let r = fixture("api-operation-id-changed", "revision");
     let o = run_in(&s.0, &["--require-major-bump", &f, &r]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("needs a base revision"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("needs a base revision"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn zero_major_versions_bump_on_minor() {
     let s = git_repo("semver0");
     s.write("Cargo.toml", &MANIFEST.replace("VERSION", "0.1.0"));
-    s.write("specs/pets.yaml", &read(&fixture("api-operation-id-changed", "base")));
+    s.write(
+        "specs/pets.yaml",
+        &read(&fixture("api-operation-id-changed", "base")),
+    );
     s.commit_all("v1");
-    s.write("specs/pets.yaml", &read(&fixture("api-operation-id-changed", "revision")));
+    s.write(
+        "specs/pets.yaml",
+        &read(&fixture("api-operation-id-changed", "revision")),
+    );
     s.write("Cargo.toml", &MANIFEST.replace("VERSION", "0.2.0"));
     let o = run_in(&s.0, &["--base", "HEAD", "specs/", "--require-major-bump"]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
@@ -383,5 +537,8 @@ fn list_rules_prints_the_registry() {
     let o = run(&["--list-rules"]);
     assert_eq!(code(&o), 0);
     let out = stdout(&o);
-    assert!(out.contains("| `response-property-enum-value-added` | WARN | response | 44 |"), "{out}");
+    assert!(
+        out.contains("| `response-property-enum-value-added` | WARN | response | 44 |"),
+        "{out}"
+    );
 }

@@ -13,103 +13,568 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec
 /// `(rule id, level, operation, location)` expected from
 /// `tests/fixtures/spec-diff/<rule id>/{base,revision}.yaml`.
 const CASES: &[(&str, Level, Option<&str>, &str)] = &[
-    ("api-removed-without-deprecation", Err, Some("DELETE /pets/{petId}"), "path"),
-    ("api-path-removed-without-deprecation", Err, Some("POST /pets"), "path"),
-    ("api-removed-with-deprecation", Warn, Some("DELETE /pets/{petId}"), "path"),
-    ("api-removed-before-sunset", Err, Some("DELETE /pets/{petId}"), "path"),
+    (
+        "api-removed-without-deprecation",
+        Err,
+        Some("DELETE /pets/{petId}"),
+        "path",
+    ),
+    (
+        "api-path-removed-without-deprecation",
+        Err,
+        Some("POST /pets"),
+        "path",
+    ),
+    (
+        "api-removed-with-deprecation",
+        Warn,
+        Some("DELETE /pets/{petId}"),
+        "path",
+    ),
+    (
+        "api-removed-before-sunset",
+        Err,
+        Some("DELETE /pets/{petId}"),
+        "path",
+    ),
     ("api-path-changed", Err, Some("POST /animals"), "path"),
     ("endpoint-added", Info, Some("GET /pets"), "path"),
-    ("request-path-parameter-renamed", Info, Some("GET /pets/{id}"), "request.path.id"),
-    ("api-operation-id-changed", Err, Some("GET /pets/{petId}"), "operationId"),
-    ("api-tag-removed", Info, Some("GET /pets/{petId}"), "tags.pets"),
-    ("new-required-request-parameter", Err, Some("GET /pets/{petId}"), "request.query.owner"),
-    ("new-request-path-parameter", Err, Some("GET /owners/{ownerId}/pets/{petId}"), "request.path.ownerId"),
-    ("new-optional-request-parameter", Warn, Some("GET /pets/{petId}"), "request.query.limit"),
-    ("request-parameter-removed", Warn, Some("GET /pets/{petId}"), "request.query.limit"),
-    ("request-parameter-became-required", Err, Some("GET /pets/{petId}"), "request.query.limit"),
-    ("request-parameter-became-optional", Warn, Some("GET /pets/{petId}"), "request.query.limit"),
-    ("request-parameter-type-changed", Err, Some("GET /pets/{petId}"), "request.query.limit"),
-    ("request-parameter-enum-value-removed", Err, Some("GET /pets/{petId}"), "request.query.sort"),
-    ("request-parameter-enum-value-added", Info, Some("GET /pets/{petId}"), "request.query.sort"),
-    ("request-parameter-became-enum", Err, Some("GET /pets/{petId}"), "request.query.sort"),
-    ("request-parameter-default-value-changed", Warn, Some("GET /pets/{petId}"), "request.query.limit"),
-    ("request-parameter-constraint-tightened", Err, Some("GET /pets/{petId}"), "request.query.limit"),
-    ("request-parameter-constraint-set", Warn, Some("GET /pets/{petId}"), "request.query.limit"),
-    ("request-parameter-pattern-changed", Warn, Some("GET /pets/{petId}"), "request.path.petId"),
-    ("request-parameter-became-not-nullable", Err, Some("GET /pets/{petId}"), "request.query.since"),
-    ("request-parameter-serialization-changed", Err, Some("GET /pets/{petId}"), "request.query.tags"),
-    ("request-body-added-required", Err, Some("POST /pets"), "request.body"),
-    ("request-body-added-optional", Warn, Some("POST /pets"), "request.body"),
-    ("request-body-became-required", Err, Some("POST /pets"), "request.body"),
-    ("request-body-removed", Err, Some("POST /pets"), "request.body"),
-    ("request-body-media-type-removed", Err, Some("POST /pets"), "request.body[application/xml]"),
-    ("new-required-request-property", Err, Some("POST /pets"), "request.body[application/json].age"),
-    ("new-optional-request-property", Info, Some("POST /pets"), "request.body[application/json].age"),
-    ("request-property-became-required", Err, Some("POST /pets"), "request.body[application/json].tag"),
-    ("request-property-became-optional", Warn, Some("POST /pets"), "request.body[application/json].name"),
-    ("request-property-removed", Warn, Some("POST /pets"), "request.body[application/json].tag"),
-    ("request-property-type-changed", Err, Some("POST /pets"), "request.body[application/json].tag"),
-    ("request-property-enum-value-removed", Err, Some("POST /pets"), "request.body[application/json].kind"),
-    ("request-property-enum-value-added", Info, Some("POST /pets"), "request.body[application/json].kind"),
-    ("request-property-became-enum", Err, Some("POST /pets"), "request.body[application/json].kind"),
-    ("request-property-became-not-nullable", Err, Some("POST /pets"), "request.body[application/json].tag"),
-    ("request-property-became-nullable", Warn, Some("POST /pets"), "request.body[application/json].tag"),
-    ("request-property-one-of-removed", Err, Some("POST /pets"), "request.body[application/json].owner"),
-    ("request-property-one-of-added", Info, Some("POST /pets"), "request.body[application/json].owner"),
-    ("response-property-one-of-added", Err, Some("GET /pets/{petId}"), "response[200].body[application/json].owner"),
-    ("response-property-one-of-removed", Warn, Some("GET /pets/{petId}"), "response[200].body[application/json].owner"),
-    ("request-property-any-of-removed", Err, Some("POST /pets"), "request.body[application/json].owner"),
-    ("request-property-any-of-added", Info, Some("POST /pets"), "request.body[application/json].owner"),
-    ("response-property-any-of-added", Err, Some("GET /pets/{petId}"), "response[200].body[application/json].owner"),
-    ("response-property-any-of-removed", Warn, Some("GET /pets/{petId}"), "response[200].body[application/json].owner"),
-    ("request-property-all-of-added", Err, Some("POST /pets"), "request.body[application/json]"),
-    ("request-property-all-of-removed", Warn, Some("POST /pets"), "request.body[application/json]"),
-    ("response-property-all-of-added", Warn, Some("GET /pets/{petId}"), "response[200].body[application/json]"),
-    ("response-property-all-of-removed", Warn, Some("GET /pets/{petId}"), "response[200].body[application/json]"),
-    ("request-body-wrapped-in-one-of", Err, Some("POST /pets"), "request.body[application/json]"),
-    ("response-body-wrapped-in-one-of", Err, Some("GET /pets/{petId}"), "response[200].body[application/json]"),
-    ("request-property-discriminator-changed", Err, Some("POST /pets"), "request.body[application/json]"),
-    ("response-property-discriminator-changed", Err, Some("GET /pets/{petId}"), "response[200].body[application/json]"),
-    ("request-property-constraint-tightened", Err, Some("POST /pets"), "request.body[application/json].name"),
-    ("request-property-constraint-set", Warn, Some("POST /pets"), "request.body[application/json].name"),
-    ("request-property-pattern-changed", Warn, Some("POST /pets"), "request.body[application/json].name"),
-    ("request-property-became-read-only", Warn, Some("POST /pets"), "request.body[application/json].tag"),
-    ("request-property-additional-properties-closed", Warn, Some("POST /pets"), "request.body[application/json]"),
-    ("request-property-default-value-changed", Warn, Some("POST /pets"), "request.body[application/json].tag"),
-    ("response-success-status-removed", Err, Some("GET /pets/{petId}"), "response[200]"),
-    ("response-non-success-status-removed", Warn, Some("GET /pets/{petId}"), "response[404]"),
-    ("response-success-status-added", Warn, Some("GET /pets/{petId}"), "response[202]"),
-    ("response-non-success-status-added", Info, Some("GET /pets/{petId}"), "response[404]"),
-    ("response-media-type-removed", Err, Some("GET /pets/{petId}"), "response[200].body[application/xml]"),
-    ("response-required-property-removed", Err, Some("GET /pets/{petId}"), "response[200].body[application/json].name"),
-    ("response-optional-property-removed", Warn, Some("GET /pets/{petId}"), "response[200].body[application/json].tag"),
-    ("response-property-became-optional", Err, Some("GET /pets/{petId}"), "response[200].body[application/json].name"),
-    ("response-property-became-required", Warn, Some("GET /pets/{petId}"), "response[200].body[application/json].tag"),
-    ("response-property-became-nullable", Err, Some("GET /pets/{petId}"), "response[200].body[application/json].tag"),
-    ("response-property-became-not-nullable", Warn, Some("GET /pets/{petId}"), "response[200].body[application/json].tag"),
-    ("response-property-type-changed", Err, Some("GET /pets/{petId}"), "response[200].body[application/json].tag"),
-    ("response-property-id-became-numeric", Warn, Some("GET /pets/{petId}"), "response[200].body[application/json].id"),
-    ("response-property-enum-value-added", Warn, Some("GET /pets/{petId}"), "response[200].body[application/json].status"),
-    ("response-property-enum-value-removed", Warn, Some("GET /pets/{petId}"), "response[200].body[application/json].status"),
-    ("response-property-became-enum", Warn, Some("GET /pets/{petId}"), "response[200].body[application/json].status"),
-    ("response-required-property-added", Info, Some("GET /pets/{petId}"), "response[200].body[application/json].age"),
-    ("response-optional-property-added", Info, Some("GET /pets/{petId}"), "response[200].body[application/json].age"),
-    ("response-required-header-removed", Warn, Some("GET /pets/{petId}"), "response[200].header.x-rate-limit"),
-    ("response-optional-header-removed", Info, Some("GET /pets/{petId}"), "response[200].header.x-rate-limit"),
-    ("response-header-became-optional", Warn, Some("GET /pets/{petId}"), "response[200].header.x-rate-limit"),
-    ("response-header-type-changed", Warn, Some("GET /pets/{petId}"), "response[200].header.x-rate-limit"),
-    ("response-property-constraint-loosened", Warn, Some("GET /pets/{petId}"), "response[200].body[application/json].name"),
-    ("response-property-pattern-changed", Info, Some("GET /pets/{petId}"), "response[200].body[application/json].name"),
-    ("response-property-became-write-only", Warn, Some("GET /pets/{petId}"), "response[200].body[application/json].tag"),
-    ("response-property-additional-properties-opened", Err, Some("GET /pets/{petId}"), "response[200].body[application/json]"),
-    ("api-security-added", Err, Some("GET /pets/{petId}"), "security"),
-    ("api-security-scheme-changed", Err, None, "components.securitySchemes.apiKey"),
-    ("api-schema-removed", Warn, None, "components.schemas.Legacy"),
-    ("api-schema-renamed", Warn, None, "components.schemas.Legacy"),
+    (
+        "request-path-parameter-renamed",
+        Info,
+        Some("GET /pets/{id}"),
+        "request.path.id",
+    ),
+    (
+        "api-operation-id-changed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "operationId",
+    ),
+    (
+        "api-tag-removed",
+        Info,
+        Some("GET /pets/{petId}"),
+        "tags.pets",
+    ),
+    (
+        "new-required-request-parameter",
+        Err,
+        Some("GET /pets/{petId}"),
+        "request.query.owner",
+    ),
+    (
+        "new-request-path-parameter",
+        Err,
+        Some("GET /owners/{ownerId}/pets/{petId}"),
+        "request.path.ownerId",
+    ),
+    (
+        "new-optional-request-parameter",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "request.query.limit",
+    ),
+    (
+        "request-parameter-removed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "request.query.limit",
+    ),
+    (
+        "request-parameter-became-required",
+        Err,
+        Some("GET /pets/{petId}"),
+        "request.query.limit",
+    ),
+    (
+        "request-parameter-became-optional",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "request.query.limit",
+    ),
+    (
+        "request-parameter-type-changed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "request.query.limit",
+    ),
+    (
+        "request-parameter-enum-value-removed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "request.query.sort",
+    ),
+    (
+        "request-parameter-enum-value-added",
+        Info,
+        Some("GET /pets/{petId}"),
+        "request.query.sort",
+    ),
+    (
+        "request-parameter-became-enum",
+        Err,
+        Some("GET /pets/{petId}"),
+        "request.query.sort",
+    ),
+    (
+        "request-parameter-default-value-changed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "request.query.limit",
+    ),
+    (
+        "request-parameter-constraint-tightened",
+        Err,
+        Some("GET /pets/{petId}"),
+        "request.query.limit",
+    ),
+    (
+        "request-parameter-constraint-set",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "request.query.limit",
+    ),
+    (
+        "request-parameter-pattern-changed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "request.path.petId",
+    ),
+    (
+        "request-parameter-became-not-nullable",
+        Err,
+        Some("GET /pets/{petId}"),
+        "request.query.since",
+    ),
+    (
+        "request-parameter-serialization-changed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "request.query.tags",
+    ),
+    (
+        "request-body-added-required",
+        Err,
+        Some("POST /pets"),
+        "request.body",
+    ),
+    (
+        "request-body-added-optional",
+        Warn,
+        Some("POST /pets"),
+        "request.body",
+    ),
+    (
+        "request-body-became-required",
+        Err,
+        Some("POST /pets"),
+        "request.body",
+    ),
+    (
+        "request-body-removed",
+        Err,
+        Some("POST /pets"),
+        "request.body",
+    ),
+    (
+        "request-body-media-type-removed",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/xml]",
+    ),
+    (
+        "new-required-request-property",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].age",
+    ),
+    (
+        "new-optional-request-property",
+        Info,
+        Some("POST /pets"),
+        "request.body[application/json].age",
+    ),
+    (
+        "request-property-became-required",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].tag",
+    ),
+    (
+        "request-property-became-optional",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json].name",
+    ),
+    (
+        "request-property-removed",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json].tag",
+    ),
+    (
+        "request-property-type-changed",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].tag",
+    ),
+    (
+        "request-property-enum-value-removed",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].kind",
+    ),
+    (
+        "request-property-enum-value-added",
+        Info,
+        Some("POST /pets"),
+        "request.body[application/json].kind",
+    ),
+    (
+        "request-property-became-enum",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].kind",
+    ),
+    (
+        "request-property-became-not-nullable",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].tag",
+    ),
+    (
+        "request-property-became-nullable",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json].tag",
+    ),
+    (
+        "request-property-one-of-removed",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].owner",
+    ),
+    (
+        "request-property-one-of-added",
+        Info,
+        Some("POST /pets"),
+        "request.body[application/json].owner",
+    ),
+    (
+        "response-property-one-of-added",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].owner",
+    ),
+    (
+        "response-property-one-of-removed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].owner",
+    ),
+    (
+        "request-property-any-of-removed",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].owner",
+    ),
+    (
+        "request-property-any-of-added",
+        Info,
+        Some("POST /pets"),
+        "request.body[application/json].owner",
+    ),
+    (
+        "response-property-any-of-added",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].owner",
+    ),
+    (
+        "response-property-any-of-removed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].owner",
+    ),
+    (
+        "request-property-all-of-added",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json]",
+    ),
+    (
+        "request-property-all-of-removed",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json]",
+    ),
+    (
+        "response-property-all-of-added",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json]",
+    ),
+    (
+        "response-property-all-of-removed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json]",
+    ),
+    (
+        "request-body-wrapped-in-one-of",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json]",
+    ),
+    (
+        "response-body-wrapped-in-one-of",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json]",
+    ),
+    (
+        "request-property-discriminator-changed",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json]",
+    ),
+    (
+        "response-property-discriminator-changed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json]",
+    ),
+    (
+        "request-property-constraint-tightened",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].name",
+    ),
+    (
+        "request-property-constraint-set",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json].name",
+    ),
+    (
+        "request-property-pattern-changed",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json].name",
+    ),
+    (
+        "request-property-became-read-only",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json].tag",
+    ),
+    (
+        "request-property-additional-properties-closed",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json]",
+    ),
+    (
+        "request-property-default-value-changed",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json].tag",
+    ),
+    (
+        "response-success-status-removed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200]",
+    ),
+    (
+        "response-non-success-status-removed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[404]",
+    ),
+    (
+        "response-success-status-added",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[202]",
+    ),
+    (
+        "response-non-success-status-added",
+        Info,
+        Some("GET /pets/{petId}"),
+        "response[404]",
+    ),
+    (
+        "response-media-type-removed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/xml]",
+    ),
+    (
+        "response-required-property-removed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].name",
+    ),
+    (
+        "response-optional-property-removed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].tag",
+    ),
+    (
+        "response-property-became-optional",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].name",
+    ),
+    (
+        "response-property-became-required",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].tag",
+    ),
+    (
+        "response-property-became-nullable",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].tag",
+    ),
+    (
+        "response-property-became-not-nullable",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].tag",
+    ),
+    (
+        "response-property-type-changed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].tag",
+    ),
+    (
+        "response-property-id-became-numeric",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].id",
+    ),
+    (
+        "response-property-enum-value-added",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].status",
+    ),
+    (
+        "response-property-enum-value-removed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].status",
+    ),
+    (
+        "response-property-became-enum",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].status",
+    ),
+    (
+        "response-required-property-added",
+        Info,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].age",
+    ),
+    (
+        "response-optional-property-added",
+        Info,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].age",
+    ),
+    (
+        "response-required-header-removed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].header.x-rate-limit",
+    ),
+    (
+        "response-optional-header-removed",
+        Info,
+        Some("GET /pets/{petId}"),
+        "response[200].header.x-rate-limit",
+    ),
+    (
+        "response-header-became-optional",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].header.x-rate-limit",
+    ),
+    (
+        "response-header-type-changed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].header.x-rate-limit",
+    ),
+    (
+        "response-property-constraint-loosened",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].name",
+    ),
+    (
+        "response-property-pattern-changed",
+        Info,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].name",
+    ),
+    (
+        "response-property-became-write-only",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].tag",
+    ),
+    (
+        "response-property-additional-properties-opened",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json]",
+    ),
+    (
+        "api-security-added",
+        Err,
+        Some("GET /pets/{petId}"),
+        "security",
+    ),
+    (
+        "api-security-scheme-changed",
+        Err,
+        None,
+        "components.securitySchemes.apiKey",
+    ),
+    (
+        "api-schema-removed",
+        Warn,
+        None,
+        "components.schemas.Legacy",
+    ),
+    (
+        "api-schema-renamed",
+        Warn,
+        None,
+        "components.schemas.Legacy",
+    ),
     ("api-server-url-changed", Warn, None, "servers"),
     ("webhook-removed", Warn, None, "webhooks.petAdopted"),
-    ("api-stability-decreased", Err, Some("GET /pets/{petId}"), "x-stability-level"),
-    ("api-sunset-date-changed-too-small", Err, Some("GET /pets/{petId}"), "x-sunset"),
+    (
+        "api-stability-decreased",
+        Err,
+        Some("GET /pets/{petId}"),
+        "x-stability-level",
+    ),
+    (
+        "api-sunset-date-changed-too-small",
+        Err,
+        Some("GET /pets/{petId}"),
+        "x-sunset",
+    ),
     ("sunset-deleted", Err, Some("GET /pets/{petId}"), "x-sunset"),
     ("api-major-version-not-bumped", Info, None, "info.version"),
 ];
@@ -118,13 +583,31 @@ const CASES: &[(&str, Level, Option<&str>, &str)] = &[
 /// note that accompanies every ERR).
 const ALSO: &[(&str, &[&str])] = &[
     ("new-request-path-parameter", &["api-path-changed"]),
-    ("api-major-version-not-bumped", &["api-operation-id-changed"]),
-    ("response-success-status-removed", &["response-success-status-added"]),
+    (
+        "api-major-version-not-bumped",
+        &["api-operation-id-changed"],
+    ),
+    (
+        "response-success-status-removed",
+        &["response-success-status-added"],
+    ),
     // allOf members are flattened, so their properties show up too.
-    ("request-property-all-of-added", &["new-optional-request-property"]),
-    ("request-property-all-of-removed", &["request-property-removed"]),
-    ("response-property-all-of-added", &["response-optional-property-added"]),
-    ("response-property-all-of-removed", &["response-optional-property-removed"]),
+    (
+        "request-property-all-of-added",
+        &["new-optional-request-property"],
+    ),
+    (
+        "request-property-all-of-removed",
+        &["request-property-removed"],
+    ),
+    (
+        "response-property-all-of-added",
+        &["response-optional-property-added"],
+    ),
+    (
+        "response-property-all-of-removed",
+        &["response-optional-property-removed"],
+    ),
 ];
 
 /// Directory-mode rules: the fixture holds only the side that exists.
@@ -188,16 +671,25 @@ fn each_rule_reports_its_fixture_with_exact_id_level_operation_and_location() {
                     problems.push(format!("{id}: no source location"));
                 }
                 if !f.message.contains(loc) || op.is_some_and(|o| !f.message.contains(o)) {
-                    problems.push(format!("{id}: message does not name operation and location: {}", f.message));
+                    problems.push(format!(
+                        "{id}: message does not name operation and location: {}",
+                        f.message
+                    ));
                 }
             }
-            _ => problems.push(format!("{id}: expected exactly one finding, got:{}", show(&findings))),
+            _ => problems.push(format!(
+                "{id}: expected exactly one finding, got:{}",
+                show(&findings)
+            )),
         }
         // Anything else a fixture triggers must be a known consequence.
         let also = ALSO.iter().find(|a| a.0 == id).map_or(&[][..], |a| a.1);
         for f in findings.iter().filter(|f| f.id != id) {
             if f.id != "api-major-version-not-bumped" && !also.contains(&f.id) {
-                problems.push(format!("{id}: unexpected extra finding {} {}", f.id, f.message));
+                problems.push(format!(
+                    "{id}: unexpected extra finding {} {}",
+                    f.id, f.message
+                ));
             }
         }
     }
@@ -228,13 +720,30 @@ fn presence_rules_report_their_fixture() {
 #[test]
 fn every_registered_rule_has_a_fixture_and_an_expectation() {
     for rule in RULES {
-        let expected = CASES.iter().any(|c| c.0 == rule.id) || PRESENCE.iter().any(|c| c.0 == rule.id);
-        assert!(expected, "rule {} has no expectation in tests/spec_diff_rules.rs", rule.id);
+        let expected =
+            CASES.iter().any(|c| c.0 == rule.id) || PRESENCE.iter().any(|c| c.0 == rule.id);
+        assert!(
+            expected,
+            "rule {} has no expectation in tests/spec_diff_rules.rs",
+            rule.id
+        );
         let dir = Path::new(FIXTURES).join(rule.id);
-        assert!(dir.is_dir(), "rule {} has no fixture directory {}", rule.id, dir.display());
+        assert!(
+            dir.is_dir(),
+            "rule {} has no fixture directory {}",
+            rule.id,
+            dir.display()
+        );
     }
-    for id in CASES.iter().map(|c| c.0).chain(PRESENCE.iter().map(|c| c.0)) {
-        assert!(rules::rule(id).is_some(), "expectation for unknown rule {id}");
+    for id in CASES
+        .iter()
+        .map(|c| c.0)
+        .chain(PRESENCE.iter().map(|c| c.0))
+    {
+        assert!(
+            rules::rule(id).is_some(),
+            "expectation for unknown rule {id}"
+        );
     }
 }
 
@@ -247,19 +756,27 @@ fn rule_ids_are_unique_and_well_formed() {
     assert_eq!(before, ids.len(), "duplicate rule ids");
     for r in RULES {
         assert!(
-            r.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            r.id.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "{}",
             r.id
         );
         assert!(r.row <= 61, "{}: catalogue has 61 rows", r.id);
-        assert!(!r.title.is_empty() && !r.why.is_empty(), "{}: undocumented", r.id);
+        assert!(
+            !r.title.is_empty() && !r.why.is_empty(),
+            "{}: undocumented",
+            r.id
+        );
     }
 }
 
 #[test]
 fn every_catalogue_row_is_covered() {
     for row in 1..=61u8 {
-        assert!(RULES.iter().any(|r| r.row == row), "catalogue row {row} has no rule");
+        assert!(
+            RULES.iter().any(|r| r.row == row),
+            "catalogue row {row} has no rule"
+        );
     }
 }
 
@@ -271,17 +788,31 @@ fn request_and_response_rules_are_symmetric_or_waived() {
         match (r.direction, r.mirror) {
             (Direction::None, Mirror::NotApplicable) => {}
             (Direction::None, m) => panic!("{}: operation-level rule with mirror {m:?}", r.id),
-            (_, Mirror::NotApplicable) => panic!("{}: directional rule needs a mirror or a waiver", r.id),
-            (_, Mirror::Waived(why)) => assert!(why.len() > 15, "{}: waiver needs a real reason", r.id),
+            (_, Mirror::NotApplicable) => {
+                panic!("{}: directional rule needs a mirror or a waiver", r.id)
+            }
+            (_, Mirror::Waived(why)) => {
+                assert!(why.len() > 15, "{}: waiver needs a real reason", r.id)
+            }
             (dir, Mirror::Rule(m)) => {
-                let other = rules::rule(m).unwrap_or_else(|| panic!("{}: mirror {m} does not exist", r.id));
+                let other =
+                    rules::rule(m).unwrap_or_else(|| panic!("{}: mirror {m} does not exist", r.id));
                 let want = if dir == Direction::Request {
                     Direction::Response
                 } else {
                     Direction::Request
                 };
-                assert_eq!(other.direction, want, "{}: mirror {m} has the same direction", r.id);
-                assert_eq!(other.mirror, Mirror::Rule(r.id), "{}: mirror {m} does not point back", r.id);
+                assert_eq!(
+                    other.direction, want,
+                    "{}: mirror {m} has the same direction",
+                    r.id
+                );
+                assert_eq!(
+                    other.mirror,
+                    Mirror::Rule(r.id),
+                    "{}: mirror {m} does not point back",
+                    r.id
+                );
             }
         }
     }
@@ -292,7 +823,11 @@ fn documentation_lists_every_rule() {
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/spec-diff.md"))
         .expect("docs/spec-diff.md exists");
     for r in RULES {
-        assert!(doc.contains(&format!("`{}`", r.id)), "docs/spec-diff.md does not list {}", r.id);
+        assert!(
+            doc.contains(&format!("`{}`", r.id)),
+            "docs/spec-diff.md does not list {}",
+            r.id
+        );
     }
 }
 
@@ -340,7 +875,10 @@ fn ref_back_to_inline_only_reports_the_lost_component_types() {
     // progenitor generates a named type per component schema, so inlining one
     // removes a public type: that (and nothing else) is reported.
     let findings = diff_files(&realistic("refactored.yaml"), &realistic("base.yaml"));
-    let ids: Vec<(&str, &str)> = findings.iter().map(|f| (f.id, f.location.as_str())).collect();
+    let ids: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| (f.id, f.location.as_str()))
+        .collect();
     assert_eq!(
         ids,
         [
@@ -365,7 +903,11 @@ fn nullable_spellings_of_3_0_and_3_1_are_equivalent() {
 #[test]
 fn a_path_parameter_rename_is_only_an_info() {
     let findings = diff_case("request-path-parameter-renamed");
-    assert!(findings.iter().all(|f| f.level == Info), "{}", show(&findings));
+    assert!(
+        findings.iter().all(|f| f.level == Info),
+        "{}",
+        show(&findings)
+    );
 }
 
 #[test]
@@ -375,9 +917,13 @@ fn a_real_change_in_the_refactored_spec_is_still_found() {
     let base = std::fs::read_to_string(realistic("base.yaml")).expect("fixture");
     let rev = std::fs::read_to_string(realistic("refactored.yaml"))
         .expect("fixture")
-        .replace("required:\n      - countries\n", "required:\n      - countries\n      - displayName\n");
+        .replace(
+            "required:\n      - countries\n",
+            "required:\n      - countries\n      - displayName\n",
+        );
     assert!(rev.contains("- displayName"), "fixture layout changed");
-    let findings = diff::diff_texts("x.yaml", "base", &base, "rev", &rev, &settings()).expect("diffs");
+    let findings =
+        diff::diff_texts("x.yaml", "base", &base, "rev", &rev, &settings()).expect("diffs");
     let f = findings
         .iter()
         .find(|f| f.id == "response-property-became-required")
@@ -386,7 +932,10 @@ fn a_real_change_in_the_refactored_spec_is_still_found() {
         f.location,
         "response[200].body[application/json].institution.displayName"
     );
-    assert_eq!(f.operation.as_deref(), Some("POST /v1/linked_accounts/{linked_account_id}/unlink"));
+    assert_eq!(
+        f.operation.as_deref(),
+        Some("POST /v1/linked_accounts/{linked_account_id}/unlink")
+    );
 }
 
 // ---- circular and deep references ----
@@ -431,7 +980,10 @@ fn circular_refs_terminate_and_still_report_changes() {
         .iter()
         .find(|f| f.id == "response-property-type-changed")
         .unwrap_or_else(|| panic!("{}", show(&findings)));
-    assert_eq!(f.location, "response[200].body[application/json].parent.weight");
+    assert_eq!(
+        f.location,
+        "response[200].body[application/json].parent.weight"
+    );
 }
 
 #[test]
@@ -454,7 +1006,9 @@ fn self_referencing_ref_and_long_ref_chains_do_not_overflow() {
 
 #[test]
 fn yaml_alias_fan_out_is_shared_not_copied() {
-    let mut spec = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-a0: &a0 [1, 2]\n");
+    let mut spec = String::from(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-a0: &a0 [1, 2]\n",
+    );
     for i in 1..40 {
         spec.push_str(&format!("x-a{i}: &a{i} [*a{}, *a{}]\n", i - 1, i - 1));
     }

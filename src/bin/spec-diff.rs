@@ -116,7 +116,9 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("spec-diff: error: {e}");
             if e.file.is_none() {
-                eprintln!("Usage: spec-diff [OPTIONS] OLD NEW | spec-diff --base REV DIR (see --help)");
+                eprintln!(
+                    "Usage: spec-diff [OPTIONS] OLD NEW | spec-diff --base REV DIR (see --help)"
+                );
             }
             ExitCode::from(2)
         }

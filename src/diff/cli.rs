@@ -64,7 +64,9 @@ pub fn run(opts: &Options) -> Result<(String, i32), Error> {
     };
     if opts.require_major_bump && report.count(Level::Err) > 0 {
         let rev = base_rev.ok_or_else(|| {
-            Error::usage("--require-major-bump needs a base revision: use --base REV or a REV:PATH input")
+            Error::usage(
+                "--require-major-bump needs a base revision: use --base REV or a REV:PATH input",
+            )
         })?;
         report.semver = Some(semver::check(&rev, &opts.manifest)?);
     }
@@ -146,7 +148,9 @@ fn collect(opts: &Options, settings: &Settings) -> Result<Collected, Error> {
             };
             Ok((findings, vec![e], Some(rev.clone())))
         }
-        (Some(_), _) => Err(Error::usage("with --base, give exactly one directory or file")),
+        (Some(_), _) => Err(Error::usage(
+            "with --base, give exactly one directory or file",
+        )),
         (None, _) => Err(Error::usage("give two specs (OLD NEW), or --base REV DIR")),
     }
 }
@@ -166,7 +170,11 @@ fn pair(spec: &str, bi: &Input, ri: &Input, settings: &Settings) -> Result<Vec<F
     super::diff_docs(spec, &base, &rev, settings)
 }
 
-fn directory(rev: &str, dir: &str, settings: &Settings) -> Result<(Vec<Finding>, Vec<SpecEntry>), Error> {
+fn directory(
+    rev: &str,
+    dir: &str,
+    settings: &Settings,
+) -> Result<(Vec<Finding>, Vec<SpecEntry>), Error> {
     let base_files = load::list_git_dir(rev, dir)?;
     let rev_files = if Path::new(dir).is_dir() {
         load::list_dir(Path::new(dir))?
@@ -190,22 +198,31 @@ fn directory(rev: &str, dir: &str, settings: &Settings) -> Result<(Vec<Finding>,
     let mut findings = Vec::new();
     let mut specs = Vec::new();
     for name in names {
-        let b = base_files.iter().find(|p| name_of(p) == name).map(|p| Input::Git {
-            rev: rev.to_string(),
-            path: git_rel(p),
-        });
+        let b = base_files
+            .iter()
+            .find(|p| name_of(p) == name)
+            .map(|p| Input::Git {
+                rev: rev.to_string(),
+                path: git_rel(p),
+            });
         let r = rev_files
             .iter()
             .find(|p| name_of(&p.to_string_lossy()) == name)
             .map(|p| Input::File(p.clone()));
         let (status, found) = match (&b, &r) {
             (Some(bi), Some(ri)) => (SpecStatus::Compared, pair(&name, bi, ri, settings)?),
-            (Some(bi), None) => (SpecStatus::Removed, super::diff_presence(&name, Some(&bi.display()), None)),
+            (Some(bi), None) => (
+                SpecStatus::Removed,
+                super::diff_presence(&name, Some(&bi.display()), None),
+            ),
             (None, Some(ri)) => {
                 // A new spec must still be valid.
                 let doc = load::load(ri)?;
                 super::model::Spec::build(&doc)?;
-                (SpecStatus::Added, super::diff_presence(&name, None, Some(&ri.display())))
+                (
+                    SpecStatus::Added,
+                    super::diff_presence(&name, None, Some(&ri.display())),
+                )
             }
             (None, None) => continue,
         };

@@ -339,7 +339,13 @@ impl<'a, 'd> Walker<'a, 'd> {
                     operation: Some(&label),
                     operation_id: op.operation_id.as_deref(),
                 };
-                self.push(&ctx, Delta::OperationAdded, "path".into(), Side::Revision, op.pos);
+                self.push(
+                    &ctx,
+                    Delta::OperationAdded,
+                    "path".into(),
+                    Side::Revision,
+                    op.pos,
+                );
             }
         }
         for (i, j, moved) in pairs {
@@ -372,7 +378,13 @@ impl<'a, 'd> Walker<'a, 'd> {
         }
         for t in &b.tags {
             if !r.tags.contains(t) {
-                self.push(&ctx, Delta::TagRemoved(t.clone()), format!("tags.{t}"), Side::Revision, r.pos);
+                self.push(
+                    &ctx,
+                    Delta::TagRemoved(t.clone()),
+                    format!("tags.{t}"),
+                    Side::Revision,
+                    r.pos,
+                );
             }
         }
         let rank = |s: &Option<String>| match s.as_deref() {
@@ -387,7 +399,13 @@ impl<'a, 'd> Walker<'a, 'd> {
                 from: show(&b.stability),
                 to: show(&r.stability),
             };
-            self.push(&ctx, delta, "x-stability-level".into(), Side::Revision, r.pos);
+            self.push(
+                &ctx,
+                delta,
+                "x-stability-level".into(),
+                Side::Revision,
+                r.pos,
+            );
         }
         match (&b.sunset, &r.sunset) {
             (Some(bs), Some(rs)) if is_date(bs) && is_date(rs) && rs < bs => {
@@ -398,12 +416,24 @@ impl<'a, 'd> Walker<'a, 'd> {
                 self.push(&ctx, delta, "x-sunset".into(), Side::Revision, r.pos);
             }
             (Some(bs), None) if r.deprecated => {
-                self.push(&ctx, Delta::SunsetDeleted(bs.clone()), "x-sunset".into(), Side::Revision, r.pos);
+                self.push(
+                    &ctx,
+                    Delta::SunsetDeleted(bs.clone()),
+                    "x-sunset".into(),
+                    Side::Revision,
+                    r.pos,
+                );
             }
             _ => {}
         }
         if let Some(detail) = security_tightened(self.base, b, self.rev, r) {
-            self.push(&ctx, Delta::SecurityAdded(detail), "security".into(), Side::Revision, r.pos);
+            self.push(
+                &ctx,
+                Delta::SecurityAdded(detail),
+                "security".into(),
+                Side::Revision,
+                r.pos,
+            );
         }
 
         // Parameters.
@@ -416,7 +446,13 @@ impl<'a, 'd> Walker<'a, 'd> {
                         from: bn.clone(),
                         to: rn.clone(),
                     };
-                    self.push(&ctx, delta, format!("request.path.{rn}"), Side::Revision, r.pos);
+                    self.push(
+                        &ctx,
+                        delta,
+                        format!("request.path.{rn}"),
+                        Side::Revision,
+                        r.pos,
+                    );
                 }
             }
         }
@@ -481,11 +517,23 @@ impl<'a, 'd> Walker<'a, 'd> {
                 self.push(&ctx, delta, "request.body".into(), Side::Revision, rb.pos);
             }
             (Some(bb), None) => {
-                self.push(&ctx, Delta::BodyRemoved, "request.body".into(), Side::Base, bb.pos);
+                self.push(
+                    &ctx,
+                    Delta::BodyRemoved,
+                    "request.body".into(),
+                    Side::Base,
+                    bb.pos,
+                );
             }
             (Some(bb), Some(rb)) => {
                 if !bb.required && rb.required {
-                    self.push(&ctx, Delta::BodyBecameRequired, "request.body".into(), Side::Revision, rb.pos);
+                    self.push(
+                        &ctx,
+                        Delta::BodyBecameRequired,
+                        "request.body".into(),
+                        Side::Revision,
+                        rb.pos,
+                    );
                 }
                 self.content(&ctx, &bb.content, &rb.content, "request.body");
             }
@@ -517,7 +565,13 @@ impl<'a, 'd> Walker<'a, 'd> {
                     continue;
                 };
                 if bh.required && !rh.required {
-                    self.push(&ctx, Delta::HeaderBecameOptional, hloc.clone(), Side::Revision, rh.pos);
+                    self.push(
+                        &ctx,
+                        Delta::HeaderBecameOptional,
+                        hloc.clone(),
+                        Side::Revision,
+                        rh.pos,
+                    );
                 }
                 if let (Some(bs), Some(rs)) = (bh.schema, rh.schema) {
                     self.schema(&ctx, bs, rs, hloc);
@@ -530,7 +584,13 @@ impl<'a, 'd> Walker<'a, 'd> {
                 let delta = Delta::StatusAdded {
                     success: rr.is_success(),
                 };
-                self.push(&ctx, delta, format!("response[{}]", rr.status), Side::Revision, rr.pos);
+                self.push(
+                    &ctx,
+                    delta,
+                    format!("response[{}]", rr.status),
+                    Side::Revision,
+                    rr.pos,
+                );
             }
         }
     }
@@ -539,7 +599,13 @@ impl<'a, 'd> Walker<'a, 'd> {
         for bm in bc {
             let loc = format!("{prefix}[{}]", bm.name);
             let Some(rm) = rc.iter().find(|m| m.name == bm.name) else {
-                self.push(ctx, Delta::MediaTypeRemoved(bm.name.clone()), loc, Side::Base, bm.pos);
+                self.push(
+                    ctx,
+                    Delta::MediaTypeRemoved(bm.name.clone()),
+                    loc,
+                    Side::Base,
+                    bm.pos,
+                );
                 continue;
             };
             let (Some(bs), Some(rs)) = (bm.schema, rm.schema) else {
@@ -596,16 +662,27 @@ impl<'a, 'd> Walker<'a, 'd> {
         let rnames: HashSet<&str> = rev.schemas.iter().map(|s| s.name.as_str()).collect();
         let bnames: HashSet<&str> = base.schemas.iter().map(|s| s.name.as_str()).collect();
         let mut added: HashMap<u64, Vec<&str>> = HashMap::new();
-        for s in rev.schemas.iter().filter(|s| !bnames.contains(s.name.as_str())) {
+        for s in rev
+            .schemas
+            .iter()
+            .filter(|s| !bnames.contains(s.name.as_str()))
+        {
             added
                 .entry(shape_hash(rev.doc, s.node))
                 .or_default()
                 .push(&s.name);
         }
-        for s in base.schemas.iter().filter(|s| !rnames.contains(s.name.as_str())) {
+        for s in base
+            .schemas
+            .iter()
+            .filter(|s| !rnames.contains(s.name.as_str()))
+        {
             let h = shape_hash(base.doc, s.node);
             let loc = format!("components.schemas.{}", s.name);
-            match added.get_mut(&h).and_then(|v| (!v.is_empty()).then(|| v.remove(0))) {
+            match added
+                .get_mut(&h)
+                .and_then(|v| (!v.is_empty()).then(|| v.remove(0)))
+            {
                 Some(to) => {
                     let pos = rev
                         .schemas
@@ -619,7 +696,13 @@ impl<'a, 'd> Walker<'a, 'd> {
                     };
                     self.push(&ctx, delta, loc, Side::Revision, pos);
                 }
-                None => self.push(&ctx, Delta::SchemaRemoved(s.name.clone()), loc, Side::Base, s.pos),
+                None => self.push(
+                    &ctx,
+                    Delta::SchemaRemoved(s.name.clone()),
+                    loc,
+                    Side::Base,
+                    s.pos,
+                ),
             }
         }
         // Security schemes.
@@ -628,15 +711,26 @@ impl<'a, 'd> Walker<'a, 'd> {
                 continue;
             };
             let (bd, rd) = (base.doc, rev.doc);
-            let (bn, rn) = (crate::diff::model::deref(bd, bs.node), crate::diff::model::deref(rd, rs.node));
+            let (bn, rn) = (
+                crate::diff::model::deref(bd, bs.node),
+                crate::diff::model::deref(rd, rs.node),
+            );
             let (Ok(bn), Ok(rn)) = (bn, rn) else { continue };
             let mut diffs = Vec::new();
-            for key in ["type", "scheme", "in", "name", "bearerFormat", "openIdConnectUrl"] {
+            for key in [
+                "type",
+                "scheme",
+                "in",
+                "name",
+                "bearerFormat",
+                "openIdConnectUrl",
+            ] {
                 let get = |d: &Doc, n: NodeId| {
                     d.get(n, key).map(|v| {
                         let t = d.scalar_text(v);
                         // HTTP auth scheme names are case-insensitive.
-                        if key == "scheme" || key == "name" && d.get_str(n, "in") == Some("header") {
+                        if key == "scheme" || key == "name" && d.get_str(n, "in") == Some("header")
+                        {
                             t.to_ascii_lowercase()
                         } else {
                             t
@@ -654,18 +748,36 @@ impl<'a, 'd> Walker<'a, 'd> {
             }
             if !diffs.is_empty() {
                 let loc = format!("components.securitySchemes.{}", bs.name);
-                self.push(&ctx, Delta::SecuritySchemeChanged(diffs.join(", ")), loc, Side::Revision, rs.pos);
+                self.push(
+                    &ctx,
+                    Delta::SecuritySchemeChanged(diffs.join(", ")),
+                    loc,
+                    Side::Revision,
+                    rs.pos,
+                );
             }
         }
         for (url, pos) in &base.servers {
             if !rev.servers.iter().any(|(u, _)| u == url) {
-                self.push(&ctx, Delta::ServerRemoved(url.clone()), "servers".into(), Side::Base, *pos);
+                self.push(
+                    &ctx,
+                    Delta::ServerRemoved(url.clone()),
+                    "servers".into(),
+                    Side::Base,
+                    *pos,
+                );
             }
         }
         for w in &base.webhooks {
             if !rev.webhooks.iter().any(|x| x.name == w.name) {
                 let loc = format!("webhooks.{}", w.name);
-                self.push(&ctx, Delta::WebhookRemoved(w.name.clone()), loc, Side::Base, w.pos);
+                self.push(
+                    &ctx,
+                    Delta::WebhookRemoved(w.name.clone()),
+                    loc,
+                    Side::Base,
+                    w.pos,
+                );
             }
         }
     }
@@ -698,14 +810,23 @@ fn requirement(doc: &Doc, node: Option<NodeId>) -> Requirement {
 
 /// Describes how `r`'s effective security is stricter than `b`'s: some way a
 /// client authenticated before no longer satisfies any alternative.
-fn security_tightened(base: &Spec<'_>, b: &Operation, rev: &Spec<'_>, r: &Operation) -> Option<String> {
+fn security_tightened(
+    base: &Spec<'_>,
+    b: &Operation,
+    rev: &Spec<'_>,
+    r: &Operation,
+) -> Option<String> {
     let breq = requirement(base.doc, b.security.or(base.global_security));
     let rreq = requirement(rev.doc, r.security.or(rev.global_security));
     if rreq.is_empty() || rreq.iter().any(Vec::is_empty) {
         return None;
     }
     let unauthenticated = vec![Vec::new()];
-    let old_ways = if breq.is_empty() { &unauthenticated } else { &breq };
+    let old_ways = if breq.is_empty() {
+        &unauthenticated
+    } else {
+        &breq
+    };
     let satisfied = |way: &Vec<(String, Vec<String>)>| {
         rreq.iter().any(|alt| {
             alt.iter().all(|(scheme, scopes)| {

@@ -68,7 +68,11 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<IgnoreEntry>, Error> {
     let root = doc.root();
     let list = if doc.is_map(root) {
         doc.get(root, "ignore").ok_or_else(|| {
-            Error::at(name, doc.pos(root), "expected a list of entries (or `ignore:` with a list)")
+            Error::at(
+                name,
+                doc.pos(root),
+                "expected a list of entries (or `ignore:` with a list)",
+            )
         })?
     } else {
         root
@@ -106,11 +110,19 @@ fn entry(doc: &Doc, node: u32) -> Result<IgnoreEntry, Error> {
     }
     let id = field("id")?.ok_or_else(|| Error::at(name, pos, "entry needs `id`"))?;
     if rules::rule(&id).is_none() {
-        let p = doc.entry(node, "id").map(|e| doc.pos(e.value)).unwrap_or(pos);
+        let p = doc
+            .entry(node, "id")
+            .map(|e| doc.pos(e.value))
+            .unwrap_or(pos);
         return Err(Error::at(name, p, format!("unknown rule id {id:?}")));
     }
-    let operation = field("operation")?
-        .ok_or_else(|| Error::at(name, pos, "entry needs `operation` (METHOD /path, or \"*\")"))?;
+    let operation = field("operation")?.ok_or_else(|| {
+        Error::at(
+            name,
+            pos,
+            "entry needs `operation` (METHOD /path, or \"*\")",
+        )
+    })?;
     let reason = field("reason")?.unwrap_or_default();
     if reason.is_empty() {
         return Err(Error::at(name, pos, "entry needs a non-empty `reason`"));

@@ -143,7 +143,12 @@ fn git(args: &[&str]) -> Result<Vec<u8>, String> {
         Ok(out.stdout)
     } else {
         let err = String::from_utf8_lossy(&out.stderr);
-        Err(err.trim().lines().next().unwrap_or("git failed").to_string())
+        Err(err
+            .trim()
+            .lines()
+            .next()
+            .unwrap_or("git failed")
+            .to_string())
     }
 }
 
@@ -189,7 +194,9 @@ fn parse_json(name: &str, text: &str) -> Result<Doc, Error> {
         )
     })?;
     let mut b = Builder::new(text.len());
-    let root = b.from_json(&value, 0).map_err(|m| Error::in_file(name, m))?;
+    let root = b
+        .from_json(&value, 0)
+        .map_err(|m| Error::in_file(name, m))?;
     Ok(b.finish(name, root))
 }
 
@@ -418,7 +425,8 @@ impl MarkedEventReceiver for Builder {
         let pos = marker_pos(&mark);
         match ev {
             Event::Scalar(value, style, anchor, tag) => {
-                let in_key_slot = matches!(self.stack.last(), Some(f) if f.is_map && f.key.is_none());
+                let in_key_slot =
+                    matches!(self.stack.last(), Some(f) if f.is_map && f.key.is_none());
                 if in_key_slot {
                     let sym = self.intern(&value);
                     if let Some(top) = self.stack.last_mut() {

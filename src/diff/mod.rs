@@ -150,7 +150,13 @@ impl Serialize for Level {
 
 /// Fingerprint of a finding: independent of line numbers, so it survives
 /// unrelated edits.
-pub fn fingerprint(id: &str, spec: &str, operation: Option<&str>, location: &str, message: &str) -> String {
+pub fn fingerprint(
+    id: &str,
+    spec: &str,
+    operation: Option<&str>,
+    location: &str,
+    message: &str,
+) -> String {
     let mut h = Sha256::new();
     for part in [id, spec, operation.unwrap_or(""), location, message] {
         h.update(part.as_bytes());
@@ -160,7 +166,13 @@ pub fn fingerprint(id: &str, spec: &str, operation: Option<&str>, location: &str
     digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 
-fn findings_for(spec: &str, base_name: &str, rev_name: &str, change: &Change, out: &mut Vec<Finding>) {
+fn findings_for(
+    spec: &str,
+    base_name: &str,
+    rev_name: &str,
+    change: &Change,
+    out: &mut Vec<Finding>,
+) {
     for (rule, detail) in rules::apply(change) {
         let message = match &change.operation {
             Some(op) => format!("{op}: {}: {detail}", change.location),
@@ -178,7 +190,13 @@ fn findings_for(spec: &str, base_name: &str, rev_name: &str, change: &Change, ou
             operation: change.operation.clone(),
             operation_id: change.operation_id.clone(),
             location: change.location.clone(),
-            fingerprint: fingerprint(rule.id, spec, change.operation.as_deref(), &change.location, &message),
+            fingerprint: fingerprint(
+                rule.id,
+                spec,
+                change.operation.as_deref(),
+                &change.location,
+                &message,
+            ),
             message,
             source: change.pos.is_known().then(|| Source {
                 file: file.to_string(),
@@ -216,7 +234,12 @@ pub fn major_bumped(from: &str, to: &str) -> bool {
 /// Compares two parsed specs and returns the findings, sorted.
 ///
 /// `spec` names the spec in findings and fingerprints (its file name).
-pub fn diff_docs(spec: &str, base: &Doc, rev: &Doc, settings: &Settings) -> Result<Vec<Finding>, Error> {
+pub fn diff_docs(
+    spec: &str,
+    base: &Doc,
+    rev: &Doc,
+    settings: &Settings,
+) -> Result<Vec<Finding>, Error> {
     let bspec = model::Spec::build(base)?;
     let rspec = model::Spec::build(rev)?;
     let changes = compare::compare(&bspec, &rspec, settings);
@@ -271,7 +294,14 @@ pub fn diff_presence(spec: &str, base: Option<&str>, rev: Option<&str>) -> Vec<F
 }
 
 /// Parses two spec texts and compares them (convenience for tests and benches).
-pub fn diff_texts(spec: &str, base_name: &str, base: &str, rev_name: &str, rev: &str, settings: &Settings) -> Result<Vec<Finding>, Error> {
+pub fn diff_texts(
+    spec: &str,
+    base_name: &str,
+    base: &str,
+    rev_name: &str,
+    rev: &str,
+    settings: &Settings,
+) -> Result<Vec<Finding>, Error> {
     let b = load::parse(base_name, base)?;
     let r = load::parse(rev_name, rev)?;
     diff_docs(spec, &b, &r, settings)
@@ -280,13 +310,21 @@ pub fn diff_texts(spec: &str, base_name: &str, base: &str, rev_name: &str, rev: 
 /// Sorts findings by spec, level (most severe first), operation, location, id.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (&a.spec, std::cmp::Reverse(a.level), &a.operation, &a.location, a.id, &a.message).cmp(&(
-            &b.spec,
-            std::cmp::Reverse(b.level),
-            &b.operation,
-            &b.location,
-            b.id,
-            &b.message,
-        ))
+        (
+            &a.spec,
+            std::cmp::Reverse(a.level),
+            &a.operation,
+            &a.location,
+            a.id,
+            &a.message,
+        )
+            .cmp(&(
+                &b.spec,
+                std::cmp::Reverse(b.level),
+                &b.operation,
+                &b.location,
+                b.id,
+                &b.message,
+            ))
     });
 }

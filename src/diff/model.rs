@@ -225,7 +225,11 @@ pub fn path_key(path: &str) -> (String, Vec<String>) {
 
 /// Normalises a media type for matching.
 pub fn media_key(raw: &str) -> String {
-    raw.split(';').next().unwrap_or(raw).trim().to_ascii_lowercase()
+    raw.split(';')
+        .next()
+        .unwrap_or(raw)
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// Follows `$ref` for non-schema objects (parameters, bodies, responses,
@@ -269,11 +273,22 @@ impl<'d> Spec<'d> {
                     "Swagger 2.0 is not supported; convert to OpenAPI 3",
                 ));
             }
-            None => return Err(err(doc.pos(root), "not an OpenAPI document: no `openapi` key")),
+            None => {
+                return Err(err(
+                    doc.pos(root),
+                    "not an OpenAPI document: no `openapi` key",
+                ));
+            }
         };
         if !openapi.starts_with("3.") {
-            let pos = doc.entry(root, "openapi").map(|e| e.pos).unwrap_or_default();
-            return Err(err(pos, &format!("unsupported OpenAPI version {openapi:?}")));
+            let pos = doc
+                .entry(root, "openapi")
+                .map(|e| e.pos)
+                .unwrap_or_default();
+            return Err(err(
+                pos,
+                &format!("unsupported OpenAPI version {openapi:?}"),
+            ));
         }
         let info_version = doc
             .get(root, "info")
@@ -287,7 +302,11 @@ impl<'d> Spec<'d> {
             ops: Vec::new(),
             by_key: HashMap::new(),
             path_keys: HashSet::new(),
-            schemas: named(doc, doc.get(root, "components").and_then(|c| doc.get(c, "schemas"))),
+            schemas: named(
+                doc,
+                doc.get(root, "components")
+                    .and_then(|c| doc.get(c, "schemas")),
+            ),
             security_schemes: named(
                 doc,
                 doc.get(root, "components")
@@ -479,7 +498,12 @@ fn content(doc: &Doc, node: Option<NodeId>) -> Vec<Media> {
         .collect()
 }
 
-fn params(doc: &Doc, list: NodeId, names: &[String], path_level: bool) -> Result<Vec<Param>, Error> {
+fn params(
+    doc: &Doc,
+    list: NodeId,
+    names: &[String],
+    path_level: bool,
+) -> Result<Vec<Param>, Error> {
     let mut out: Vec<Param> = Vec::new();
     for &item in doc.items(list) {
         let p = deref(doc, item)?;

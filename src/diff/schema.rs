@@ -478,7 +478,11 @@ fn facts(doc: &Doc, node: NodeId) -> Facts {
         },
         None => Additional::Open,
     };
-    let list = |k: &str| doc.get(node, k).map(|l| doc.items(l).to_vec()).unwrap_or_default();
+    let list = |k: &str| {
+        doc.get(node, k)
+            .map(|l| doc.items(l).to_vec())
+            .unwrap_or_default()
+    };
     f.one_of = list("oneOf");
     f.any_of = list("anyOf");
     f.all_of = list("allOf");
@@ -604,6 +608,9 @@ pub struct Differ<'a> {
     rev: &'a Doc,
     memo: HashMap<MemoKey, Option<Rc<SchemaDiff>>>,
     active: HashSet<MemoKey>,
+    /// Set when a comparison stopped at `MAX_DEPTH`: such results are
+    /// incomplete and must not be memoised.
+    truncated: bool,
 }
 
 impl<'a> Differ<'a> {
@@ -614,6 +621,7 @@ impl<'a> Differ<'a> {
             rev,
             memo: HashMap::new(),
             active: HashSet::new(),
+            truncated: false,
         }
     }
 
@@ -631,8 +639,15 @@ impl<'a> Differ<'a> {
         fb.one_of.is_empty() && !fr.one_of.is_empty() && fr.types == 0
     }
 
-    fn diff_view(&mut self, vb: &View, vr: &View, dir: Direction, depth: u32) -> Option<Rc<SchemaDiff>> {
+    fn diff_view(
+        &mut self,
+        vb: &View,
+        vr: &View,
+        dir: Direction,
+        depth: u32,
+    ) -> Option<Rc<SchemaDiff>> {
         if depth > MAX_DEPTH {
+            self.truncated = true;
             return None;
         }
         let mut own = Vec::new();
@@ -671,7 +686,13 @@ impl<'a> Differ<'a> {
         finish(own, children)
     }
 
-    fn diff_node(&mut self, vb: &View, vr: &View, dir: Direction, depth: u32) -> Option<Rc<SchemaDiff>> {
+    fn diff_node(
+        &mut self,
+        vb: &View,
+        vr: &View,
+        dir: Direction,
+        depth: u32,
+    ) -> Option<Rc<SchemaDiff>> {
         let key = (vb.node, vr.node, dir);
         let memoise = vb.via_ref || vr.via_ref;
         if memoise {
@@ -683,15 +704,26 @@ impl<'a> Differ<'a> {
                 return None;
             }
         }
+        let outer = std::mem::replace(&mut self.truncated, false);
         let out = self.compare(vb.node, vr.node, dir, depth);
+        let truncated = self.truncated;
+        self.truncated |= outer;
         if memoise {
             self.active.remove(&key);
-            self.memo.insert(key, out.clone());
+            if !truncated {
+                self.memo.insert(key, out.clone());
+            }
         }
         out
     }
 
-    fn compare(&mut self, b: NodeId, r: NodeId, dir: Direction, depth: u32) -> Option<Rc<SchemaDiff>> {
+    fn compare(
+        &mut self,
+        b: NodeId,
+        r: NodeId,
+        dir: Direction,
+        depth: u32,
+    ) -> Option<Rc<SchemaDiff>> {
         let (base, rev) = (self.base, self.rev);
         let fb = facts(base, b);
         let fr = facts(rev, r);
@@ -1081,7 +1113,10 @@ impl<'a> Differ<'a> {
     }
 }
 
-fn finish(changes: Vec<Located>, children: Vec<(Option<Seg>, Rc<SchemaDiff>)>) -> Option<Rc<SchemaDiff>> {
+fn finish(
+    changes: Vec<Located>,
+    children: Vec<(Option<Seg>, Rc<SchemaDiff>)>,
+) -> Option<Rc<SchemaDiff>> {
     if changes.is_empty() && children.is_empty() {
         None
     } else {

@@ -51,10 +51,16 @@ pub fn crate_version(manifest: &str) -> Option<String> {
 pub fn check(base_rev: &str, manifest: &Path) -> Result<Gate, Error> {
     let shown = manifest.display().to_string();
     let current_text = load::read(&load::Input::File(manifest.to_path_buf()))?;
-    let current = crate_version(&current_text)
-        .ok_or_else(|| Error::in_file(&shown, "no [package] version (workspace-inherited versions are not supported)"))?;
+    let current = crate_version(&current_text).ok_or_else(|| {
+        Error::in_file(
+            &shown,
+            "no [package] version (workspace-inherited versions are not supported)",
+        )
+    })?;
     let rel = if manifest.is_absolute() {
-        return Err(Error::usage("--manifest must be a relative path for the semver gate"));
+        return Err(Error::usage(
+            "--manifest must be a relative path for the semver gate",
+        ));
     } else {
         format!("./{shown}")
     };

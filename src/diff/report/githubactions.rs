@@ -3,7 +3,9 @@ use crate::diff::Level;
 use std::fmt::Write as _;
 
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn prop(s: &str) -> String {
@@ -25,7 +27,10 @@ pub(super) fn render(r: &Report) -> String {
             props.push(format!("line={}", s.line));
             props.push(format!("col={}", s.column));
         }
-        props.push(format!("title={}", prop(&format!("{} ({})", f.id, f.level))));
+        props.push(format!(
+            "title={}",
+            prop(&format!("{} ({})", f.id, f.level))
+        ));
         let _ = writeln!(out, "::{cmd} {}::{}", props.join(","), data(&f.message));
     }
     for e in &r.unused_ignores {
@@ -35,7 +40,10 @@ pub(super) fn render(r: &Report) -> String {
             prop(&e.source.file),
             e.source.line,
             e.source.column,
-            data(&format!("entry for {} on {} matched nothing", e.id, e.operation))
+            data(&format!(
+                "entry for {} on {} matched nothing",
+                e.id, e.operation
+            ))
         );
     }
     if let Some(line) = r.semver_line() {

@@ -45,7 +45,11 @@ pub(super) fn render(r: &Report) -> String {
             mine.len().max(1)
         );
         if mine.is_empty() {
-            let _ = writeln!(out, "    <testcase classname=\"{}\" name=\"no findings\"/>", esc(spec));
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"{}\" name=\"no findings\"/>",
+                esc(spec)
+            );
         }
         for f in mine {
             let name = format!(
@@ -74,7 +78,12 @@ pub(super) fn render(r: &Report) -> String {
                     f.fingerprint
                 );
             } else {
-                let _ = write!(out, "<system-out>{}: {}</system-out>", f.level, esc(&f.message));
+                let _ = write!(
+                    out,
+                    "<system-out>{}: {}</system-out>",
+                    f.level,
+                    esc(&f.message)
+                );
             }
             out.push_str("</testcase>\n");
         }

@@ -12,7 +12,9 @@ pub(super) fn render(r: &Report) -> String {
     if r.findings.is_empty() {
         out.push_str("No findings.\n");
     } else {
-        out.push_str("| level | rule | spec | operation | location | message |\n|---|---|---|---|---|---|\n");
+        out.push_str(
+            "| level | rule | spec | operation | location | message |\n|---|---|---|---|---|---|\n",
+        );
         for f in &r.findings {
             let _ = writeln!(
                 out,
@@ -27,9 +29,19 @@ pub(super) fn render(r: &Report) -> String {
         }
     }
     if !r.ignored.is_empty() {
-        let _ = writeln!(out, "\n<details><summary>{} ignored</summary>\n", r.ignored.len());
+        let _ = writeln!(
+            out,
+            "\n<details><summary>{} ignored</summary>\n",
+            r.ignored.len()
+        );
         for i in &r.ignored {
-            let _ = writeln!(out, "- `{}` {}: {}", i.finding.id, cell(&i.finding.message), cell(&i.reason));
+            let _ = writeln!(
+                out,
+                "- `{}` {}: {}",
+                i.finding.id,
+                cell(&i.finding.message),
+                cell(&i.reason)
+            );
         }
         out.push_str("\n</details>\n");
     }
@@ -43,6 +55,11 @@ pub(super) fn render(r: &Report) -> String {
     if let Some(line) = r.semver_line() {
         let _ = writeln!(out, "\n**semver:** {line}");
     }
-    let _ = writeln!(out, "\n_fail-on {}: {}_", r.fail_on_text(), if r.failed() { "failing" } else { "passing" });
+    let _ = writeln!(
+        out,
+        "\n_fail-on {}: {}_",
+        r.fail_on_text(),
+        if r.failed() { "failing" } else { "passing" }
+    );
     out
 }

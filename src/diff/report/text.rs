@@ -41,7 +41,11 @@ pub(super) fn render(r: &Report, color: bool) -> String {
         }
     }
     for i in &r.ignored {
-        let _ = writeln!(out, "ignored: {} {} ({})", i.finding.id, i.finding.message, i.reason);
+        let _ = writeln!(
+            out,
+            "ignored: {} {} ({})",
+            i.finding.id, i.finding.message, i.reason
+        );
     }
     for e in &r.unused_ignores {
         let _ = writeln!(

@@ -45,7 +45,8 @@ fn req_prop(c: &Change) -> Option<&S> {
     match &c.delta {
         Delta::Schema(s)
             if req(c)
-                && (c.scope == Scope::Body || c.scope == Scope::Parameter && !param_specific(s)) =>
+                && (c.scope == Scope::Body
+                    || c.scope == Scope::Parameter && !param_specific(s)) =>
         {
             Some(s)
         }
@@ -74,7 +75,10 @@ fn opt(v: &Option<String>) -> &str {
 /// Whether the last location segment names an identifier (`id`, `cardId`, `card_id`).
 fn id_like(location: &str) -> bool {
     let last = location.rsplit(['.', '[', '<']).next().unwrap_or(location);
-    last.eq_ignore_ascii_case("id") || last.ends_with("Id") || last.ends_with("ID") || last.ends_with("_id")
+    last.eq_ignore_ascii_case("id")
+        || last.ends_with("Id")
+        || last.ends_with("ID")
+        || last.ends_with("_id")
 }
 
 fn single(t: &str, prefixes: &[&str]) -> bool {
@@ -97,18 +101,39 @@ fn id_became_numeric(c: &Change) -> bool {
 // ---- operations, paths and the spec as a whole ----
 
 pub fn api_removed_without_deprecation(c: &Change) -> Out {
-    matches!(c.delta, Delta::OperationRemoved { deprecated: false, path_removed: false, .. })
-        .then(|| "operation removed without prior deprecation".into())
+    matches!(
+        c.delta,
+        Delta::OperationRemoved {
+            deprecated: false,
+            path_removed: false,
+            ..
+        }
+    )
+    .then(|| "operation removed without prior deprecation".into())
 }
 
 pub fn api_path_removed_without_deprecation(c: &Change) -> Out {
-    matches!(c.delta, Delta::OperationRemoved { deprecated: false, path_removed: true, .. })
-        .then(|| "path removed without prior deprecation".into())
+    matches!(
+        c.delta,
+        Delta::OperationRemoved {
+            deprecated: false,
+            path_removed: true,
+            ..
+        }
+    )
+    .then(|| "path removed without prior deprecation".into())
 }
 
 pub fn api_removed_with_deprecation(c: &Change) -> Out {
-    matches!(c.delta, Delta::OperationRemoved { deprecated: true, before_sunset: None, .. })
-        .then(|| "deprecated operation removed (its generated method disappears)".into())
+    matches!(
+        c.delta,
+        Delta::OperationRemoved {
+            deprecated: true,
+            before_sunset: None,
+            ..
+        }
+    )
+    .then(|| "deprecated operation removed (its generated method disappears)".into())
 }
 
 pub fn api_removed_before_sunset(c: &Change) -> Out {
@@ -117,7 +142,9 @@ pub fn api_removed_before_sunset(c: &Change) -> Out {
             deprecated: true,
             before_sunset: Some(d),
             ..
-        } => Some(format!("deprecated operation removed before its sunset date {d}")),
+        } => Some(format!(
+            "deprecated operation removed before its sunset date {d}"
+        )),
         _ => None,
     }
 }
@@ -153,7 +180,9 @@ pub fn api_tag_removed(c: &Change) -> Out {
 
 pub fn api_security_added(c: &Change) -> Out {
     match &c.delta {
-        Delta::SecurityAdded(s) => Some(format!("security requirement added or tightened: now {s}")),
+        Delta::SecurityAdded(s) => {
+            Some(format!("security requirement added or tightened: now {s}"))
+        }
         _ => None,
     }
 }
@@ -167,7 +196,9 @@ pub fn api_security_scheme_changed(c: &Change) -> Out {
 
 pub fn api_schema_removed(c: &Change) -> Out {
     match &c.delta {
-        Delta::SchemaRemoved(n) => Some(format!("component schema {n} removed (its generated type disappears)")),
+        Delta::SchemaRemoved(n) => Some(format!(
+            "component schema {n} removed (its generated type disappears)"
+        )),
         _ => None,
     }
 }
@@ -197,21 +228,27 @@ pub fn webhook_removed(c: &Change) -> Out {
 
 pub fn api_stability_decreased(c: &Change) -> Out {
     match &c.delta {
-        Delta::StabilityDecreased { from, to } => Some(format!("stability decreased from {from} to {to}")),
+        Delta::StabilityDecreased { from, to } => {
+            Some(format!("stability decreased from {from} to {to}"))
+        }
         _ => None,
     }
 }
 
 pub fn api_sunset_date_changed_too_small(c: &Change) -> Out {
     match &c.delta {
-        Delta::SunsetEarlier { from, to } => Some(format!("sunset date moved earlier from {from} to {to}")),
+        Delta::SunsetEarlier { from, to } => {
+            Some(format!("sunset date moved earlier from {from} to {to}"))
+        }
         _ => None,
     }
 }
 
 pub fn sunset_deleted(c: &Change) -> Out {
     match &c.delta {
-        Delta::SunsetDeleted(d) => Some(format!("sunset date {d} deleted from a deprecated operation")),
+        Delta::SunsetDeleted(d) => Some(format!(
+            "sunset date {d} deleted from a deprecated operation"
+        )),
         _ => None,
     }
 }
@@ -226,7 +263,8 @@ pub fn api_major_version_not_bumped(c: &Change) -> Out {
 }
 
 pub fn spec_removed(c: &Change) -> Out {
-    matches!(c.delta, Delta::SpecRemoved).then(|| "spec removed (its generated client module disappears)".into())
+    matches!(c.delta, Delta::SpecRemoved)
+        .then(|| "spec removed (its generated client module disappears)".into())
 }
 
 pub fn spec_added(c: &Change) -> Out {
@@ -237,7 +275,9 @@ pub fn spec_added(c: &Change) -> Out {
 
 pub fn request_path_parameter_renamed(c: &Change) -> Out {
     match &c.delta {
-        Delta::PathParamRenamed { from, to } => Some(format!("path parameter {from} renamed to {to}")),
+        Delta::PathParamRenamed { from, to } => {
+            Some(format!("path parameter {from} renamed to {to}"))
+        }
         _ => None,
     }
 }
@@ -261,8 +301,14 @@ pub fn new_request_path_parameter(c: &Change) -> Out {
 }
 
 pub fn new_optional_request_parameter(c: &Change) -> Out {
-    matches!(c.delta, Delta::ParamAdded { required: false, .. })
-        .then(|| "optional parameter added (a new positional argument)".into())
+    matches!(
+        c.delta,
+        Delta::ParamAdded {
+            required: false,
+            ..
+        }
+    )
+    .then(|| "optional parameter added (a new positional argument)".into())
 }
 
 pub fn request_parameter_removed(c: &Change) -> Out {
@@ -277,7 +323,8 @@ pub fn request_parameter_removed(c: &Change) -> Out {
 }
 
 pub fn request_parameter_became_required(c: &Change) -> Out {
-    matches!(c.delta, Delta::ParamRequiredChanged { now: true }).then(|| "parameter became required".into())
+    matches!(c.delta, Delta::ParamRequiredChanged { now: true })
+        .then(|| "parameter became required".into())
 }
 
 pub fn request_parameter_became_optional(c: &Change) -> Out {
@@ -312,7 +359,9 @@ pub fn request_parameter_became_enum(c: &Change) -> Out {
 
 pub fn request_parameter_default_value_changed(c: &Change) -> Out {
     match param(c)? {
-        S::DefaultChanged { from, to } => Some(format!("default changed from {} to {}", opt(from), opt(to))),
+        S::DefaultChanged { from, to } => {
+            Some(format!("default changed from {} to {}", opt(from), opt(to)))
+        }
         _ => None,
     }
 }
@@ -357,7 +406,9 @@ pub fn request_parameter_became_not_nullable(c: &Change) -> Out {
 
 pub fn request_parameter_serialization_changed(c: &Change) -> Out {
     match &c.delta {
-        Delta::ParamSerializationChanged { from, to } => Some(format!("serialization changed from {from} to {to}")),
+        Delta::ParamSerializationChanged { from, to } => {
+            Some(format!("serialization changed from {from} to {to}"))
+        }
         _ => None,
     }
 }
@@ -365,7 +416,8 @@ pub fn request_parameter_serialization_changed(c: &Change) -> Out {
 // ---- request bodies ----
 
 pub fn request_body_added_required(c: &Change) -> Out {
-    matches!(c.delta, Delta::BodyAdded { required: true }).then(|| "required request body added".into())
+    matches!(c.delta, Delta::BodyAdded { required: true })
+        .then(|| "required request body added".into())
 }
 
 pub fn request_body_added_optional(c: &Change) -> Out {
@@ -389,19 +441,23 @@ pub fn request_body_media_type_removed(c: &Change) -> Out {
 }
 
 pub fn request_body_wrapped_in_one_of(c: &Change) -> Out {
-    (req(c) && matches!(c.delta, Delta::Schema(S::WrappedInOneOf))).then(|| "body schema wrapped in oneOf".into())
+    (req(c) && matches!(c.delta, Delta::Schema(S::WrappedInOneOf)))
+        .then(|| "body schema wrapped in oneOf".into())
 }
 
 pub fn new_required_request_property(c: &Change) -> Out {
-    matches!(req_prop(c)?, S::PropertyAdded { required: true }).then(|| "required property added".into())
+    matches!(req_prop(c)?, S::PropertyAdded { required: true })
+        .then(|| "required property added".into())
 }
 
 pub fn new_optional_request_property(c: &Change) -> Out {
-    matches!(req_prop(c)?, S::PropertyAdded { required: false }).then(|| "optional property added".into())
+    matches!(req_prop(c)?, S::PropertyAdded { required: false })
+        .then(|| "optional property added".into())
 }
 
 pub fn request_property_became_required(c: &Change) -> Out {
-    matches!(req_prop(c)?, S::RequiredChanged { now: true }).then(|| "property became required".into())
+    matches!(req_prop(c)?, S::RequiredChanged { now: true })
+        .then(|| "property became required".into())
 }
 
 pub fn request_property_became_optional(c: &Change) -> Out {
@@ -513,7 +569,9 @@ pub fn request_property_additional_properties_closed(c: &Change) -> Out {
 
 pub fn request_property_default_value_changed(c: &Change) -> Out {
     match req_prop(c)? {
-        S::DefaultChanged { from, to } => Some(format!("default changed from {} to {}", opt(from), opt(to))),
+        S::DefaultChanged { from, to } => {
+            Some(format!("default changed from {} to {}", opt(from), opt(to)))
+        }
         _ => None,
     }
 }
@@ -521,7 +579,8 @@ pub fn request_property_default_value_changed(c: &Change) -> Out {
 // ---- responses ----
 
 pub fn response_success_status_removed(c: &Change) -> Out {
-    matches!(c.delta, Delta::StatusRemoved { success: true }).then(|| "success status removed".into())
+    matches!(c.delta, Delta::StatusRemoved { success: true })
+        .then(|| "success status removed".into())
 }
 
 pub fn response_non_success_status_removed(c: &Change) -> Out {
@@ -546,20 +605,24 @@ pub fn response_media_type_removed(c: &Change) -> Out {
 }
 
 pub fn response_body_wrapped_in_one_of(c: &Change) -> Out {
-    (resp(c) && matches!(c.delta, Delta::Schema(S::WrappedInOneOf))).then(|| "body schema wrapped in oneOf".into())
+    (resp(c) && matches!(c.delta, Delta::Schema(S::WrappedInOneOf)))
+        .then(|| "body schema wrapped in oneOf".into())
 }
 
 pub fn response_required_property_removed(c: &Change) -> Out {
-    matches!(resp_prop(c)?, S::PropertyRemoved { required: true }).then(|| "required property removed".into())
+    matches!(resp_prop(c)?, S::PropertyRemoved { required: true })
+        .then(|| "required property removed".into())
 }
 
 pub fn response_optional_property_removed(c: &Change) -> Out {
-    matches!(resp_prop(c)?, S::PropertyRemoved { required: false }).then(|| "optional property removed".into())
+    matches!(resp_prop(c)?, S::PropertyRemoved { required: false })
+        .then(|| "optional property removed".into())
 }
 
 pub fn response_property_became_optional(c: &Change) -> Out {
-    matches!(resp_prop(c)?, S::RequiredChanged { now: false })
-        .then(|| "property became optional (T becomes Option<T>; old clients fail when it is absent)".into())
+    matches!(resp_prop(c)?, S::RequiredChanged { now: false }).then(|| {
+        "property became optional (T becomes Option<T>; old clients fail when it is absent)".into()
+    })
 }
 
 pub fn response_property_became_required(c: &Change) -> Out {
@@ -588,9 +651,13 @@ pub fn response_property_type_changed(c: &Change) -> Out {
 
 pub fn response_property_id_became_numeric(c: &Change) -> Out {
     match &c.delta {
-        Delta::Schema(S::TypeChanged { from, to }) if id_became_numeric(c) && c.scope == Scope::Body => Some(
-            format!("identifier type changed from {from} to {to} (deployed clients still decode it)"),
-        ),
+        Delta::Schema(S::TypeChanged { from, to })
+            if id_became_numeric(c) && c.scope == Scope::Body =>
+        {
+            Some(format!(
+                "identifier type changed from {from} to {to} (deployed clients still decode it)"
+            ))
+        }
         _ => None,
     }
 }
@@ -610,7 +677,8 @@ pub fn response_property_enum_value_removed(c: &Change) -> Out {
 }
 
 pub fn response_property_became_enum(c: &Change) -> Out {
-    matches!(resp_prop(c)?, S::BecameEnum).then(|| "restricted to an enum (String becomes an enum type)".into())
+    matches!(resp_prop(c)?, S::BecameEnum)
+        .then(|| "restricted to an enum (String becomes an enum type)".into())
 }
 
 pub fn response_property_one_of_added(c: &Change) -> Out {
@@ -645,19 +713,23 @@ pub fn response_property_discriminator_changed(c: &Change) -> Out {
 }
 
 pub fn response_required_property_added(c: &Change) -> Out {
-    matches!(resp_prop(c)?, S::PropertyAdded { required: true }).then(|| "required property added".into())
+    matches!(resp_prop(c)?, S::PropertyAdded { required: true })
+        .then(|| "required property added".into())
 }
 
 pub fn response_optional_property_added(c: &Change) -> Out {
-    matches!(resp_prop(c)?, S::PropertyAdded { required: false }).then(|| "optional property added".into())
+    matches!(resp_prop(c)?, S::PropertyAdded { required: false })
+        .then(|| "optional property added".into())
 }
 
 pub fn response_required_header_removed(c: &Change) -> Out {
-    matches!(c.delta, Delta::HeaderRemoved { required: true }).then(|| "required header removed".into())
+    matches!(c.delta, Delta::HeaderRemoved { required: true })
+        .then(|| "required header removed".into())
 }
 
 pub fn response_optional_header_removed(c: &Change) -> Out {
-    matches!(c.delta, Delta::HeaderRemoved { required: false }).then(|| "optional header removed".into())
+    matches!(c.delta, Delta::HeaderRemoved { required: false })
+        .then(|| "optional header removed".into())
 }
 
 pub fn response_header_became_optional(c: &Change) -> Out {

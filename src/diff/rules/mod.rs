@@ -351,7 +351,11 @@ pub fn markdown_table() -> String {
             Mirror::Waived(why) => format!("none: {why}"),
             Mirror::NotApplicable => "n/a".into(),
         };
-        let row = if r.row == 0 { "dir".to_string() } else { r.row.to_string() };
+        let row = if r.row == 0 {
+            "dir".to_string()
+        } else {
+            r.row.to_string()
+        };
         s.push_str(&format!(
             "| `{}` | {} | {} | {} | {} | {} | {} |\n",
             r.id,
