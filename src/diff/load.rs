@@ -33,15 +33,15 @@ pub enum Input {
 impl Input {
     /// Interprets a command-line argument: an existing file, else `rev:path`.
     pub fn from_arg(arg: &str) -> Input {
-        if !Path::new(arg).exists() {
-            if let Some((rev, path)) = arg.split_once(':') {
-                if !rev.is_empty() && !path.is_empty() {
-                    return Input::Git {
-                        rev: rev.to_string(),
-                        path: path.to_string(),
-                    };
-                }
-            }
+        if !Path::new(arg).exists()
+            && let Some((rev, path)) = arg.split_once(':')
+            && !rev.is_empty()
+            && !path.is_empty()
+        {
+            return Input::Git {
+                rev: rev.to_string(),
+                path: path.to_string(),
+            };
         }
         Input::File(PathBuf::from(arg))
     }
@@ -195,7 +195,7 @@ fn parse_json(name: &str, text: &str) -> Result<Doc, Error> {
     })?;
     let mut b = Builder::new(text.len());
     let root = b
-        .from_json(&value, 0)
+        .json_node(&value, 0)
         .map_err(|m| Error::in_file(name, m))?;
     Ok(b.finish(name, root))
 }
@@ -332,7 +332,7 @@ impl Builder {
         Kind::Str(self.intern(value))
     }
 
-    fn from_json(&mut self, v: &serde_json::Value, depth: usize) -> Result<NodeId, String> {
+    fn json_node(&mut self, v: &serde_json::Value, depth: usize) -> Result<NodeId, String> {
         if depth > MAX_DEPTH {
             return Err(format!("nesting deeper than {MAX_DEPTH} levels"));
         }
@@ -348,7 +348,7 @@ impl Builder {
             serde_json::Value::Array(a) => {
                 let ids = a
                     .iter()
-                    .map(|x| self.from_json(x, depth + 1))
+                    .map(|x| self.json_node(x, depth + 1))
                     .collect::<Result<Vec<_>, _>>()?;
                 let start = self.items.len() as u32;
                 self.items.extend(ids);
@@ -360,7 +360,7 @@ impl Builder {
             serde_json::Value::Object(o) => {
                 let mut es = Vec::with_capacity(o.len());
                 for (k, x) in o {
-                    let value = self.from_json(x, depth + 1)?;
+                    let value = self.json_node(x, depth + 1)?;
                     let key = self.intern(k);
                     es.push(Entry { key, value, pos });
                 }

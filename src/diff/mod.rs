@@ -1,12 +1,16 @@
 //! `spec-diff`: breaking-change detection between two versions of an OpenAPI
 //! spec, judged by what paysdk's generated Rust clients do.
 //!
-//! Layers: [`load`] parses YAML/JSON into a [`doc::Doc`] with positions;
-//! [`model`] builds the matched view of operations; [`schema`] compares
-//! schemas; [`compare`] lists structural [`compare::Change`]s; [`rules`] turns
-//! them into [`Finding`]s with ids and levels; [`report`] renders them;
-//! [`ignore`] and [`semver`] implement the CI policy; [`cli`] ties it together
-//! for the `spec-diff` binary. See `docs/spec-diff.md`.
+//! Layers: [`load`](crate::diff::load) parses YAML/JSON into a
+//! [`Doc`](crate::diff::doc::Doc) with positions; [`model`](crate::diff::model)
+//! builds the matched view of operations; [`schema`](crate::diff::schema)
+//! compares schemas; [`compare`](crate::diff::compare) lists structural
+//! changes; [`rules`](crate::diff::rules) turns them into
+//! [`Finding`](crate::diff::Finding)s with ids and levels;
+//! [`report`](crate::diff::report) renders them; [`ignore`](crate::diff::ignore)
+//! and [`semver`](crate::diff::semver) implement the CI policy;
+//! [`cli`](crate::diff::cli) ties it together for the `spec-diff` binary.
+//! See `docs/spec-diff.md`.
 
 pub mod cli;
 pub mod compare;
@@ -247,25 +251,24 @@ pub fn diff_docs(
     for c in &changes {
         findings_for(spec, &base.name, &rev.name, c, &mut out);
     }
-    if out.iter().any(|f| f.level == Level::Err) {
-        if let (Some((bv, _)), Some((rv, pos))) = (&bspec.info_version, &rspec.info_version) {
-            if !major_bumped(bv, rv) {
-                let change = Change {
-                    delta: Delta::MajorVersionNotBumped {
-                        from: bv.clone(),
-                        to: rv.clone(),
-                    },
-                    direction: Direction::None,
-                    scope: Scope::Spec,
-                    operation: None,
-                    operation_id: None,
-                    location: "info.version".into(),
-                    side: Side::Revision,
-                    pos: *pos,
-                };
-                findings_for(spec, &base.name, &rev.name, &change, &mut out);
-            }
-        }
+    if out.iter().any(|f| f.level == Level::Err)
+        && let (Some((bv, _)), Some((rv, pos))) = (&bspec.info_version, &rspec.info_version)
+        && !major_bumped(bv, rv)
+    {
+        let change = Change {
+            delta: Delta::MajorVersionNotBumped {
+                from: bv.clone(),
+                to: rv.clone(),
+            },
+            direction: Direction::None,
+            scope: Scope::Spec,
+            operation: None,
+            operation_id: None,
+            location: "info.version".into(),
+            side: Side::Revision,
+            pos: *pos,
+        };
+        findings_for(spec, &base.name, &rev.name, &change, &mut out);
     }
     sort(&mut out);
     Ok(out)

@@ -312,12 +312,12 @@ pub fn resolve(doc: &Doc, node: NodeId) -> View {
                 }
             }
         }
-        if next.is_none() {
-            if let Some(list) = doc.get(n, "allOf") {
-                if doc.items(list).len() == 1 && only_annotations(doc, n, "allOf") {
-                    next = Some(doc.items(list)[0]);
-                }
-            }
+        if next.is_none()
+            && let Some(list) = doc.get(n, "allOf")
+            && doc.items(list).len() == 1
+            && only_annotations(doc, n, "allOf")
+        {
+            next = Some(doc.items(list)[0]);
         }
         match next {
             Some(x) => v.node = x,
@@ -451,7 +451,7 @@ fn facts(doc: &Doc, node: NodeId) -> Facts {
         } else {
             "exclusiveMinimum"
         };
-        let exclusive = i >= 2 && i < 4 && doc.get_bool(node, excl_kw) == Some(true);
+        let exclusive = (2..4).contains(&i) && doc.get_bool(node, excl_kw) == Some(true);
         // A zero minimum length or item count says nothing.
         if !is_max && i != 3 && value == 0.0 {
             continue;
