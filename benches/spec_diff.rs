@@ -253,6 +253,13 @@ fn summary() {
 }
 
 fn bench(c: &mut Criterion) {
+    // SPEC_DIFF_BENCH_DUMP=DIR writes the 4 MB pair, for measuring the binary.
+    if let Some(dir) = std::env::var_os("SPEC_DIFF_BENCH_DUMP") {
+        let (b, r) = pair(4096);
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::write(dir.join("base.yaml"), b).expect("write base");
+        std::fs::write(dir.join("revision.yaml"), r).expect("write revision");
+    }
     summary();
     let mut g = c.benchmark_group("spec_diff");
     g.sample_size(10)

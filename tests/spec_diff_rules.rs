@@ -643,16 +643,6 @@ fn show(findings: &[Finding]) -> String {
         .collect()
 }
 
-/// Prints every finding of every fixture (`cargo test -- --ignored --nocapture`)
-/// for reviewing what else a fixture triggers.
-#[test]
-#[ignore = "review aid, prints only"]
-fn print_all_fixture_findings() {
-    for &(id, ..) in CASES {
-        println!("{id}:{}", show(&diff_case(id)));
-    }
-}
-
 #[test]
 fn each_rule_reports_its_fixture_with_exact_id_level_operation_and_location() {
     let mut problems = Vec::new();
