@@ -25,12 +25,14 @@ pub(super) fn render(r: &Report) -> String {
             specs.push(&f.spec);
         }
     }
-    let failures = r.findings.iter().filter(|f| r.fails_threshold(f)).count();
+    let gate_fails = usize::from(r.semver_failed());
+    let failures = r.findings.iter().filter(|f| r.fails_threshold(f)).count() + gate_fails;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let total: usize = specs
         .iter()
         .map(|s| r.findings.iter().filter(|f| f.spec == *s).count().max(1))
-        .sum();
+        .sum::<usize>()
+        + usize::from(r.semver.is_some());
     let _ = writeln!(
         out,
         "<testsuites name=\"spec-diff\" tests=\"{total}\" failures=\"{failures}\">"
@@ -88,6 +90,16 @@ pub(super) fn render(r: &Report) -> String {
             out.push_str("</testcase>\n");
         }
         out.push_str("  </testsuite>\n");
+    }
+    if let Some(line) = r.semver_line() {
+        let _ = write!(
+            out,
+            "  <testsuite name=\"semver\" tests=\"1\" failures=\"{gate_fails}\">\n    <testcase classname=\"semver\" name=\"crate major version\">"
+        );
+        if gate_fails > 0 {
+            let _ = write!(out, "<failure type=\"semver\" message=\"{}\"/>", esc(&line));
+        }
+        out.push_str("</testcase>\n  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
     out
