@@ -32,13 +32,17 @@ async fn serve(listener: tokio::net::TcpListener) {
         body.len()
     );
     loop {
-        let Ok((mut socket, _)) = listener.accept().await else { return };
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
         let response = response.clone();
         tokio::spawn(async move {
             let mut buf = Vec::with_capacity(4096);
             let mut chunk = [0u8; 4096];
             loop {
-                let Ok(n) = socket.read(&mut chunk).await else { return };
+                let Ok(n) = socket.read(&mut chunk).await else {
+                    return;
+                };
                 if n == 0 {
                     return;
                 }
@@ -99,8 +103,13 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.bench_function("facade", |b| {
-        b.to_async(&rt)
-            .iter(|| async { facade.get_linked_account(ID).await.expect("facade call").into_inner() })
+        b.to_async(&rt).iter(|| async {
+            facade
+                .get_linked_account(ID)
+                .await
+                .expect("facade call")
+                .into_inner()
+        })
     });
     group.finish();
 }

@@ -429,8 +429,9 @@ fn extract_error_responses(file: &Path, doc: &mut Value) -> Result<Vec<Operation
                 unique_schema_name(doc, &name)
             })
             .clone();
-        let schemas = components_schemas(doc);
-        schemas.entry(name.clone()).or_insert(schema);
+        if let Some(schemas) = components_schemas(doc) {
+            schemas.entry(name.clone()).or_insert(schema);
+        }
         operations[op_index].errors[err_index].body_schema = Some(name);
     }
     Ok(operations)
@@ -472,25 +473,19 @@ pub fn status_name(key: StatusKey) -> String {
     }
 }
 
-fn components_schemas(doc: &mut Value) -> &mut Map<String, Value> {
-    let root = doc
-        .as_object_mut()
-        .expect("validated: the document is a mapping");
-    let components = root
-        .entry("components")
-        .or_insert_with(|| Value::Object(Map::new()));
-    if !components.is_object() {
-        *components = Value::Object(Map::new());
+/// `map[key]` as an object, made empty if absent or not an object.
+fn object_at<'a>(map: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut Map<String, Value>> {
+    let child = map.entry(key).or_insert_with(|| Value::Object(Map::new()));
+    if !child.is_object() {
+        *child = Value::Object(Map::new());
     }
-    let schemas = components
-        .as_object_mut()
-        .expect("just made an object")
-        .entry("schemas")
-        .or_insert_with(|| Value::Object(Map::new()));
-    if !schemas.is_object() {
-        *schemas = Value::Object(Map::new());
-    }
-    schemas.as_object_mut().expect("just made an object")
+    child.as_object_mut()
+}
+
+/// `components/schemas`, created if absent; `None` only if the document is not a mapping,
+/// which validation has ruled out.
+fn components_schemas(doc: &mut Value) -> Option<&mut Map<String, Value>> {
+    object_at(object_at(doc.as_object_mut()?, "components")?, "schemas")
 }
 
 /// `name`, or `name2`, `name3`… if a component schema already uses it (in any case).
@@ -603,7 +598,10 @@ fn hoist_repeated_inline_schemas(doc: &mut Value) {
         });
         let name = unique_schema_name(doc, &preferred);
         let pointers: Vec<String> = group.iter().map(|o| o.pointer.clone()).collect();
-        components_schemas(doc).insert(name.clone(), schema);
+        let Some(schemas) = components_schemas(doc) else {
+            return;
+        };
+        schemas.insert(name.clone(), schema);
         let reference = serde_json::json!({ "$ref": format!("#/components/schemas/{name}") });
         for p in pointers {
             if let Some(slot) = doc.pointer_mut(&p) {
