@@ -387,3 +387,48 @@ async fn a_second_401_is_returned_not_retried_forever() {
         ]
     );
 }
+
+#[tokio::test]
+async fn the_overall_deadline_bounds_attempts_and_waits() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/linked_accounts"))
+        .respond_with(ResponseTemplate::new(503).set_delay(Duration::from_millis(150)))
+        .mount(&server)
+        .await;
+    let client = weavr::Client::builder()
+        .base_url(server.uri())
+        .api_key(Secret::new(WEAVR_API_KEY))
+        .auth_token(Secret::new(WEAVR_TOKEN))
+        .config(
+            ClientConfig::default()
+                .overall_timeout(Duration::from_millis(400))
+                .retry(
+                    RetryConfig::default()
+                        .max_attempts(50)
+                        .backoff(Duration::from_millis(10), Duration::from_millis(10)),
+                ),
+        )
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.list_linked_accounts().await.unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        err.attempts() < 50,
+        "stopped by the deadline, not the attempt limit: {}",
+        err.attempts()
+    );
+    // Either the last 503 arrived before the deadline or the deadline cut an attempt short.
+    assert!(
+        matches!(
+            err.kind(),
+            weavr::ListLinkedAccountsError::ServiceUnavailable
+        ) || matches!(err.kind(), weavr::ListLinkedAccountsError::Timeout(t) if t.kind() == paysdk::runtime::TimeoutKind::Overall),
+        "{err:?}"
+    );
+}

@@ -396,3 +396,35 @@ fn build_writes_one_module_per_spec_and_an_index() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Pins the generated output for the quirks spec, the way progenitor-impl pins its own:
+/// a change in progenitor, typify or the passes here shows up as a diff to review.
+/// `UPDATE_SNAPSHOTS=1 cargo test --features codegen --lib` rewrites the file.
+#[test]
+fn generated_output_matches_the_snapshot() {
+    let generated = generate(Path::new("specs/quirks.yaml"), VENDOR_QUIRKS).unwrap();
+    let snapshot =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/codegen/snapshots/quirks.rs.txt");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
+        std::fs::write(&snapshot, &generated.code).unwrap();
+    }
+    let expected = std::fs::read_to_string(&snapshot).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run with UPDATE_SNAPSHOTS=1 to create it",
+            snapshot.display()
+        )
+    });
+    if expected != generated.code {
+        let first = expected
+            .lines()
+            .zip(generated.code.lines())
+            .position(|(a, b)| a != b)
+            .map(|i| i + 1)
+            .unwrap_or(expected.lines().count().min(generated.code.lines().count()) + 1);
+        panic!(
+            "generated code differs from {} from line {first}; review and run with UPDATE_SNAPSHOTS=1",
+            snapshot.display()
+        );
+    }
+}
