@@ -16,4 +16,6 @@ pub mod raw;
 pub mod runtime;
 
 pub use providers::{enfuce, weavr};
-pub use runtime::{Call, ClientConfig, Error, IdempotencyKey, Response, RetryConfig, Secret};
+pub use runtime::{
+    BuildError, Call, ClientConfig, Error, IdempotencyKey, Response, RetryConfig, Secret,
+};

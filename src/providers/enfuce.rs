@@ -26,8 +26,8 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use crate::raw::enfuce_customer as raw;
 use crate::runtime::{
-    Call, ClientConfig, Invocation, OperationSpec, ProviderPolicy, Response, Secret, Transport,
-    sensitive_header,
+    BuildError, Call, ClientConfig, Invocation, OperationSpec, ProviderPolicy, Response, Secret,
+    Transport, sensitive_header,
 };
 
 pub use raw::errors;
@@ -72,6 +72,8 @@ pub type GetCustomerLinksError = errors::GetLinkedCustomersUsingGetError;
 pub type CreateCustomerLinkError = errors::CreateLinkedCustomerUsingPostError;
 /// Error of [`Client::delete_customer_link`].
 pub type DeleteCustomerLinkError = errors::DeleteLinkedCustomerUsingDeleteError;
+
+const PROVIDER: &str = "enfuce";
 
 /// The idempotency header Enfuce documents for POST and PATCH, and its length limit.
 pub const IDEMPOTENCY_HEADER: &str = "x-idempotency-key";
@@ -178,26 +180,6 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// Why a client could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum BuildError {
-    /// No credentials were given.
-    #[error("enfuce: credentials are required (Credentials::basic or Credentials::bearer)")]
-    MissingCredentials,
-    /// No audit user was given; Enfuce requires one on every call.
-    #[error("enfuce: an audit user is required (ClientBuilder::audit_user)")]
-    MissingAuditUser,
-    /// Credentials contain characters that cannot go in a header.
-    #[error("enfuce: the credentials contain characters not allowed in an HTTP header")]
-    InvalidCredentials,
-    /// The base URL is not an absolute http(s) URL.
-    #[error("enfuce: base URL {0:?} is not an absolute http or https URL")]
-    InvalidBaseUrl(String),
-    /// The HTTP client could not be created.
-    #[error("enfuce: cannot create the HTTP client: {0}")]
-    Http(#[source] reqwest::Error),
-}
-
 /// Builds a [`Client`].
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
@@ -243,25 +225,31 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let credentials = self.credentials.ok_or(BuildError::MissingCredentials)?;
-        let authorization = credentials.header().ok_or(BuildError::InvalidCredentials)?;
-        let audit_user = self.audit_user.ok_or(BuildError::MissingAuditUser)?;
+        let credentials = self.credentials.ok_or(BuildError::Missing {
+            provider: PROVIDER,
+            what: "credentials",
+            hint: "Credentials::basic or Credentials::bearer",
+        })?;
+        let authorization = credentials.header().ok_or(BuildError::InvalidHeaderValue {
+            provider: PROVIDER,
+            what: "credentials",
+        })?;
+        let audit_user = self.audit_user.ok_or(BuildError::Missing {
+            provider: PROVIDER,
+            what: "audit user",
+            hint: "ClientBuilder::audit_user; Enfuce requires one on every call",
+        })?;
         let base_url = self.environment.unwrap_or(Environment::Live).base_url();
-        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            return Err(BuildError::InvalidBaseUrl(base_url));
-        }
-        let http = match self.http {
-            Some(http) => http,
-            None => self.config.http_client().map_err(BuildError::Http)?,
-        };
+        let transport = Transport::new(
+            PROVIDER,
+            base_url,
+            self.config,
+            self.http,
+            Arc::new(EnfucePolicy),
+        )?;
         Ok(Client {
             shared: Arc::new(Shared {
-                transport: Transport {
-                    http,
-                    base_url: base_url.into(),
-                    config: Arc::new(self.config),
-                    policy: Arc::new(EnfucePolicy),
-                },
+                transport,
                 authorization,
             }),
             audit_user: audit_user.into(),

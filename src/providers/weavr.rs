@@ -27,8 +27,9 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 
 use crate::raw::weavr_payment_run as raw;
 use crate::runtime::{
-    Call, ClientConfig, IdempotencyKey, Invocation, OperationError, OperationSpec, ProviderPolicy,
-    Response, Secret, Transport, is_transient_status, retry_after_header, sensitive_header,
+    BuildError, Call, ClientConfig, IdempotencyKey, Invocation, OperationError, OperationSpec,
+    ProviderPolicy, Response, Secret, Transport, is_transient_status, retry_after_header,
+    sensitive_header,
 };
 
 pub use raw::errors;
@@ -66,6 +67,8 @@ pub type ListInstitutionsError = errors::GetInstitutionsError;
 /// Error of [`Client::simulate_linked_account`].
 pub type SimulateLinkedAccountError = errors::PostLinkedAccountsError;
 
+const PROVIDER: &str = "weavr";
+
 /// The idempotency header Weavr declares on its write operations.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-ref";
 const IDEMPOTENCY_KEY_MAX_LEN: usize = 255;
@@ -93,23 +96,6 @@ impl Environment {
             Environment::Custom(url) => url.trim_end_matches('/').to_string(),
         }
     }
-}
-
-/// Why a client could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum BuildError {
-    /// No API key was given.
-    #[error("weavr: an API key is required (ClientBuilder::api_key)")]
-    MissingApiKey,
-    /// A secret contains characters that cannot go in a header.
-    #[error("weavr: the API key or token contains characters not allowed in an HTTP header")]
-    InvalidSecret,
-    /// The base URL is not an absolute http(s) URL.
-    #[error("weavr: base URL {0:?} is not an absolute http or https URL")]
-    InvalidBaseUrl(String),
-    /// The HTTP client could not be created.
-    #[error("weavr: cannot create the HTTP client: {0}")]
-    Http(#[source] reqwest::Error),
 }
 
 /// Builds a [`Client`].
@@ -162,28 +148,31 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let api_key = self.api_key.ok_or(BuildError::MissingApiKey)?;
-        let api_key = sensitive_header(api_key.expose()).ok_or(BuildError::InvalidSecret)?;
+        let api_key = self.api_key.ok_or(BuildError::Missing {
+            provider: PROVIDER,
+            what: "API key",
+            hint: "ClientBuilder::api_key",
+        })?;
+        let invalid = |what| BuildError::InvalidHeaderValue {
+            provider: PROVIDER,
+            what,
+        };
+        let api_key = sensitive_header(api_key.expose()).ok_or_else(|| invalid("API key"))?;
         let token = match self.token {
-            Some(t) => Some(bearer(&t).ok_or(BuildError::InvalidSecret)?),
+            Some(t) => Some(bearer(&t).ok_or_else(|| invalid("auth token"))?),
             None => None,
         };
         let base_url = self.environment.unwrap_or(Environment::Sandbox).base_url();
-        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            return Err(BuildError::InvalidBaseUrl(base_url));
-        }
-        let http = match self.http {
-            Some(http) => http,
-            None => self.config.http_client().map_err(BuildError::Http)?,
-        };
+        let transport = Transport::new(
+            PROVIDER,
+            base_url,
+            self.config,
+            self.http,
+            Arc::new(WeavrPolicy),
+        )?;
         Ok(Client {
             shared: Arc::new(Shared {
-                transport: Transport {
-                    http,
-                    base_url: base_url.into(),
-                    config: Arc::new(self.config),
-                    policy: Arc::new(WeavrPolicy),
-                },
+                transport,
                 api_key,
                 token: RwLock::new(token),
                 login: self.login,

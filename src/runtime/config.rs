@@ -73,3 +73,43 @@ fn install_tls_provider() {
         let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
+
+/// Why a provider client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// A required setting was not given.
+    #[error("{provider}: missing {what} ({hint})")]
+    Missing {
+        /// Which provider client.
+        provider: &'static str,
+        /// The setting.
+        what: &'static str,
+        /// How to give it.
+        hint: &'static str,
+    },
+    /// A credential contains characters that cannot go in an HTTP header.
+    #[error("{provider}: the {what} contains characters not allowed in an HTTP header")]
+    InvalidHeaderValue {
+        /// Which provider client.
+        provider: &'static str,
+        /// Which credential.
+        what: &'static str,
+    },
+    /// The base URL is not an absolute http(s) URL.
+    #[error("{provider}: base URL {url:?} is not an absolute http or https URL")]
+    InvalidBaseUrl {
+        /// Which provider client.
+        provider: &'static str,
+        /// The URL given.
+        url: String,
+    },
+    /// The HTTP client could not be created.
+    #[error("{provider}: cannot create the HTTP client: {source}")]
+    Http {
+        /// Which provider client.
+        provider: &'static str,
+        /// reqwest's reason.
+        #[source]
+        source: reqwest::Error,
+    },
+}

@@ -13,7 +13,7 @@ mod retry;
 mod secret;
 
 pub use call::Call;
-pub use config::ClientConfig;
+pub use config::{BuildError, ClientConfig};
 pub use context::CallCtx;
 pub use error::{
     DecodeFailure, Error, ErrorMeta, Failure, InvalidRequest, OperationError, RAW_BODY_CAP,

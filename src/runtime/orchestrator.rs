@@ -11,7 +11,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use super::config::ClientConfig;
+use super::config::{BuildError, ClientConfig};
 use super::context::CallCtx;
 use super::error::{
     DecodeFailure, Error, ErrorMeta, Failure, InvalidRequest, OperationError, RawBody, RawResponse,
@@ -95,6 +95,36 @@ pub(crate) struct Transport {
     pub(crate) base_url: Arc<str>,
     pub(crate) config: Arc<ClientConfig>,
     pub(crate) policy: Arc<dyn ProviderPolicy>,
+}
+
+impl Transport {
+    /// Checks the base URL and makes the HTTP client (unless the caller brought one).
+    pub(crate) fn new(
+        provider: &'static str,
+        base_url: String,
+        config: ClientConfig,
+        http: Option<reqwest::Client>,
+        policy: Arc<dyn ProviderPolicy>,
+    ) -> Result<Self, BuildError> {
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(BuildError::InvalidBaseUrl {
+                provider,
+                url: base_url,
+            });
+        }
+        let http = match http {
+            Some(http) => http,
+            None => config
+                .http_client()
+                .map_err(|source| BuildError::Http { provider, source })?,
+        };
+        Ok(Transport {
+            http,
+            base_url: base_url.into(),
+            config: Arc::new(config),
+            policy,
+        })
+    }
 }
 
 /// One logical call.
