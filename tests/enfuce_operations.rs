@@ -435,15 +435,39 @@ fn environments_come_from_the_spec_servers() {
 
 #[test]
 fn builder_errors_say_what_is_missing_or_wrong() {
-    let err = enfuce::Client::builder().audit_user("a").build().unwrap_err();
-    assert_eq!(err.to_string(), "enfuce: missing credentials (Credentials::basic or Credentials::bearer)");
+    let err = enfuce::Client::builder()
+        .audit_user("a")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "enfuce: missing credentials (Credentials::basic or Credentials::bearer)"
+    );
     let creds = || enfuce::Credentials::basic("u", paysdk::Secret::new(ENFUCE_PASSWORD));
-    let err = enfuce::Client::builder().credentials(creds()).build().unwrap_err();
+    let err = enfuce::Client::builder()
+        .credentials(creds())
+        .build()
+        .unwrap_err();
     assert!(err.to_string().contains("missing audit user"), "{err}");
-    let err = enfuce::Client::builder().credentials(creds()).audit_user("a").base_url("ftp://x").build().unwrap_err();
-    assert!(matches!(err, paysdk::BuildError::InvalidBaseUrl { .. }), "{err}");
+    let err = enfuce::Client::builder()
+        .credentials(creds())
+        .audit_user("a")
+        .base_url("ftp://x")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(err, paysdk::BuildError::InvalidBaseUrl { .. }),
+        "{err}"
+    );
     let bad = enfuce::Credentials::bearer(paysdk::Secret::new("line\nbreak"));
-    let err = enfuce::Client::builder().credentials(bad).audit_user("a").build().unwrap_err();
-    assert!(matches!(err, paysdk::BuildError::InvalidHeaderValue { .. }), "{err}");
+    let err = enfuce::Client::builder()
+        .credentials(bad)
+        .audit_user("a")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(err, paysdk::BuildError::InvalidHeaderValue { .. }),
+        "{err}"
+    );
     assert!(!format!("{err} {err:?}").contains(ENFUCE_PASSWORD));
 }

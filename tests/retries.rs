@@ -271,21 +271,16 @@ async fn slow_responses_time_out_and_safe_calls_are_retried() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
         .mount(&server)
         .await;
-    let client = weavr::Client::builder()
-        .base_url(server.uri())
-        .api_key(Secret::new(WEAVR_API_KEY))
-        .auth_token(Secret::new(WEAVR_TOKEN))
-        .config(
-            ClientConfig::default()
-                .attempt_timeout(Duration::from_millis(100))
-                .retry(
-                    RetryConfig::default()
-                        .max_attempts(2)
-                        .backoff(Duration::from_millis(1), Duration::from_millis(1)),
-                ),
-        )
-        .build()
-        .unwrap();
+    let client = weavr_with(
+        &server.uri(),
+        ClientConfig::default()
+            .attempt_timeout(Duration::from_millis(100))
+            .retry(
+                RetryConfig::default()
+                    .max_attempts(2)
+                    .backoff(Duration::from_millis(1), Duration::from_millis(1)),
+            ),
+    );
     let err = client.list_linked_accounts().await.unwrap_err();
     let weavr::ListLinkedAccountsError::Timeout(t) = err.kind() else {
         panic!("{err:?}")
@@ -396,21 +391,16 @@ async fn the_overall_deadline_bounds_attempts_and_waits() {
         .respond_with(ResponseTemplate::new(503).set_delay(Duration::from_millis(150)))
         .mount(&server)
         .await;
-    let client = weavr::Client::builder()
-        .base_url(server.uri())
-        .api_key(Secret::new(WEAVR_API_KEY))
-        .auth_token(Secret::new(WEAVR_TOKEN))
-        .config(
-            ClientConfig::default()
-                .overall_timeout(Duration::from_millis(400))
-                .retry(
-                    RetryConfig::default()
-                        .max_attempts(50)
-                        .backoff(Duration::from_millis(10), Duration::from_millis(10)),
-                ),
-        )
-        .build()
-        .unwrap();
+    let client = weavr_with(
+        &server.uri(),
+        ClientConfig::default()
+            .overall_timeout(Duration::from_millis(400))
+            .retry(
+                RetryConfig::default()
+                    .max_attempts(50)
+                    .backoff(Duration::from_millis(10), Duration::from_millis(10)),
+            ),
+    );
     let started = Instant::now();
     let err = client.list_linked_accounts().await.unwrap_err();
     assert!(

@@ -184,13 +184,7 @@ async fn weavr_unlink_answering(
         .respond_with(response)
         .mount(&server)
         .await;
-    let client = weavr::Client::builder()
-        .base_url(server.uri())
-        .api_key(Secret::new(WEAVR_API_KEY))
-        .auth_token(Secret::new(WEAVR_TOKEN))
-        .config(no_retries())
-        .build()
-        .unwrap();
+    let client = weavr_with(&server.uri(), no_retries());
     client.unlink_linked_account(LINKED_ACCOUNT_ID).await
 }
 

@@ -47,11 +47,16 @@ pub fn weavr_client(server: &MockServer) -> weavr::Client {
 }
 
 pub fn weavr_at(url: &str) -> weavr::Client {
+    weavr_with(url, fast_config())
+}
+
+/// A Weavr client with the test API key and token and the given timeouts and retries.
+pub fn weavr_with(url: &str, config: ClientConfig) -> weavr::Client {
     weavr::Client::builder()
         .base_url(url)
         .api_key(Secret::new(WEAVR_API_KEY))
         .auth_token(Secret::new(WEAVR_TOKEN))
-        .config(fast_config())
+        .config(config)
         .build()
         .expect("valid test configuration")
 }
