@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::any;
 use bytes::Bytes;
 use http::header::CONTENT_TYPE;
@@ -30,7 +30,8 @@ const MAX_BODY: usize = 1024 * 1024;
 #[derive(Debug, Clone)]
 pub(crate) struct Reply {
     pub(crate) status: StatusCode,
-    pub(crate) headers: HeaderMap,
+    /// A few headers at most; a list keeps `Result<_, Reply>` small.
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) body: Bytes,
 }
 
@@ -38,7 +39,7 @@ impl Reply {
     pub(crate) fn empty(status: StatusCode) -> Self {
         Reply {
             status,
-            headers: HeaderMap::new(),
+            headers: Vec::new(),
             body: Bytes::new(),
         }
     }
@@ -49,7 +50,7 @@ impl Reply {
         match serde_json::to_vec(value) {
             Ok(body) => Reply {
                 status,
-                headers: HeaderMap::new(),
+                headers: Vec::new(),
                 body: body.into(),
             }
             .with_header(CONTENT_TYPE, "application/json"),
@@ -62,13 +63,18 @@ impl Reply {
 
     pub(crate) fn with_header(mut self, name: HeaderName, value: impl AsRef<str>) -> Self {
         if let Ok(value) = HeaderValue::from_str(value.as_ref()) {
-            self.headers.insert(name, value);
+            self.headers.retain(|(n, _)| *n != name);
+            self.headers.push((name, value));
         }
         self
     }
 
     fn into_response(self) -> Response {
-        (self.status, self.headers, self.body).into_response()
+        // Built by hand: axum would label an empty body application/octet-stream.
+        let mut response = Response::new(Body::from(self.body));
+        *response.status_mut() = self.status;
+        response.headers_mut().extend(self.headers);
+        response
     }
 }
 
@@ -349,7 +355,7 @@ async fn pipeline<M: Model>(
             );
             Reply {
                 status: reply.status,
-                headers: HeaderMap::new(),
+                headers: Vec::new(),
                 body: page.into(),
             }
             .with_header(CONTENT_TYPE, "text/html")
