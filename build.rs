@@ -15,7 +15,7 @@ fn main() {
         std::process::exit(1);
     };
     if let Err(e) = codegen::build(Path::new("specs"), &out_dir) {
-        println!("cargo::error={e}");
+        eprintln!("{e}");
         std::process::exit(1);
     }
 }

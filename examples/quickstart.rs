@@ -125,22 +125,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let uk = weavr
         .simulate_linked_account(
             &buyer_id,
-            weavr_types::FasterPaymentsBankDetails {
+            weavr_types::AccountIdentification::FasterPaymentsBankDetails {
                 account_number: "12345678".to_string(),
                 sort_code: "040004".to_string(),
                 secondary_reference: None,
-            }
-            .into(),
+            },
         )
         .await?;
     let eu = weavr
         .simulate_linked_account(
             &buyer_id,
-            weavr_types::SepaBankDetails {
+            weavr_types::AccountIdentification::SepaBankDetails {
                 iban: "FR7630006000011234567890189".to_string(),
                 bank_identifier_code: Some("AGRIFRPP".to_string()),
-            }
-            .into(),
+            },
         )
         .await?;
     println!(

@@ -7,6 +7,10 @@
 
 #[cfg(feature = "codegen")]
 pub mod codegen;
+/// `spec-diff`: breaking-change detection between versions of the OpenAPI
+/// specs in `specs/` (feature `cli`; see `docs/spec-diff.md`).
+#[cfg(feature = "cli")]
+pub mod diff;
 mod providers;
 pub mod raw;
 pub mod runtime;

@@ -215,13 +215,12 @@ async fn a_thousand_operations_under_random_faults_apply_nothing_twice() {
     for n in 0..150 {
         let c = c.clone();
         jobs.push(Box::pin(async move {
-            let ident: wt::PostLinkedAccountsBodyAccountIdentification =
-                wt::FasterPaymentsBankDetails {
+            let ident: wt::AccountIdentification =
+                wt::AccountIdentification::FasterPaymentsBankDetails {
                     account_number: account_number(n),
                     sort_code: "040004".to_string(),
                     secondary_reference: None,
-                }
-                .into();
+                };
             let r = c.weavr.simulate_linked_account(&c.buyer, ident).await;
             let mut o = record("weavr sandbox create", None, true, r, |b| {
                 Some(b.id.clone())
@@ -408,10 +407,10 @@ fn verify_and_report(sim: &SimulatorHandle, outcomes: &[Outcome], elapsed: Durat
     let accounts = sim.weavr_linked_accounts(sim.weavr_buyer_id());
     let mut per_number: HashMap<String, usize> = HashMap::new();
     for a in &accounts {
-        if let wt::GetLinkedAccountsIdResponseAccountIdentification::FasterPaymentsBankDetails(fp) =
+        if let wt::AccountIdentification::FasterPaymentsBankDetails { account_number, .. } =
             &a.account_identification
         {
-            *per_number.entry(fp.account_number.clone()).or_default() += 1;
+            *per_number.entry(account_number.clone()).or_default() += 1;
         }
     }
     for o in outcomes.iter().filter(|o| o.op == "weavr sandbox create") {

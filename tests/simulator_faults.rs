@@ -29,12 +29,11 @@ async fn account(sim: &SimulatorHandle, weavr: &weavr::Client) -> String {
     let id = weavr
         .simulate_linked_account(
             sim.weavr_buyer_id(),
-            types::FasterPaymentsBankDetails {
+            types::AccountIdentification::FasterPaymentsBankDetails {
                 account_number: "12345678".to_string(),
                 sort_code: "040004".to_string(),
                 secondary_reference: None,
-            }
-            .into(),
+            },
         )
         .await
         .unwrap()
@@ -115,12 +114,11 @@ async fn a_dropped_post_without_a_key_is_not_resent() {
     let err = weavr
         .simulate_linked_account(
             sim.weavr_buyer_id(),
-            types::FasterPaymentsBankDetails {
+            types::AccountIdentification::FasterPaymentsBankDetails {
                 account_number: "12345678".to_string(),
                 sort_code: "040004".to_string(),
                 secondary_reference: None,
-            }
-            .into(),
+            },
         )
         .await
         .unwrap_err();

@@ -23,13 +23,12 @@ fn client(sim: &SimulatorHandle, attempts: u32) -> weavr::Client {
         .expect("client")
 }
 
-fn faster_payments(number: &str) -> types::PostLinkedAccountsBodyAccountIdentification {
-    types::FasterPaymentsBankDetails {
+fn faster_payments(number: &str) -> types::AccountIdentification {
+    types::AccountIdentification::FasterPaymentsBankDetails {
         account_number: number.to_string(),
         sort_code: "040004".to_string(),
         secondary_reference: None,
     }
-    .into()
 }
 
 /// A linked account of the simulator's buyer, made with the sandbox call.
@@ -390,12 +389,12 @@ async fn the_sandbox_call_checks_the_buyer_and_the_bank_details() {
         .unwrap_err();
     assert!(err.kind().is_bad_request(), "{err:?}");
 
-    let sepa = types::SepaBankDetails {
+    let sepa = types::AccountIdentification::SepaBankDetails {
         iban: "FR7630006000011234567890189".to_string(),
         bank_identifier_code: Some("AGRIFRPP".to_string()),
     };
     let account = weavr
-        .simulate_linked_account(sim.weavr_buyer_id(), sepa.into())
+        .simulate_linked_account(sim.weavr_buyer_id(), sepa)
         .await
         .unwrap();
     assert_eq!(account.currency.as_str(), "EUR");

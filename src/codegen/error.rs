@@ -47,7 +47,7 @@ impl SpecError {
         SpecError {
             file: file.to_path_buf(),
             location,
-            problem: problem.into(),
+            problem: one_paragraph(&problem.into()),
         }
     }
 
@@ -69,6 +69,23 @@ impl fmt::Display for SpecError {
 }
 
 impl std::error::Error for SpecError {}
+
+/// Longest problem text kept; generator messages can embed whole `Debug` dumps.
+const MAX_PROBLEM_LEN: usize = 600;
+
+/// Collapses whitespace (generator messages span lines) and caps the length.
+fn one_paragraph(text: &str) -> String {
+    let mut out = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if out.len() > MAX_PROBLEM_LEN {
+        let cut = (0..=MAX_PROBLEM_LEN)
+            .rev()
+            .find(|&i| out.is_char_boundary(i))
+            .unwrap_or(0);
+        out.truncate(cut);
+        out.push_str(" …");
+    }
+    out
+}
 
 /// Escapes one JSON-pointer segment (RFC 6901).
 pub(crate) fn pointer_segment(segment: &str) -> String {

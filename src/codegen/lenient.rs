@@ -1,5 +1,6 @@
-//! Post-processes progenitor's output so responses decode where these vendors drift:
-//! string enums keep values they do not know, and string fields accept JSON numbers.
+//! Post-processes progenitor's output: string enums keep values they do not know, string
+//! fields accept JSON numbers (where these vendors drift), and credential fields become
+//! `Secret` so that `Debug` never prints them.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -13,6 +14,7 @@ pub fn apply(file: &mut syn::File) {
             && let Some((_, items)) = &mut module.content
         {
             open_string_enums(items);
+            wrap_secret_fields(items);
             accept_numbers_as_strings(items);
         }
     }
@@ -258,6 +260,40 @@ fn accept_numbers_as_strings(items: &mut [Item]) {
                 attr
             };
             field.attrs.push(attr);
+        }
+    }
+}
+
+/// Whether a field holds a credential, by its name or its struct's (`password.value`).
+fn is_secret_field(struct_name: &str, field_name: &str) -> bool {
+    let field = field_name.to_ascii_lowercase();
+    let marks = ["token", "password", "secret", "api_key", "apikey"];
+    marks.iter().any(|m| field.contains(m))
+        || struct_name.to_ascii_lowercase().ends_with("password")
+}
+
+/// String fields that hold credentials become `crate::runtime::Secret` (same wire form).
+fn wrap_secret_fields(items: &mut [Item]) {
+    for item in items {
+        let Item::Struct(s) = item else { continue };
+        let struct_name = s.ident.to_string();
+        let Fields::Named(fields) = &mut s.fields else {
+            continue;
+        };
+        for field in &mut fields.named {
+            let Some(ident) = &field.ident else { continue };
+            if !is_secret_field(&struct_name, &ident.to_string()) {
+                continue;
+            }
+            match type_string(&field.ty).as_str() {
+                "::std::string::String" | "String" => {
+                    field.ty = syn::parse_quote!(crate::runtime::Secret);
+                }
+                "::std::option::Option<::std::string::String>" | "Option<String>" => {
+                    field.ty = syn::parse_quote!(::std::option::Option<crate::runtime::Secret>);
+                }
+                _ => {}
+            }
         }
     }
 }

@@ -185,19 +185,7 @@ pub fn generate(spec: &Path, text: &str) -> Result<GeneratedModule, SpecError> {
             .and_then(|v| v.as_str())
             .unwrap_or("unversioned")
     );
-    let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(&doc).map_err(|e| {
-        let at = e.path().to_string();
-        let pointer = if at == "." {
-            String::new()
-        } else {
-            format!("/{}", at.replace('.', "/"))
-        };
-        SpecError::at(
-            spec,
-            &pointer,
-            format!("not a valid OpenAPI 3.0 document: {}", e.inner()),
-        )
-    })?;
+    let openapi = to_openapi(spec, &doc)?;
 
     let tokens = run_progenitor(spec, &openapi)?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
@@ -252,6 +240,46 @@ pub fn generate(spec: &Path, text: &str) -> Result<GeneratedModule, SpecError> {
         title,
         code,
     })
+}
+
+/// The typed document progenitor reads. openapiv3 flattens the path map, which hides where
+/// in `paths` a structural error sits, so path items are re-read one by one to find it.
+fn to_openapi(spec: &Path, doc: &serde_json::Value) -> Result<openapiv3::OpenAPI, SpecError> {
+    fn located<T: serde::de::DeserializeOwned>(
+        value: &serde_json::Value,
+        base: &str,
+    ) -> Result<T, (String, String)> {
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let mut at = base.to_string();
+            for segment in e.path().iter() {
+                match segment {
+                    serde_path_to_error::Segment::Map { key } => at = error::pointer(&at, &[key]),
+                    serde_path_to_error::Segment::Seq { index } => at = format!("{at}/{index}"),
+                    _ => {}
+                }
+            }
+            (at, e.inner().to_string())
+        })
+    }
+    let whole = located::<openapiv3::OpenAPI>(doc, "");
+    let (mut at, mut problem) = match whole {
+        Ok(openapi) => return Ok(openapi),
+        Err(e) => e,
+    };
+    if let Some(paths) = doc.get("paths").and_then(|p| p.as_object()) {
+        for (path, item) in paths {
+            let base = error::pointer("/paths", &[path]);
+            if let Err(e) = located::<openapiv3::ReferenceOr<openapiv3::PathItem>>(item, &base) {
+                (at, problem) = e;
+                break;
+            }
+        }
+    }
+    Err(SpecError::at(
+        spec,
+        &at,
+        format!("not a valid OpenAPI 3.0 document: {problem}"),
+    ))
 }
 
 /// Names of the types typify generated.
@@ -319,3 +347,6 @@ fn run_progenitor(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

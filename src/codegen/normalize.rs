@@ -554,6 +554,8 @@ struct Occurrence {
     name: String,
     /// Whether it is a whole request or response body (such names read better).
     whole_body: bool,
+    /// The property it is the value of, if any.
+    property: Option<String>,
 }
 
 /// Vendors like Weavr inline the same object in every operation (LinkedAccount appears in
@@ -583,12 +585,22 @@ fn hoist_repeated_inline_schemas(doc: &mut Value) {
             .pointer(&group[0].pointer)
             .cloned()
             .unwrap_or(Value::Null);
-        let preferred = group
-            .iter()
-            .find(|o| o.whole_body)
-            .unwrap_or(&group[0])
-            .name
-            .clone();
+        // The property name every copy sits under reads best (`accountIdentification` →
+        // `AccountIdentification`); then a whole body's name; then the first copy's.
+        let shared_property = group[0]
+            .property
+            .as_deref()
+            .filter(|p| group.iter().all(|o| o.property.as_deref() == Some(*p)))
+            .map(pascal_case)
+            .filter(|p| !p.is_empty() && unique_schema_name(doc, p) == *p);
+        let preferred = shared_property.unwrap_or_else(|| {
+            group
+                .iter()
+                .find(|o| o.whole_body)
+                .unwrap_or(&group[0])
+                .name
+                .clone()
+        });
         let name = unique_schema_name(doc, &preferred);
         let pointers: Vec<String> = group.iter().map(|o| o.pointer.clone()).collect();
         components_schemas(doc).insert(name.clone(), schema);
@@ -617,7 +629,7 @@ fn collect_inline_objects(doc: &Value) -> Vec<Occurrence> {
             for (mt, media) in content {
                 if let Some(schema) = media.get("schema") {
                     let p = pointer(&at, &["requestBody", "content", mt, "schema"]);
-                    walk_schema(schema, &p, &format!("{op_name}Body"), true, &mut out);
+                    walk_schema(schema, &p, &format!("{op_name}Body"), true, None, &mut out);
                 }
             }
         }
@@ -627,7 +639,14 @@ fn collect_inline_objects(doc: &Value) -> Vec<Occurrence> {
                     for (mt, media) in content {
                         if let Some(schema) = media.get("schema") {
                             let p = pointer(&at, &["responses", code, "content", mt, "schema"]);
-                            walk_schema(schema, &p, &format!("{op_name}Response"), true, &mut out);
+                            walk_schema(
+                                schema,
+                                &p,
+                                &format!("{op_name}Response"),
+                                true,
+                                None,
+                                &mut out,
+                            );
                         }
                     }
                 }
@@ -651,14 +670,25 @@ fn collect_inline_objects(doc: &Value) -> Vec<Occurrence> {
     out
 }
 
-fn walk_schema(schema: &Value, at: &str, name: &str, whole_body: bool, out: &mut Vec<Occurrence>) {
+fn walk_schema(
+    schema: &Value,
+    at: &str,
+    name: &str,
+    whole_body: bool,
+    property: Option<&str>,
+    out: &mut Vec<Occurrence>,
+) {
     let Some(map) = schema.as_object() else {
         return;
     };
     if map.contains_key("$ref") {
         return;
     }
-    if map.contains_key("properties") {
+    // Objects and unions; repeated enums and scalars stay inline (their types are small).
+    if ["properties", "oneOf", "anyOf"]
+        .iter()
+        .any(|k| map.contains_key(*k))
+    {
         let name = map
             .get("title")
             .and_then(Value::as_str)
@@ -670,6 +700,7 @@ fn walk_schema(schema: &Value, at: &str, name: &str, whole_body: bool, out: &mut
             canon: canonical(schema),
             name,
             whole_body,
+            property: property.map(str::to_string),
         });
     }
     walk_children(schema, at, name, out);
@@ -686,6 +717,7 @@ fn walk_children(schema: &Value, at: &str, name: &str, out: &mut Vec<Occurrence>
                 &pointer(at, &["properties", prop]),
                 &format!("{name}{}", pascal_case(prop)),
                 false,
+                Some(prop),
                 out,
             );
         }
@@ -696,6 +728,7 @@ fn walk_children(schema: &Value, at: &str, name: &str, out: &mut Vec<Occurrence>
             &pointer(at, &["items"]),
             &format!("{name}Item"),
             false,
+            None,
             out,
         );
     }
@@ -705,6 +738,7 @@ fn walk_children(schema: &Value, at: &str, name: &str, out: &mut Vec<Occurrence>
             &pointer(at, &["additionalProperties"]),
             &format!("{name}Value"),
             false,
+            None,
             out,
         );
     }
@@ -716,6 +750,7 @@ fn walk_children(schema: &Value, at: &str, name: &str, out: &mut Vec<Occurrence>
                     &format!("{}/{i}", pointer(at, &[combinator])),
                     &format!("{name}Variant{i}"),
                     false,
+                    None,
                     out,
                 );
             }

@@ -41,7 +41,7 @@ pub type LinkedAccountStatus = types::GetLinkedAccountsIdResponseStatus;
 /// The list of a buyer's linked accounts.
 pub type LinkedAccounts = types::GetLinkedAccountsResponse;
 /// The bank details of an account.
-pub type AccountIdentification = types::GetLinkedAccountsIdResponseAccountIdentification;
+pub type AccountIdentification = types::AccountIdentification;
 /// What login returns: the token and who it identifies.
 pub type AuthToken = types::AcquireAuthTokenResponse;
 /// Institutions supported for account linking.
@@ -391,9 +391,7 @@ impl Client {
     ) -> Result<Response<AuthToken>, crate::Error<LoginError>> {
         let body = types::AcquireAuthTokenBody {
             email: email.to_string(),
-            password: types::AcquireAuthTokenBodyPassword {
-                value: password.expose().to_string(),
-            },
+            password: types::AcquireAuthTokenBodyPassword { value: password },
         };
         let body = &body;
         let response = self
@@ -405,7 +403,7 @@ impl Client {
                 |c| async move { c.acquire_auth_token(body).await },
             )
             .await?;
-        let header = bearer(&Secret::new(response.token.clone()));
+        let header = bearer(&response.token);
         if let Ok(mut token) = self.shared.token.write() {
             *token = header;
         }
@@ -537,7 +535,7 @@ impl Client {
     pub async fn simulate_linked_account(
         &self,
         buyer_id: &str,
-        account: types::PostLinkedAccountsBodyAccountIdentification,
+        account: AccountIdentification,
     ) -> Result<Response<SimulatedLinkedAccount>, crate::Error<SimulateLinkedAccountError>> {
         let body = types::PostLinkedAccountsBody {
             buyer_id: buyer_id.to_string(),

@@ -8,6 +8,9 @@ use super::error::Error;
 use super::orchestrator::Response;
 
 type BoxFuture<'c, T> = Pin<Box<dyn Future<Output = T> + Send + 'c>>;
+/// Runs a call with its options.
+type Runner<'c, T, E> =
+    Box<dyn FnOnce(CallOptions) -> BoxFuture<'c, Result<Response<T>, Error<E>>> + Send + 'c>;
 
 /// Options of one call.
 #[derive(Debug, Clone, Default)]
@@ -30,7 +33,7 @@ pub(crate) struct CallOptions {
 /// ```
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<'c, T, E> {
-    run: Box<dyn FnOnce(CallOptions) -> BoxFuture<'c, Result<Response<T>, Error<E>>> + Send + 'c>,
+    run: Runner<'c, T, E>,
     options: CallOptions,
 }
 

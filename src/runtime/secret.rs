@@ -4,7 +4,11 @@ use std::fmt;
 
 /// A password, token or API key. `Debug` and `Display` print `[redacted]`; the value is
 /// reachable only through [`Secret::expose`], which the crate calls when building a header.
-#[derive(Clone, PartialEq, Eq)]
+///
+/// Generated types use it for fields whose names mark them as credentials (`token`,
+/// `password`, `secret`, `apiKey`): it (de)serializes as the plain string.
+#[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {
@@ -53,6 +57,15 @@ pub(crate) fn sensitive_header(value: &str) -> Option<reqwest::header::HeaderVal
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serializes_as_the_plain_string() {
+        let s: Secret = serde_json::from_str(r#""tok""#).unwrap();
+        assert_eq!(
+            (s.expose(), serde_json::to_string(&s).unwrap().as_str()),
+            ("tok", r#""tok""#)
+        );
+    }
 
     #[test]
     fn never_printed() {

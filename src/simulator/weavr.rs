@@ -351,7 +351,7 @@ impl Model for Weavr {
                         id: Some(user.buyer_id.clone()),
                         type_: Some(types::AcquireAuthTokenResponseIdentityType::Buyer),
                     }),
-                    token,
+                    token: crate::Secret::new(token),
                     token_type: Some(types::AcquireAuthTokenResponseTokenType::Auth),
                 };
                 Reply::json(StatusCode::OK, &body)
@@ -603,24 +603,20 @@ fn new_account(
     id: String,
     body: &types::PostLinkedAccountsBody,
 ) -> types::GetLinkedAccountsIdResponse {
-    use types::PostLinkedAccountsBodyAccountIdentification as Ident;
-    let (identification, currency, country) = match &body.account_identification {
-        Ident::FasterPaymentsBankDetails(fp) => (
-            types::GetLinkedAccountsIdResponseAccountIdentification::FasterPaymentsBankDetails(
-                fp.clone(),
-            ),
+    use types::AccountIdentification as Ident;
+    let (currency, country) = match &body.account_identification {
+        Ident::FasterPaymentsBankDetails { .. } => (
             types::GetLinkedAccountsIdResponseCurrency::Gbp,
             "GB".to_string(),
         ),
-        Ident::SepaBankDetails(sepa) => (
-            types::GetLinkedAccountsIdResponseAccountIdentification::SepaBankDetails(sepa.clone()),
+        Ident::SepaBankDetails { iban, .. } => (
             types::GetLinkedAccountsIdResponseCurrency::Eur,
-            sepa.iban.chars().take(2).collect(),
+            iban.chars().take(2).collect(),
         ),
     };
     let expires_at = Utc::now() + chrono::Duration::days(CONSENT_DAYS);
     types::GetLinkedAccountsIdResponse {
-        account_identification: identification,
+        account_identification: body.account_identification.clone(),
         consent: types::GetLinkedAccountsIdResponseConsent {
             expires_at,
             expires_in: CONSENT_DAYS * 24 * 3600,

@@ -1,0 +1,398 @@
+//! Unit tests of code generation: every kind of bad spec fails with file, location and
+//! problem; vendor quirks are normalized; a new spec becomes a module.
+
+use std::path::Path;
+
+use super::error::Location;
+use super::model::StatusKey;
+use super::{SpecError, generate, normalize};
+
+const MINIMAL: &str = r#"
+openapi: 3.0.3
+info: {title: Minimal, version: '1'}
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: string}}}
+"#;
+
+fn fails(file: &str, text: &str) -> SpecError {
+    match generate(Path::new(file), text) {
+        Ok(_) => panic!("{file} should not generate"),
+        Err(e) => e,
+    }
+}
+
+fn assert_one_paragraph(e: &SpecError) {
+    let shown = e.to_string();
+    assert!(!shown.contains('\n'), "one paragraph: {shown}");
+    assert!(
+        shown.starts_with(&format!(
+            "paysdk: cannot generate a client from {}",
+            e.file.display()
+        )),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_minimal_spec_generates_a_module() {
+    let module = generate(Path::new("specs/acme-widgets.yaml"), MINIMAL).unwrap();
+    assert_eq!(module.module, "acme_widgets");
+    assert!(module.code.contains("pub async fn get_thing"));
+    assert!(module.code.contains("pub enum GetThingError"));
+    assert!(
+        module
+            .code
+            .contains("pub const GET_THING: crate::runtime::OperationSpec")
+    );
+    assert!(syn::parse_file(&module.code).is_ok());
+}
+
+#[test]
+fn json_specs_generate_too() {
+    let value: serde_json::Value = serde_yaml::from_str(MINIMAL).unwrap();
+    let module = generate(Path::new("specs/acme.json"), &value.to_string()).unwrap();
+    assert!(module.code.contains("pub async fn get_thing"));
+}
+
+#[test]
+fn yaml_syntax_error_names_line_and_column() {
+    let e = fails(
+        "specs/broken.yaml",
+        "openapi: 3.0.3\ninfo: {title: x\npaths: {}\n",
+    );
+    assert!(
+        matches!(e.location, Location::LineColumn { line: 3, .. }),
+        "{e}"
+    );
+    assert!(e.problem.starts_with("invalid YAML"), "{e}");
+    assert!(
+        e.to_string().contains("specs/broken.yaml (line 3, column"),
+        "{e}"
+    );
+    assert_one_paragraph(&e);
+}
+
+#[test]
+fn json_syntax_error_names_line_and_column() {
+    let e = fails(
+        "specs/broken.json",
+        "{\n  \"openapi\": \"3.0.3\",\n  \"paths\": {,}\n}",
+    );
+    assert_eq!(
+        e.location,
+        Location::LineColumn {
+            line: 3,
+            column: 13
+        }
+    );
+    assert_one_paragraph(&e);
+}
+
+#[test]
+fn dangling_ref_names_the_pointer() {
+    let text = MINIMAL.replace(
+        "schema: {type: object, properties: {id: {type: string}}}",
+        "schema: {$ref: '#/components/schemas/thing'}",
+    );
+    let e = fails("specs/x.yaml", &text);
+    assert_eq!(
+        e.location,
+        Location::Pointer(
+            "/paths/~1things~1{id}/get/responses/200/content/application~1json/schema/$ref".into()
+        )
+    );
+    assert!(
+        e.problem
+            .contains("dangling $ref '#/components/schemas/thing'"),
+        "{e}"
+    );
+    assert_one_paragraph(&e);
+}
+
+#[test]
+fn external_ref_is_refused() {
+    let text = MINIMAL.replace(
+        "schema: {type: object, properties: {id: {type: string}}}",
+        "schema: {$ref: 'other.yaml#/thing'}",
+    );
+    let e = fails("specs/x.yaml", &text);
+    assert!(e.problem.contains("external $ref"), "{e}");
+}
+
+#[test]
+fn missing_paths() {
+    let e = fails(
+        "specs/x.yaml",
+        "openapi: 3.0.3\ninfo: {title: x, version: '1'}\n",
+    );
+    assert_eq!(e.location, Location::Pointer(String::new()));
+    assert!(e.problem.contains("missing `paths`"), "{e}");
+    assert!(e.to_string().contains("at the document root"));
+}
+
+#[test]
+fn unsupported_versions() {
+    let e = fails(
+        "specs/x.yaml",
+        &MINIMAL.replace("openapi: 3.0.3", "openapi: 3.1.0"),
+    );
+    assert_eq!(e.location, Location::Pointer("/openapi".into()));
+    assert!(
+        e.problem.contains("unsupported OpenAPI version 3.1.0"),
+        "{e}"
+    );
+    let e = fails("specs/x.yaml", "swagger: '2.0'\npaths: {}\n");
+    assert!(e.problem.contains("Swagger 2.0"), "{e}");
+    let e = fails("specs/x.yaml", "info: {title: x}\npaths: {}\n");
+    assert!(e.problem.contains("missing `openapi`"), "{e}");
+}
+
+#[test]
+fn invalid_structure_names_the_pointer() {
+    let text = MINIMAL.replace(
+        "{name: id, in: path, required: true, schema: {type: string}}",
+        "{name: id, in: somewhere, schema: {type: string}}",
+    );
+    let e = fails("specs/x.yaml", &text);
+    assert!(
+        e.problem.starts_with("not a valid OpenAPI 3.0 document"),
+        "{e}"
+    );
+    assert!(
+        matches!(&e.location, Location::Pointer(p) if p.starts_with("/paths/")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn different_success_bodies_are_a_clear_error_not_a_panic() {
+    let text = MINIMAL.replace(
+        "      responses:\n        '200':",
+        "      responses:\n        '201':\n          description: created\n          content:\n            application/json:\n              schema: {type: string}\n        '200':",
+    );
+    let e = fails("specs/x.yaml", &text);
+    assert!(e.problem.contains("different success bodies"), "{e}");
+    assert!(
+        matches!(&e.location, Location::Pointer(p) if p.ends_with("/responses/200")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn generator_errors_name_the_file() {
+    // progenitor rejects cookie parameters.
+    let text = MINIMAL.replace("{name: id, in: path, required: true, schema: {type: string}}", "{name: id, in: path, required: true, schema: {type: string}}\n        - {name: session, in: cookie, schema: {type: string}}");
+    let e = fails("specs/cookies.yaml", &text);
+    assert!(e.problem.contains("generator"), "{e}");
+    assert_one_paragraph(&e);
+}
+
+#[test]
+fn bad_file_names_are_refused() {
+    let e = fails("specs/1password.yaml", MINIMAL);
+    assert!(e.problem.contains("module name"), "{e}");
+}
+
+#[test]
+fn duplicate_operation_ids_are_refused() {
+    let text = format!(
+        "{MINIMAL}  /other:\n    get:\n      operationId: get_thing\n      responses:\n        '204': {{description: none}}\n"
+    );
+    let e = fails("specs/x.yaml", &text);
+    assert!(e.problem.contains("must be unique"), "{e}");
+}
+
+fn normalized(text: &str) -> (serde_json::Value, super::model::ApiModel) {
+    let mut doc = super::load::parse(Path::new("t.yaml"), text).unwrap();
+    super::validate::check(Path::new("t.yaml"), &doc).unwrap();
+    let model = normalize::normalize(Path::new("t.yaml"), &mut doc).unwrap();
+    (doc, model)
+}
+
+const VENDOR_QUIRKS: &str = r#"
+openapi: 3.0.0
+info: {title: Quirks, version: v1}
+servers:
+  - url: https://api.{{environment}}.example.com/{{realm}}/v1
+paths:
+  /items/{item_id}/close:
+    parameters:
+      - {name: item_id, in: path, required: true, schema: {type: string, pattern: '^[0-9a-f]{24}$', readOnly: true}}
+    post:
+      parameters:
+        - {name: idempotency-ref, in: header, schema: {type: string}}
+      responses:
+        200:
+          description: closed
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: string, maxLength: 3}, state: {type: string, enum: [OPEN, CLOSED]}}}
+        '400':
+          description: Bad
+          content: {application/json: {schema: {type: object, properties: {message: {type: string}}}}}
+        '401': {description: Unauthorized}
+        '409':
+          description: Conflict
+          content: {application/json: {schema: {type: object, properties: {errorCode: {type: string, enum: [BUSY]}}}}}
+        5XX: {description: Server}
+        default:
+          description: Other
+          content: {application/json: {schema: {type: object, properties: {code: {type: string}}}}}
+  /items/{item_id}:
+    get:
+      operationId: getItem
+      parameters:
+        - {name: item_id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: item
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: string, maxLength: 3}, state: {type: string, enum: [OPEN, CLOSED]}}}
+        '409':
+          description: Conflict
+          content: {application/json: {schema: {type: object, properties: {errorCode: {type: string, enum: [GONE]}}}}}
+"#;
+
+#[test]
+fn vendor_quirks_are_normalized() {
+    let (doc, model) = normalized(VENDOR_QUIRKS);
+    // Templated server.
+    assert_eq!(
+        model.servers[0].url,
+        "https://api.{environment}.example.com/{realm}/v1"
+    );
+    assert_eq!(model.servers[0].variables, vec!["environment", "realm"]);
+    // Missing operationId derived from method and path.
+    let close = &model.operations[0];
+    assert_eq!(close.operation_id, "post_items_item_id_close");
+    assert_eq!(close.header_params, vec!["idempotency-ref"]);
+    assert_eq!(close.success_statuses, vec![200]);
+    // Every error status recorded, mixed bodied and bodiless, range and default.
+    let statuses: Vec<(StatusKey, Option<&str>)> = close
+        .errors
+        .iter()
+        .map(|e| (e.status, e.body_schema.as_deref()))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            (StatusKey::Code(400), Some("BadRequestError")),
+            (StatusKey::Code(401), None),
+            (
+                StatusKey::Code(409),
+                Some("PostItemsItemIdCloseConflictError")
+            ),
+            (StatusKey::Range(5), None),
+            (StatusKey::Default, Some("DefaultError")),
+        ]
+    );
+    assert_eq!(
+        model.operations[1].errors[0].body_schema.as_deref(),
+        Some("GetItemConflictError")
+    );
+    // Errors are gone from the operation; their bodies are components.
+    let responses = doc
+        .pointer("/paths/~1items~1{item_id}~1close/post/responses")
+        .unwrap();
+    assert_eq!(
+        responses.as_object().unwrap().keys().collect::<Vec<_>>(),
+        vec!["200"]
+    );
+    assert!(doc.pointer("/components/schemas/BadRequestError").is_some());
+    // readOnly and string limits are gone from parameter schemas.
+    let param = doc
+        .pointer("/paths/~1items~1{item_id}~1close/parameters/0/schema")
+        .unwrap();
+    assert_eq!(param, &serde_json::json!({"type": "string"}));
+    // The repeated inline body became one component referenced twice.
+    let close_body = doc
+        .pointer(
+            "/paths/~1items~1{item_id}~1close/post/responses/200/content/application~1json/schema",
+        )
+        .unwrap();
+    let get_body = doc
+        .pointer("/paths/~1items~1{item_id}/get/responses/200/content/application~1json/schema")
+        .unwrap();
+    assert_eq!(close_body, get_body);
+    assert!(close_body.get("$ref").is_some(), "{close_body}");
+    let generated = generate(Path::new("specs/quirks.yaml"), VENDOR_QUIRKS).unwrap();
+    assert!(
+        generated.code.contains("ServerError {"),
+        "5XX becomes a variant with its status"
+    );
+}
+
+#[test]
+fn names_follow_progenitor() {
+    assert_eq!(
+        normalize::snake_case("deleteLinkedCustomerUsingDELETE"),
+        "delete_linked_customer_using_delete"
+    );
+    assert_eq!(normalize::snake_case("getHTTPThing"), "get_http_thing");
+    assert_eq!(
+        normalize::pascal_case("unlinkLinkedAccountsId"),
+        "UnlinkLinkedAccountsId"
+    );
+    assert_eq!(
+        normalize::derive_operation_id("GET", "/v1/linked_accounts/{id}"),
+        "get_v1_linked_accounts_id"
+    );
+}
+
+#[test]
+fn canonical_form_ignores_key_order() {
+    let a: serde_json::Value = serde_json::from_str(r#"{"b": 1, "a": {"d": 2, "c": 3}}"#).unwrap();
+    let b: serde_json::Value = serde_json::from_str(r#"{"a": {"c": 3, "d": 2}, "b": 1}"#).unwrap();
+    assert_eq!(normalize::canonical(&a), normalize::canonical(&b));
+}
+
+#[test]
+fn both_project_specs_generate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
+    let specs = super::discover(&root).unwrap();
+    assert!(specs.len() >= 2);
+    for spec in specs {
+        let text = std::fs::read_to_string(&spec).unwrap();
+        generate(&spec, &text).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+#[test]
+fn build_writes_one_module_per_spec_and_an_index() {
+    let dir = std::env::temp_dir().join(format!("paysdk-codegen-{}", std::process::id()));
+    let (specs, out) = (dir.join("specs"), dir.join("out"));
+    std::fs::create_dir_all(&specs).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(specs.join("acme-widgets.yaml"), MINIMAL).unwrap();
+    std::fs::write(specs.join("notes.txt"), "not a spec").unwrap();
+    let modules = super::build(&specs, &out).unwrap();
+    assert_eq!(
+        modules
+            .iter()
+            .map(|m| m.module.as_str())
+            .collect::<Vec<_>>(),
+        vec!["acme_widgets"]
+    );
+    let index = std::fs::read_to_string(out.join("apis.rs")).unwrap();
+    assert!(index.contains("pub mod acme_widgets {"), "{index}");
+    assert!(out.join("acme_widgets.rs").exists());
+    // Two files that make the same module name are refused.
+    std::fs::write(specs.join("acme_widgets.json"), "{}").unwrap();
+    let e = super::build(&specs, &out).unwrap_err();
+    assert!(
+        e.problem.contains("also makes module 'acme_widgets'") || e.problem.contains("missing"),
+        "{e}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,512 @@
+//! Reading specs from files and git revisions, and parsing YAML/JSON into a
+//! [`Doc`] whose nodes carry line and column.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+use super::Error;
+use super::doc::{Doc, Entry, Kind, NodeData, NodeId, Pos, Sym};
+
+/// Deeper nesting than this is rejected: no real spec needs it, and it keeps
+/// every recursive walk well inside the stack.
+pub const MAX_DEPTH: usize = 200;
+
+/// Where a spec comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// A file in the working tree.
+    File(PathBuf),
+    /// `git show <rev>:<path>`.
+    Git {
+        /// The revision.
+        rev: String,
+        /// The path as git understands it (root-relative, or `./`-relative).
+        path: String,
+    },
+}
+
+impl Input {
+    /// Interprets a command-line argument: an existing file, else `rev:path`.
+    pub fn from_arg(arg: &str) -> Input {
+        if !Path::new(arg).exists()
+            && let Some((rev, path)) = arg.split_once(':')
+            && !rev.is_empty()
+            && !path.is_empty()
+        {
+            return Input::Git {
+                rev: rev.to_string(),
+                path: path.to_string(),
+            };
+        }
+        Input::File(PathBuf::from(arg))
+    }
+
+    /// The name shown in reports.
+    pub fn display(&self) -> String {
+        match self {
+            Input::File(p) => p.display().to_string(),
+            Input::Git { rev, path } => format!("{rev}:{path}"),
+        }
+    }
+
+    /// The file name without directories (used to pair specs across revisions).
+    pub fn file_name(&self) -> String {
+        let p = match self {
+            Input::File(p) => p.clone(),
+            Input::Git { path, .. } => PathBuf::from(path),
+        };
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// Reads and parses one input.
+pub fn load(input: &Input) -> Result<Doc, Error> {
+    let text = read(input)?;
+    parse(&input.display(), &text)
+}
+
+/// Reads the text of one input.
+pub fn read(input: &Input) -> Result<String, Error> {
+    match input {
+        Input::File(path) => {
+            let bytes = std::fs::read(path).map_err(|e| {
+                Error::in_file(&path.display().to_string(), format!("cannot read: {e}"))
+            })?;
+            String::from_utf8(bytes)
+                .map_err(|_| Error::in_file(&path.display().to_string(), "not valid UTF-8"))
+        }
+        Input::Git { rev, path } => git_show(rev, path),
+    }
+}
+
+/// Runs `git show rev:path` in the current directory.
+pub fn git_show(rev: &str, path: &str) -> Result<String, Error> {
+    let spec = format!("{rev}:{path}");
+    let out = git(&["show", &spec])
+        .map_err(|e| Error::in_file(&spec, format!("cannot read from git: {e}")))?;
+    String::from_utf8(out).map_err(|_| Error::in_file(&spec, "not valid UTF-8"))
+}
+
+/// Lists spec files (`.yaml`, `.yml`, `.json`) directly inside `dir` at `rev`,
+/// as paths relative to the current directory.
+pub fn list_git_dir(rev: &str, dir: &str) -> Result<Vec<String>, Error> {
+    let dir = dir.trim_end_matches('/');
+    let pathspec = format!("{dir}/");
+    let out = git(&["ls-tree", "--name-only", rev, "--", &pathspec])
+        .map_err(|e| Error::usage(format!("cannot list {dir} at {rev}: {e}")))?;
+    let text = String::from_utf8_lossy(&out);
+    let mut files: Vec<String> = text
+        .lines()
+        .filter(|l| is_spec_file(l))
+        .map(str::to_string)
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Lists spec files directly inside `dir` in the working tree.
+pub fn list_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let rd = std::fs::read_dir(dir)
+        .map_err(|e| Error::in_file(&dir.display().to_string(), format!("cannot list: {e}")))?;
+    let mut files = Vec::new();
+    for entry in rd {
+        let entry = entry
+            .map_err(|e| Error::in_file(&dir.display().to_string(), format!("cannot list: {e}")))?;
+        let path = entry.path();
+        if path.is_file() && is_spec_file(&path.to_string_lossy()) {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Whether a file name looks like a spec (same rule as the crate's build script).
+pub fn is_spec_file(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
+}
+
+fn git(args: &[&str]) -> Result<Vec<u8>, String> {
+    let out = Command::new("git")
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        let err = String::from_utf8_lossy(&out.stderr);
+        Err(err
+            .trim()
+            .lines()
+            .next()
+            .unwrap_or("git failed")
+            .to_string())
+    }
+}
+
+/// Parses YAML (or JSON, which is YAML) text into a [`Doc`].
+pub fn parse(name: &str, text: &str) -> Result<Doc, Error> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut b = Builder::new(text.len());
+    let mut parser = Parser::new_from_str(text);
+    let res = parser.load(&mut b, false);
+    let err = match res {
+        Err(e) => Some((marker_pos(e.marker()), e.info().to_string())),
+        Ok(()) => b.err.take(),
+    };
+    if let Some((pos, msg)) = err {
+        // JSON may use tabs or other forms YAML rejects; give it a second chance.
+        if text.trim_start().starts_with('{') {
+            return parse_json(name, text);
+        }
+        return Err(Error::at(name, pos, msg));
+    }
+    let Some(root) = b.root else {
+        return Err(Error::at(name, Pos { line: 1, col: 1 }, "empty document"));
+    };
+    Ok(b.finish(name, root))
+}
+
+fn marker_pos(m: &Marker) -> Pos {
+    Pos {
+        line: m.line() as u32,
+        col: m.col() as u32 + 1,
+    }
+}
+
+fn parse_json(name: &str, text: &str) -> Result<Doc, Error> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        Error::at(
+            name,
+            Pos {
+                line: e.line() as u32,
+                col: e.column() as u32,
+            },
+            e.to_string(),
+        )
+    })?;
+    let mut b = Builder::new(text.len());
+    let root = b
+        .json_node(&value, 0)
+        .map_err(|m| Error::in_file(name, m))?;
+    Ok(b.finish(name, root))
+}
+
+struct Frame {
+    node: NodeId,
+    is_map: bool,
+    anchor: usize,
+    start: usize,
+    key: Option<(Sym, Pos)>,
+}
+
+struct Builder {
+    nodes: Vec<NodeData>,
+    items: Vec<NodeId>,
+    entries: Vec<Entry>,
+    strings: Vec<Arc<str>>,
+    lookup: HashMap<Arc<str>, Sym>,
+    index: HashMap<NodeId, HashMap<Sym, u32>>,
+    pend_items: Vec<NodeId>,
+    pend_entries: Vec<Entry>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, NodeId>,
+    root: Option<NodeId>,
+    err: Option<(Pos, String)>,
+}
+
+impl Builder {
+    fn new(text_len: usize) -> Self {
+        // Roughly one node per 12 bytes of YAML; avoids regrowth copies.
+        let guess = text_len / 12;
+        Builder {
+            nodes: Vec::with_capacity(guess),
+            items: Vec::new(),
+            entries: Vec::with_capacity(guess),
+            strings: Vec::new(),
+            lookup: HashMap::new(),
+            index: HashMap::new(),
+            pend_items: Vec::new(),
+            pend_entries: Vec::new(),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            root: None,
+            err: None,
+        }
+    }
+
+    fn finish(mut self, name: &str, root: NodeId) -> Doc {
+        self.nodes.shrink_to_fit();
+        self.entries.shrink_to_fit();
+        self.items.shrink_to_fit();
+        Doc {
+            name: name.to_string(),
+            nodes: self.nodes,
+            items: self.items,
+            entries: self.entries,
+            strings: self.strings,
+            lookup: self.lookup,
+            index: self.index,
+            root,
+        }
+    }
+
+    fn intern(&mut self, s: &str) -> Sym {
+        if let Some(&sym) = self.lookup.get(s) {
+            return sym;
+        }
+        let arc: Arc<str> = Arc::from(s);
+        let sym = self.strings.len() as Sym;
+        self.strings.push(arc.clone());
+        self.lookup.insert(arc, sym);
+        sym
+    }
+
+    fn push_node(&mut self, kind: Kind, pos: Pos) -> NodeId {
+        let id = self.nodes.len() as NodeId;
+        self.nodes.push(NodeData { kind, pos });
+        id
+    }
+
+    fn fail(&mut self, pos: Pos, msg: impl Into<String>) {
+        if self.err.is_none() {
+            self.err = Some((pos, msg.into()));
+        }
+    }
+
+    /// Hands a finished node to its parent (or makes it the root).
+    fn attach(&mut self, node: NodeId, pos: Pos) {
+        let Some(top) = self.stack.last_mut() else {
+            if self.root.is_none() {
+                self.root = Some(node);
+            }
+            return;
+        };
+        if !top.is_map {
+            self.pend_items.push(node);
+            return;
+        }
+        let Some((key, kpos)) = top.key.take() else {
+            self.fail(pos, "mapping keys must be scalars");
+            return;
+        };
+        let start = top.start;
+        let dup = self.pend_entries[start..].len() <= 64
+            && self.pend_entries[start..].iter().any(|e| e.key == key);
+        if dup {
+            let k = self.strings[key as usize].to_string();
+            self.fail(kpos, format!("duplicate key {k:?}"));
+            return;
+        }
+        self.pend_entries.push(Entry {
+            key,
+            value: node,
+            pos: kpos,
+        });
+    }
+
+    fn scalar(&mut self, value: &str, style: TScalarStyle, tag_str: bool, pos: Pos) -> Kind {
+        if style != TScalarStyle::Plain || tag_str {
+            return Kind::Str(self.intern(value));
+        }
+        match value {
+            "" | "~" | "null" | "Null" | "NULL" => return Kind::Null,
+            "true" | "True" | "TRUE" => return Kind::Bool(true),
+            "false" | "False" | "FALSE" => return Kind::Bool(false),
+            ".inf" | ".Inf" | ".INF" | "+.inf" => return Kind::Float(f64::INFINITY),
+            "-.inf" | "-.Inf" | "-.INF" => return Kind::Float(f64::NEG_INFINITY),
+            _ => {}
+        }
+        let _ = pos;
+        if let Some(k) = number(value) {
+            return k;
+        }
+        Kind::Str(self.intern(value))
+    }
+
+    fn json_node(&mut self, v: &serde_json::Value, depth: usize) -> Result<NodeId, String> {
+        if depth > MAX_DEPTH {
+            return Err(format!("nesting deeper than {MAX_DEPTH} levels"));
+        }
+        let pos = Pos::default();
+        let kind = match v {
+            serde_json::Value::Null => Kind::Null,
+            serde_json::Value::Bool(b) => Kind::Bool(*b),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => Kind::Int(i),
+                None => Kind::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            serde_json::Value::String(s) => Kind::Str(self.intern(s)),
+            serde_json::Value::Array(a) => {
+                let ids = a
+                    .iter()
+                    .map(|x| self.json_node(x, depth + 1))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let start = self.items.len() as u32;
+                self.items.extend(ids);
+                Kind::Seq {
+                    start,
+                    len: a.len() as u32,
+                }
+            }
+            serde_json::Value::Object(o) => {
+                let mut es = Vec::with_capacity(o.len());
+                for (k, x) in o {
+                    let value = self.json_node(x, depth + 1)?;
+                    let key = self.intern(k);
+                    es.push(Entry { key, value, pos });
+                }
+                let start = self.entries.len() as u32;
+                self.entries.extend(es);
+                let id = self.push_node(Kind::Null, pos);
+                self.close_map(id, start, o.len() as u32);
+                return Ok(id);
+            }
+        };
+        Ok(self.push_node(kind, pos))
+    }
+
+    fn close_map(&mut self, id: NodeId, start: u32, len: u32) {
+        self.nodes[id as usize].kind = Kind::Map { start, len };
+        if len > 16 {
+            let mut idx = HashMap::with_capacity(len as usize);
+            for i in 0..len {
+                let e = self.entries[(start + i) as usize];
+                if idx.insert(e.key, i).is_some() {
+                    let k = self.strings[e.key as usize].to_string();
+                    self.fail(e.pos, format!("duplicate key {k:?}"));
+                }
+            }
+            self.index.insert(id, idx);
+        }
+    }
+}
+
+/// YAML 1.2 core-schema numbers (plain scalars only).
+fn number(s: &str) -> Option<Kind> {
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if body.is_empty() {
+        return None;
+    }
+    if let Some(hex) = body.strip_prefix("0x") {
+        return i64::from_str_radix(hex, 16).ok().map(Kind::Int);
+    }
+    if let Some(oct) = body.strip_prefix("0o") {
+        return i64::from_str_radix(oct, 8).ok().map(Kind::Int);
+    }
+    if body.bytes().all(|b| b.is_ascii_digit()) {
+        return match s.parse::<i64>() {
+            Ok(i) => Some(Kind::Int(i)),
+            Err(_) => s.parse::<f64>().ok().map(Kind::Float),
+        };
+    }
+    let ok_chars = body
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
+    if ok_chars && body.bytes().any(|b| b.is_ascii_digit()) {
+        return s.parse::<f64>().ok().map(Kind::Float);
+    }
+    None
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        if self.err.is_some() {
+            return;
+        }
+        let pos = marker_pos(&mark);
+        match ev {
+            Event::Scalar(value, style, anchor, tag) => {
+                let in_key_slot =
+                    matches!(self.stack.last(), Some(f) if f.is_map && f.key.is_none());
+                if in_key_slot {
+                    let sym = self.intern(&value);
+                    if let Some(top) = self.stack.last_mut() {
+                        top.key = Some((sym, pos));
+                        // Block mappings are reported where their first key is.
+                        let node = &mut self.nodes[top.node as usize];
+                        if pos < node.pos {
+                            node.pos = pos;
+                        }
+                    }
+                    return;
+                }
+                let tag_str = tag.as_ref().is_some_and(|t| t.suffix == "str");
+                let kind = self.scalar(&value, style, tag_str, pos);
+                let id = self.push_node(kind, pos);
+                if anchor > 0 {
+                    self.anchors.insert(anchor, id);
+                }
+                self.attach(id, pos);
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if matches!(self.stack.last(), Some(f) if f.is_map && f.key.is_none()) {
+                    self.fail(pos, "complex mapping keys are not supported");
+                    return;
+                }
+                if self.stack.len() >= MAX_DEPTH {
+                    self.fail(pos, format!("nesting deeper than {MAX_DEPTH} levels"));
+                    return;
+                }
+                let is_map = matches!(ev, Event::MappingStart(..));
+                let id = self.push_node(Kind::Null, pos);
+                let start = if is_map {
+                    self.pend_entries.len()
+                } else {
+                    self.pend_items.len()
+                };
+                self.stack.push(Frame {
+                    node: id,
+                    is_map,
+                    anchor,
+                    start,
+                    key: None,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return;
+                };
+                if frame.is_map {
+                    let start = self.entries.len() as u32;
+                    let len = (self.pend_entries.len() - frame.start) as u32;
+                    self.entries.extend(self.pend_entries.drain(frame.start..));
+                    self.close_map(frame.node, start, len);
+                } else {
+                    let start = self.items.len() as u32;
+                    let len = (self.pend_items.len() - frame.start) as u32;
+                    self.items.extend(self.pend_items.drain(frame.start..));
+                    self.nodes[frame.node as usize].kind = Kind::Seq { start, len };
+                }
+                if frame.anchor > 0 {
+                    self.anchors.insert(frame.anchor, frame.node);
+                }
+                let npos = self.nodes[frame.node as usize].pos;
+                self.attach(frame.node, npos);
+            }
+            Event::Alias(anchor) => {
+                if matches!(self.stack.last(), Some(f) if f.is_map && f.key.is_none()) {
+                    self.fail(pos, "aliases as mapping keys are not supported");
+                    return;
+                }
+                match self.anchors.get(&anchor).copied() {
+                    Some(id) => self.attach(id, pos),
+                    None => self.fail(pos, "alias to an unknown or enclosing anchor"),
+                }
+            }
+            Event::Nothing
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart
+            | Event::DocumentEnd => {}
+        }
+    }
+}

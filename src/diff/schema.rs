@@ -1,0 +1,1125 @@
+//! Schema interpretation and the direction-aware schema diff.
+//!
+//! Normalisations that keep equivalent specs equal:
+//! - `$ref` is followed, so a schema moved inline ↔ `components` is unchanged;
+//! - 3.0 `nullable: true`, 3.1 `type: [T, "null"]`, `enum: [.., null]` and a
+//!   pure `oneOf`/`anyOf: [{type: "null"}, T]` wrap all mean "nullable";
+//! - a single-member `allOf` wrapper (used to annotate a `$ref`) is transparent;
+//! - `allOf` members' properties are flattened into the parent object;
+//! - subschemas of `oneOf`/`anyOf`/`allOf` match by `$ref` name, then `title`,
+//!   then by having no differences (inline ↔ `$ref`), then one-for-one.
+//!
+//! Diffs of schemas reached through `$ref` are memoised per
+//! `(base node, revision node, direction)`, which keeps the whole diff linear in
+//! the size of the specs, and a pair already being compared further up the
+//! stack counts as equal, which makes circular schemas terminate.
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use super::Direction;
+use super::doc::{Doc, Kind, NodeId, Pos};
+
+/// Beyond this nesting (through `$ref`s and inline schemas) comparison stops.
+const MAX_DEPTH: u32 = 96;
+
+/// Which composition keyword.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Comp {
+    /// `oneOf`.
+    OneOf,
+    /// `anyOf`.
+    AnyOf,
+    /// `allOf`.
+    AllOf,
+}
+
+impl Comp {
+    /// The keyword.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Comp::OneOf => "oneOf",
+            Comp::AnyOf => "anyOf",
+            Comp::AllOf => "allOf",
+        }
+    }
+}
+
+/// How a bound changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// A bound appeared where there was none.
+    Set,
+    /// An existing bound became stricter (or a pattern was added).
+    Tightened,
+    /// A bound became laxer or disappeared.
+    Loosened,
+}
+
+/// One structural difference between two schemas.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SchemaChange {
+    /// Type or format changed (`from`/`to` are display strings).
+    TypeChanged {
+        /// Old type.
+        from: String,
+        /// New type.
+        to: String,
+    },
+    /// A value was removed from `enum`.
+    EnumValueRemoved(String),
+    /// A value was added to `enum`.
+    EnumValueAdded(String),
+    /// The schema gained an `enum`.
+    BecameEnum,
+    /// Nullability changed.
+    NullableChanged {
+        /// Whether it is nullable now.
+        now: bool,
+    },
+    /// `default` added, changed or removed.
+    DefaultChanged {
+        /// Old default.
+        from: Option<String>,
+        /// New default.
+        to: Option<String>,
+    },
+    /// A numeric bound or `pattern` changed.
+    Constraint {
+        /// The keyword (`maxLength`, `minimum`, `pattern`, ...).
+        keyword: &'static str,
+        /// Old value.
+        from: Option<String>,
+        /// New value.
+        to: Option<String>,
+        /// Direction of the change.
+        effect: Effect,
+    },
+    /// `pattern` replaced by another pattern.
+    PatternChanged {
+        /// Old pattern.
+        from: String,
+        /// New pattern.
+        to: String,
+    },
+    /// A property appeared.
+    PropertyAdded {
+        /// Whether it is required.
+        required: bool,
+    },
+    /// A property disappeared.
+    PropertyRemoved {
+        /// Whether it was required.
+        required: bool,
+    },
+    /// A property's requiredness flipped.
+    RequiredChanged {
+        /// Whether it is required now.
+        now: bool,
+    },
+    /// A property became `readOnly` (leaves requests).
+    BecameReadOnly,
+    /// A property became `writeOnly` (leaves responses).
+    BecameWriteOnly,
+    /// A subschema was added to a composition.
+    VariantAdded {
+        /// Which keyword.
+        comp: Comp,
+        /// The subschema's label.
+        label: String,
+    },
+    /// A subschema was removed from a composition.
+    VariantRemoved {
+        /// Which keyword.
+        comp: Comp,
+        /// The subschema's label.
+        label: String,
+    },
+    /// The discriminator changed.
+    DiscriminatorChanged(String),
+    /// `additionalProperties: false` was lifted.
+    AdditionalPropertiesOpened,
+    /// `additionalProperties: false` was set.
+    AdditionalPropertiesClosed,
+    /// A body schema was replaced by a `oneOf` of alternatives.
+    WrappedInOneOf,
+}
+
+/// Which spec a position refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Side {
+    /// The old spec.
+    Base,
+    /// The new spec.
+    Revision,
+}
+
+/// A change at a node, optionally at a named property below it.
+#[derive(Clone, Debug)]
+pub struct Located {
+    /// Property name below the node, for property-level changes.
+    pub sub: Option<String>,
+    /// The change.
+    pub change: SchemaChange,
+    /// Which file `pos` is in.
+    pub side: Side,
+    /// Source position.
+    pub pos: Pos,
+}
+
+/// A step from a schema to a subschema.
+#[derive(Clone, Debug)]
+pub enum Seg {
+    /// A property.
+    Prop(String),
+    /// Array items.
+    Items,
+    /// `additionalProperties`.
+    Additional,
+    /// A matched `oneOf`/`anyOf` subschema.
+    Variant(Comp, String),
+}
+
+impl Seg {
+    /// Appends this step to a location string.
+    pub fn push_to(&self, loc: &mut String) {
+        match self {
+            Seg::Prop(name) => {
+                loc.push('.');
+                loc.push_str(name);
+            }
+            Seg::Items => loc.push_str("[]"),
+            Seg::Additional => loc.push_str("{*}"),
+            Seg::Variant(comp, label) => {
+                loc.push('<');
+                loc.push_str(comp.as_str());
+                loc.push(':');
+                loc.push_str(label);
+                loc.push('>');
+            }
+        }
+    }
+}
+
+/// The differences between two schemas, as a tree sharing memoised subtrees.
+#[derive(Debug, Default)]
+pub struct SchemaDiff {
+    /// Changes at this node.
+    pub changes: Vec<Located>,
+    /// Differences below (`None` = at this same location).
+    pub children: Vec<(Option<Seg>, Rc<SchemaDiff>)>,
+}
+
+/// A schema after following `$ref`s and transparent wrappers.
+#[derive(Clone, Debug)]
+pub struct View {
+    /// The schema node.
+    pub node: NodeId,
+    /// Nullable by any of the equivalent spellings.
+    pub nullable: bool,
+    /// `readOnly` anywhere on the chain.
+    pub read_only: bool,
+    /// `writeOnly` anywhere on the chain.
+    pub write_only: bool,
+    /// The first `default` on the chain.
+    pub default: Option<NodeId>,
+    /// An external or unresolvable `$ref`, compared by its text.
+    pub opaque: Option<String>,
+    /// Reached through a `$ref` (only those are memoised).
+    pub via_ref: bool,
+}
+
+const ANNOTATIONS: [&str; 12] = [
+    "description",
+    "title",
+    "example",
+    "examples",
+    "deprecated",
+    "externalDocs",
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "default",
+    "xml",
+    "$comment",
+];
+
+fn only_annotations(doc: &Doc, node: NodeId, except: &str) -> bool {
+    doc.entries(node).iter().all(|e| {
+        let k = doc.sym(e.key);
+        k == except || k.starts_with("x-") || ANNOTATIONS.contains(&k)
+    })
+}
+
+fn is_null_schema(doc: &Doc, node: NodeId) -> bool {
+    match doc.get(node, "type") {
+        Some(t) => match doc.kind(t) {
+            Kind::Str(_) => doc.str(t) == Some("null"),
+            Kind::Seq { .. } => doc.items(t).iter().all(|&x| doc.str(x) == Some("null")),
+            _ => false,
+        },
+        None => doc
+            .get(node, "enum")
+            .is_some_and(|e| doc.items(e).iter().all(|&x| doc.kind(x) == Kind::Null)),
+    }
+}
+
+/// Follows `$ref`s, null wraps and single-`allOf` wrappers.
+pub fn resolve(doc: &Doc, node: NodeId) -> View {
+    let mut v = View {
+        node,
+        nullable: false,
+        read_only: false,
+        write_only: false,
+        default: None,
+        opaque: None,
+        via_ref: false,
+    };
+    for _ in 0..64 {
+        let n = v.node;
+        if !doc.is_map(n) {
+            break;
+        }
+        v.nullable |= doc.get_bool(n, "nullable") == Some(true);
+        v.read_only |= doc.get_bool(n, "readOnly") == Some(true);
+        v.write_only |= doc.get_bool(n, "writeOnly") == Some(true);
+        if v.default.is_none() {
+            v.default = doc.get(n, "default");
+        }
+        if let Some(r) = doc.get_str(n, "$ref") {
+            match r.starts_with('#').then(|| doc.pointer(r)).flatten() {
+                Some(t) => {
+                    v.node = t;
+                    v.via_ref = true;
+                    continue;
+                }
+                None => {
+                    v.opaque = Some(r.to_string());
+                    break;
+                }
+            }
+        }
+        let mut next = None;
+        for comp in ["oneOf", "anyOf"] {
+            if let Some(list) = doc.get(n, comp) {
+                let items = doc.items(list);
+                if items.len() == 2 && only_annotations(doc, n, comp) {
+                    let nulls: Vec<bool> = items.iter().map(|&i| is_null_schema(doc, i)).collect();
+                    if nulls[0] != nulls[1] {
+                        v.nullable = true;
+                        next = Some(if nulls[0] { items[1] } else { items[0] });
+                    }
+                }
+            }
+        }
+        if next.is_none()
+            && let Some(list) = doc.get(n, "allOf")
+            && doc.items(list).len() == 1
+            && only_annotations(doc, n, "allOf")
+        {
+            next = Some(doc.items(list)[0]);
+        }
+        match next {
+            Some(x) => v.node = x,
+            None => break,
+        }
+    }
+    if doc.is_map(v.node) && type_includes_null(doc, v.node) {
+        v.nullable = true;
+    }
+    v
+}
+
+fn type_includes_null(doc: &Doc, node: NodeId) -> bool {
+    let in_type = doc
+        .get(node, "type")
+        .is_some_and(|t| doc.items(t).iter().any(|&x| doc.str(x) == Some("null")));
+    let in_enum = doc
+        .get(node, "enum")
+        .is_some_and(|e| doc.items(e).iter().any(|&x| doc.kind(x) == Kind::Null));
+    in_type || in_enum
+}
+
+/// Label of a subschema: its `$ref` name, else its `title`.
+fn label_of(doc: &Doc, node: NodeId) -> Option<String> {
+    if let Some(r) = doc.get_str(node, "$ref") {
+        return Some(r.rsplit('/').next().unwrap_or(r).to_string());
+    }
+    doc.get_str(node, "title").map(str::to_string)
+}
+
+const T_STRING: u8 = 1;
+const T_INTEGER: u8 = 2;
+const T_NUMBER: u8 = 4;
+const T_BOOLEAN: u8 = 8;
+const T_ARRAY: u8 = 16;
+const T_OBJECT: u8 = 32;
+const TYPE_NAMES: [(u8, &str); 6] = [
+    (T_STRING, "string"),
+    (T_INTEGER, "integer"),
+    (T_NUMBER, "number"),
+    (T_BOOLEAN, "boolean"),
+    (T_ARRAY, "array"),
+    (T_OBJECT, "object"),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Additional {
+    Open,
+    Closed,
+    Schema(NodeId),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Bound {
+    value: f64,
+    exclusive: bool,
+}
+
+/// What one schema node says, with `allOf` members' properties merged in.
+#[derive(Debug)]
+struct Facts {
+    types: u8,
+    format: Option<String>,
+    enum_vals: Option<Vec<String>>,
+    extensible_enum: bool,
+    bounds: [Option<Bound>; 6],
+    pattern: Option<String>,
+    props: Vec<(String, NodeId, Pos)>,
+    required: HashSet<String>,
+    items: Option<NodeId>,
+    additional: Additional,
+    one_of: Vec<NodeId>,
+    any_of: Vec<NodeId>,
+    all_of: Vec<NodeId>,
+    discriminator: Option<(String, Vec<(String, String)>)>,
+}
+
+/// `(keyword, is an upper bound)` in the order of `Facts::bounds`.
+const BOUNDS: [(&str, bool); 6] = [
+    ("maxLength", true),
+    ("minLength", false),
+    ("maximum", true),
+    ("minimum", false),
+    ("maxItems", true),
+    ("minItems", false),
+];
+
+fn facts(doc: &Doc, node: NodeId) -> Facts {
+    let mut f = Facts {
+        types: 0,
+        format: None,
+        enum_vals: None,
+        extensible_enum: false,
+        bounds: [None; 6],
+        pattern: None,
+        props: Vec::new(),
+        required: HashSet::new(),
+        items: None,
+        additional: Additional::Open,
+        one_of: Vec::new(),
+        any_of: Vec::new(),
+        all_of: Vec::new(),
+        discriminator: None,
+    };
+    if !doc.is_map(node) {
+        return f;
+    }
+    f.types = own_types(doc, node);
+    f.format = doc.get_str(node, "format").map(str::to_string);
+    let enum_node = doc
+        .get(node, "enum")
+        .or_else(|| doc.get(node, "x-extensible-enum"));
+    f.extensible_enum = doc.get(node, "enum").is_none() && enum_node.is_some();
+    if let Some(e) = enum_node {
+        f.enum_vals = Some(
+            doc.items(e)
+                .iter()
+                .filter(|&&x| doc.kind(x) != Kind::Null)
+                .map(|&x| doc.scalar_text(x))
+                .collect(),
+        );
+    } else if let Some(c) = doc.get(node, "const") {
+        f.enum_vals = Some(vec![doc.scalar_text(c)]);
+    }
+    for (i, (kw, is_max)) in BOUNDS.iter().enumerate() {
+        let Some(value) = doc.get(node, kw).and_then(|v| doc.num(v)) else {
+            continue;
+        };
+        let excl_kw = if *is_max {
+            "exclusiveMaximum"
+        } else {
+            "exclusiveMinimum"
+        };
+        let exclusive = (2..4).contains(&i) && doc.get_bool(node, excl_kw) == Some(true);
+        // A zero minimum length or item count says nothing.
+        if !is_max && i != 3 && value == 0.0 {
+            continue;
+        }
+        f.bounds[i] = Some(Bound { value, exclusive });
+    }
+    // 3.1 numeric exclusive bounds.
+    for (i, kw) in [(2, "exclusiveMaximum"), (3, "exclusiveMinimum")] {
+        if let Some(value) = doc.get(node, kw).and_then(|v| doc.num(v)) {
+            f.bounds[i] = Some(Bound {
+                value,
+                exclusive: true,
+            });
+        }
+    }
+    f.pattern = doc.get_str(node, "pattern").map(str::to_string);
+    f.items = doc.get(node, "items");
+    f.additional = match doc.get(node, "additionalProperties") {
+        Some(a) => match doc.kind(a) {
+            Kind::Bool(false) => Additional::Closed,
+            Kind::Bool(true) => Additional::Open,
+            Kind::Map { .. } => Additional::Schema(a),
+            _ => Additional::Open,
+        },
+        None => Additional::Open,
+    };
+    let list = |k: &str| {
+        doc.get(node, k)
+            .map(|l| doc.items(l).to_vec())
+            .unwrap_or_default()
+    };
+    f.one_of = list("oneOf");
+    f.any_of = list("anyOf");
+    f.all_of = list("allOf");
+    if let Some(d) = doc.get(node, "discriminator") {
+        let prop = doc.get_str(d, "propertyName").unwrap_or("").to_string();
+        let mapping = doc
+            .get(d, "mapping")
+            .map(|m| {
+                doc.entries(m)
+                    .iter()
+                    .map(|e| {
+                        let target = doc.scalar_text(e.value);
+                        let short = target.rsplit('/').next().unwrap_or(&target).to_string();
+                        (doc.sym(e.key).to_string(), short)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        f.discriminator = Some((prop, mapping));
+    }
+    let mut visited = vec![node];
+    merge_object(doc, node, &mut f, &mut visited, 0);
+    if f.types == 0 {
+        if !f.props.is_empty() || matches!(f.additional, Additional::Schema(_)) {
+            f.types = T_OBJECT;
+        } else if f.items.is_some() {
+            f.types = T_ARRAY;
+        }
+    }
+    f
+}
+
+fn own_types(doc: &Doc, node: NodeId) -> u8 {
+    let mut t = 0;
+    let mut add = |s: &str| {
+        for (bit, name) in TYPE_NAMES {
+            if s == name {
+                t |= bit;
+            }
+        }
+    };
+    if let Some(ty) = doc.get(node, "type") {
+        match doc.kind(ty) {
+            Kind::Str(_) => add(doc.str(ty).unwrap_or("")),
+            Kind::Seq { .. } => doc
+                .items(ty)
+                .iter()
+                .for_each(|&x| add(doc.str(x).unwrap_or(""))),
+            _ => {}
+        }
+    }
+    t
+}
+
+/// Collects properties/required of `node` and, recursively, its `allOf` members.
+fn merge_object(doc: &Doc, node: NodeId, f: &mut Facts, visited: &mut Vec<NodeId>, depth: u32) {
+    if let Some(props) = doc.get(node, "properties") {
+        for e in doc.entries(props) {
+            let name = doc.sym(e.key);
+            if !f.props.iter().any(|(n, _, _)| n == name) {
+                f.props.push((name.to_string(), e.value, e.pos));
+            }
+        }
+    }
+    if let Some(req) = doc.get(node, "required") {
+        for &r in doc.items(req) {
+            if let Some(s) = doc.str(r) {
+                f.required.insert(s.to_string());
+            }
+        }
+    }
+    if depth >= 16 {
+        return;
+    }
+    let Some(all) = doc.get(node, "allOf") else {
+        return;
+    };
+    for &m in doc.items(all) {
+        let v = resolve(doc, m);
+        if visited.contains(&v.node) || !doc.is_map(v.node) {
+            continue;
+        }
+        visited.push(v.node);
+        if f.types == 0 {
+            f.types = own_types(doc, v.node);
+        }
+        merge_object(doc, v.node, f, visited, depth + 1);
+    }
+}
+
+fn type_text(f: &Facts) -> String {
+    let mut parts: Vec<&str> = TYPE_NAMES
+        .iter()
+        .filter(|(bit, _)| f.types & bit != 0)
+        .map(|(_, n)| *n)
+        .collect();
+    if parts.is_empty() {
+        parts.push("any");
+    }
+    let mut s = parts.join("|");
+    if let Some(fmt) = &f.format {
+        s.push('/');
+        s.push_str(fmt);
+    }
+    s
+}
+
+fn fmt_bound(b: Option<Bound>) -> Option<String> {
+    b.map(|b| {
+        if b.exclusive {
+            format!("{} (exclusive)", b.value)
+        } else {
+            format!("{}", b.value)
+        }
+    })
+}
+
+type MemoKey = (NodeId, NodeId, Direction);
+
+/// Compares schemas of two documents.
+pub struct Differ<'a> {
+    base: &'a Doc,
+    rev: &'a Doc,
+    memo: HashMap<MemoKey, Option<Rc<SchemaDiff>>>,
+    active: HashSet<MemoKey>,
+    /// Set when a comparison stopped at `MAX_DEPTH`: such results are
+    /// incomplete and must not be memoised.
+    truncated: bool,
+}
+
+impl<'a> Differ<'a> {
+    /// A differ for `base` → `rev`.
+    pub fn new(base: &'a Doc, rev: &'a Doc) -> Self {
+        Differ {
+            base,
+            rev,
+            memo: HashMap::new(),
+            active: HashSet::new(),
+            truncated: false,
+        }
+    }
+
+    /// Compares two schema nodes; `None` when there is no difference.
+    pub fn diff(&mut self, b: NodeId, r: NodeId, dir: Direction) -> Option<Rc<SchemaDiff>> {
+        let vb = resolve(self.base, b);
+        let vr = resolve(self.rev, r);
+        self.diff_view(&vb, &vr, dir, 0)
+    }
+
+    /// Whether a body schema was replaced by a `oneOf` of alternatives.
+    pub fn wrapped_in_one_of(&self, b: NodeId, r: NodeId) -> bool {
+        let fb = facts(self.base, resolve(self.base, b).node);
+        let fr = facts(self.rev, resolve(self.rev, r).node);
+        fb.one_of.is_empty() && !fr.one_of.is_empty() && fr.types == 0
+    }
+
+    fn diff_view(
+        &mut self,
+        vb: &View,
+        vr: &View,
+        dir: Direction,
+        depth: u32,
+    ) -> Option<Rc<SchemaDiff>> {
+        if depth > MAX_DEPTH {
+            self.truncated = true;
+            return None;
+        }
+        let mut own = Vec::new();
+        let rpos = self.rev.pos(vr.node);
+        let at = |change: SchemaChange| Located {
+            sub: None,
+            change,
+            side: Side::Revision,
+            pos: rpos,
+        };
+        if vb.opaque.is_some() || vr.opaque.is_some() {
+            if vb.opaque != vr.opaque {
+                let show = |o: &Option<String>, d: &Doc, n: NodeId| match o {
+                    Some(r) => format!("$ref {r}"),
+                    None => type_text(&facts(d, n)),
+                };
+                own.push(at(SchemaChange::TypeChanged {
+                    from: show(&vb.opaque, self.base, vb.node),
+                    to: show(&vr.opaque, self.rev, vr.node),
+                }));
+            }
+            return finish(own, Vec::new());
+        }
+        if vb.nullable != vr.nullable {
+            own.push(at(SchemaChange::NullableChanged { now: vr.nullable }));
+        }
+        let db = vb.default.map(|d| self.base.render(d));
+        let dr = vr.default.map(|d| self.rev.render(d));
+        if db != dr {
+            own.push(at(SchemaChange::DefaultChanged { from: db, to: dr }));
+        }
+        let mut children = Vec::new();
+        if let Some(inner) = self.diff_node(vb, vr, dir, depth) {
+            children.push((None, inner));
+        }
+        finish(own, children)
+    }
+
+    fn diff_node(
+        &mut self,
+        vb: &View,
+        vr: &View,
+        dir: Direction,
+        depth: u32,
+    ) -> Option<Rc<SchemaDiff>> {
+        let key = (vb.node, vr.node, dir);
+        let memoise = vb.via_ref || vr.via_ref;
+        if memoise {
+            if let Some(hit) = self.memo.get(&key) {
+                return hit.clone();
+            }
+            if !self.active.insert(key) {
+                // Already comparing this pair further up: treat as equal.
+                return None;
+            }
+        }
+        let outer = std::mem::replace(&mut self.truncated, false);
+        let out = self.compare(vb.node, vr.node, dir, depth);
+        let truncated = self.truncated;
+        self.truncated |= outer;
+        if memoise {
+            self.active.remove(&key);
+            if !truncated {
+                self.memo.insert(key, out.clone());
+            }
+        }
+        out
+    }
+
+    fn compare(
+        &mut self,
+        b: NodeId,
+        r: NodeId,
+        dir: Direction,
+        depth: u32,
+    ) -> Option<Rc<SchemaDiff>> {
+        let (base, rev) = (self.base, self.rev);
+        let fb = facts(base, b);
+        let fr = facts(rev, r);
+        let rpos = rev.pos(r);
+        let mut own: Vec<Located> = Vec::new();
+        let mut children: Vec<(Option<Seg>, Rc<SchemaDiff>)> = Vec::new();
+        let mut at = |sub: Option<String>, change: SchemaChange, side: Side, pos: Pos| {
+            own.push(Located {
+                sub,
+                change,
+                side,
+                pos,
+            })
+        };
+
+        if fb.types != fr.types {
+            at(
+                None,
+                SchemaChange::TypeChanged {
+                    from: type_text(&fb),
+                    to: type_text(&fr),
+                },
+                Side::Revision,
+                rpos,
+            );
+            // Everything below a type change is noise.
+            return finish(own, children);
+        }
+        if fb.format != fr.format {
+            at(
+                None,
+                SchemaChange::TypeChanged {
+                    from: type_text(&fb),
+                    to: type_text(&fr),
+                },
+                Side::Revision,
+                rpos,
+            );
+        }
+        match (&fb.enum_vals, &fr.enum_vals) {
+            (None, Some(_)) => at(None, SchemaChange::BecameEnum, Side::Revision, rpos),
+            (Some(_), None) => at(
+                None,
+                SchemaChange::TypeChanged {
+                    from: format!("{} (enum)", type_text(&fb)),
+                    to: type_text(&fr),
+                },
+                Side::Revision,
+                rpos,
+            ),
+            (Some(a), Some(c)) => {
+                let bset: HashSet<&String> = a.iter().collect();
+                let rset: HashSet<&String> = c.iter().collect();
+                for v in a.iter().filter(|v| !rset.contains(v)) {
+                    at(
+                        None,
+                        SchemaChange::EnumValueRemoved(v.clone()),
+                        Side::Revision,
+                        rpos,
+                    );
+                }
+                // x-extensible-enum declares that new values may appear.
+                if !fr.extensible_enum {
+                    for v in c.iter().filter(|v| !bset.contains(v)) {
+                        at(
+                            None,
+                            SchemaChange::EnumValueAdded(v.clone()),
+                            Side::Revision,
+                            rpos,
+                        );
+                    }
+                }
+            }
+            (None, None) => {}
+        }
+        for (i, (kw, is_max)) in BOUNDS.iter().enumerate() {
+            let (ob, nb) = (fb.bounds[i], fr.bounds[i]);
+            let effect = match (ob, nb) {
+                (None, None) => continue,
+                (None, Some(_)) => Effect::Set,
+                (Some(_), None) => Effect::Loosened,
+                (Some(o), Some(n)) => {
+                    if o == n {
+                        continue;
+                    }
+                    let stricter = if *is_max {
+                        n.value < o.value || (n.value == o.value && n.exclusive)
+                    } else {
+                        n.value > o.value || (n.value == o.value && n.exclusive)
+                    };
+                    if stricter {
+                        Effect::Tightened
+                    } else {
+                        Effect::Loosened
+                    }
+                }
+            };
+            at(
+                None,
+                SchemaChange::Constraint {
+                    keyword: kw,
+                    from: fmt_bound(ob),
+                    to: fmt_bound(nb),
+                    effect,
+                },
+                Side::Revision,
+                rpos,
+            );
+        }
+        match (&fb.pattern, &fr.pattern) {
+            (None, Some(p)) => at(
+                None,
+                SchemaChange::Constraint {
+                    keyword: "pattern",
+                    from: None,
+                    to: Some(p.clone()),
+                    effect: Effect::Tightened,
+                },
+                Side::Revision,
+                rpos,
+            ),
+            (Some(p), None) => at(
+                None,
+                SchemaChange::Constraint {
+                    keyword: "pattern",
+                    from: Some(p.clone()),
+                    to: None,
+                    effect: Effect::Loosened,
+                },
+                Side::Revision,
+                rpos,
+            ),
+            (Some(a), Some(c)) if a != c => at(
+                None,
+                SchemaChange::PatternChanged {
+                    from: a.clone(),
+                    to: c.clone(),
+                },
+                Side::Revision,
+                rpos,
+            ),
+            _ => {}
+        }
+
+        // Properties, direction-aware: readOnly ones do not exist in requests,
+        // writeOnly ones do not exist in responses.
+        let hidden = |v: &View| match dir {
+            Direction::Request => v.read_only,
+            Direction::Response => v.write_only,
+            Direction::None => false,
+        };
+        let rprops: HashMap<&str, usize> = fr
+            .props
+            .iter()
+            .enumerate()
+            .map(|(i, (n, _, _))| (n.as_str(), i))
+            .collect();
+        let mut seen = HashSet::new();
+        for (name, bnode, bpos) in &fb.props {
+            let vb = resolve(base, *bnode);
+            let breq = fb.required.contains(name);
+            let Some(&ri) = rprops.get(name.as_str()) else {
+                if !hidden(&vb) {
+                    at(
+                        Some(name.clone()),
+                        SchemaChange::PropertyRemoved { required: breq },
+                        Side::Base,
+                        *bpos,
+                    );
+                }
+                continue;
+            };
+            seen.insert(ri);
+            let (_, rnode, ppos) = &fr.props[ri];
+            let vr = resolve(rev, *rnode);
+            let rreq = fr.required.contains(name);
+            match (hidden(&vb), hidden(&vr)) {
+                (true, true) => continue,
+                (false, true) => {
+                    let change = if dir == Direction::Request {
+                        SchemaChange::BecameReadOnly
+                    } else {
+                        SchemaChange::BecameWriteOnly
+                    };
+                    at(Some(name.clone()), change, Side::Revision, *ppos);
+                    continue;
+                }
+                (true, false) => {
+                    at(
+                        Some(name.clone()),
+                        SchemaChange::PropertyAdded { required: rreq },
+                        Side::Revision,
+                        *ppos,
+                    );
+                    continue;
+                }
+                (false, false) => {}
+            }
+            if breq != rreq {
+                at(
+                    Some(name.clone()),
+                    SchemaChange::RequiredChanged { now: rreq },
+                    Side::Revision,
+                    *ppos,
+                );
+            }
+            if let Some(d) = self.diff_view(&vb, &vr, dir, depth + 1) {
+                children.push((Some(Seg::Prop(name.clone())), d));
+            }
+        }
+        for (i, (name, rnode, ppos)) in fr.props.iter().enumerate() {
+            if seen.contains(&i) || fb.props.iter().any(|(n, _, _)| n == name) {
+                continue;
+            }
+            if !hidden(&resolve(rev, *rnode)) {
+                at(
+                    Some(name.clone()),
+                    SchemaChange::PropertyAdded {
+                        required: fr.required.contains(name),
+                    },
+                    Side::Revision,
+                    *ppos,
+                );
+            }
+        }
+
+        if let (Some(bi), Some(ri)) = (fb.items, fr.items) {
+            let (vb, vr) = (resolve(base, bi), resolve(rev, ri));
+            if let Some(d) = self.diff_view(&vb, &vr, dir, depth + 1) {
+                children.push((Some(Seg::Items), d));
+            }
+        }
+
+        match (fb.additional, fr.additional) {
+            (Additional::Closed, Additional::Closed) => {}
+            (Additional::Closed, _) => at(
+                None,
+                SchemaChange::AdditionalPropertiesOpened,
+                Side::Revision,
+                rpos,
+            ),
+            (_, Additional::Closed) => at(
+                None,
+                SchemaChange::AdditionalPropertiesClosed,
+                Side::Revision,
+                rpos,
+            ),
+            (Additional::Schema(a), Additional::Schema(c)) => {
+                let (vb, vr) = (resolve(base, a), resolve(rev, c));
+                if let Some(d) = self.diff_view(&vb, &vr, dir, depth + 1) {
+                    children.push((Some(Seg::Additional), d));
+                }
+            }
+            _ => {}
+        }
+
+        for (comp, bl, rl) in [
+            (Comp::OneOf, &fb.one_of, &fr.one_of),
+            (Comp::AnyOf, &fb.any_of, &fr.any_of),
+            (Comp::AllOf, &fb.all_of, &fr.all_of),
+        ] {
+            if bl.is_empty() && rl.is_empty() {
+                continue;
+            }
+            let (pairs, removed, added) = self.match_variants(bl, rl, dir, depth);
+            for i in removed {
+                let label = label_of(base, bl[i]).unwrap_or_else(|| format!("#{i}"));
+                at(
+                    None,
+                    SchemaChange::VariantRemoved { comp, label },
+                    Side::Base,
+                    base.pos(bl[i]),
+                );
+            }
+            for j in added {
+                let label = label_of(rev, rl[j]).unwrap_or_else(|| format!("#{j}"));
+                at(
+                    None,
+                    SchemaChange::VariantAdded { comp, label },
+                    Side::Revision,
+                    rev.pos(rl[j]),
+                );
+            }
+            // allOf members are already flattened into the properties above.
+            if comp == Comp::AllOf {
+                continue;
+            }
+            for (i, j) in pairs {
+                let (vb, vr) = (resolve(base, bl[i]), resolve(rev, rl[j]));
+                if let Some(d) = self.diff_view(&vb, &vr, dir, depth + 1) {
+                    let label = label_of(rev, rl[j]).unwrap_or_else(|| format!("#{j}"));
+                    children.push((Some(Seg::Variant(comp, label)), d));
+                }
+            }
+        }
+
+        match (&fb.discriminator, &fr.discriminator) {
+            (Some((bp, bm)), Some((rp, rm))) => {
+                if bp != rp {
+                    at(
+                        None,
+                        SchemaChange::DiscriminatorChanged(format!(
+                            "property name changed from {bp} to {rp}"
+                        )),
+                        Side::Revision,
+                        rpos,
+                    );
+                }
+                for (k, v) in bm {
+                    match rm.iter().find(|(rk, _)| rk == k) {
+                        None => at(
+                            None,
+                            SchemaChange::DiscriminatorChanged(format!("mapping {k} removed")),
+                            Side::Revision,
+                            rpos,
+                        ),
+                        Some((_, rv)) if rv != v => at(
+                            None,
+                            SchemaChange::DiscriminatorChanged(format!(
+                                "mapping {k} changed from {v} to {rv}"
+                            )),
+                            Side::Revision,
+                            rpos,
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+            (Some((bp, _)), None) => at(
+                None,
+                SchemaChange::DiscriminatorChanged(format!("discriminator {bp} removed")),
+                Side::Revision,
+                rpos,
+            ),
+            (None, Some((rp, _))) => at(
+                None,
+                SchemaChange::DiscriminatorChanged(format!("discriminator {rp} added")),
+                Side::Revision,
+                rpos,
+            ),
+            (None, None) => {}
+        }
+        finish(own, children)
+    }
+
+    /// Pairs subschemas: by label, then by equivalence, then one-for-one.
+    fn match_variants(
+        &mut self,
+        bl: &[NodeId],
+        rl: &[NodeId],
+        dir: Direction,
+        depth: u32,
+    ) -> (Vec<(usize, usize)>, Vec<usize>, Vec<usize>) {
+        let (base, rev) = (self.base, self.rev);
+        let mut pairs = Vec::new();
+        let mut bfree: Vec<usize> = (0..bl.len()).collect();
+        let mut rfree: Vec<usize> = (0..rl.len()).collect();
+        let blabels: Vec<Option<String>> = bl.iter().map(|&n| label_of(base, n)).collect();
+        let rlabels: Vec<Option<String>> = rl.iter().map(|&n| label_of(rev, n)).collect();
+        bfree.retain(|&i| {
+            let Some(l) = &blabels[i] else { return true };
+            match rfree.iter().position(|&j| rlabels[j].as_ref() == Some(l)) {
+                Some(p) => {
+                    pairs.push((i, rfree.remove(p)));
+                    false
+                }
+                None => true,
+            }
+        });
+        let mut still = Vec::new();
+        for i in bfree {
+            let vb = resolve(base, bl[i]);
+            let found = rfree.iter().position(|&j| {
+                let vr = resolve(rev, rl[j]);
+                self.diff_view(&vb, &vr, dir, depth + 1).is_none()
+            });
+            match found {
+                Some(p) => pairs.push((i, rfree.remove(p))),
+                None => still.push(i),
+            }
+        }
+        if still.len() == 1 && rfree.len() == 1 {
+            pairs.push((still[0], rfree[0]));
+            return (pairs, Vec::new(), Vec::new());
+        }
+        (pairs, still, rfree)
+    }
+}
+
+fn finish(
+    changes: Vec<Located>,
+    children: Vec<(Option<Seg>, Rc<SchemaDiff>)>,
+) -> Option<Rc<SchemaDiff>> {
+    if changes.is_empty() && children.is_empty() {
+        None
+    } else {
+        Some(Rc::new(SchemaDiff { changes, children }))
+    }
+}

@@ -1,0 +1,1007 @@
+//! Per-rule fixtures, registry completeness, request/response symmetry, and
+//! the matching normalisations (no false reports on equivalent specs).
+
+use std::path::{Path, PathBuf};
+
+use paysdk::diff::rules::{self, Mirror};
+use paysdk::diff::{self, Direction, Finding, Level, RULES, Settings, load};
+
+use Level::{Err, Info, Warn};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec-diff");
+
+/// `(rule id, level, operation, location)` expected from
+/// `tests/fixtures/spec-diff/<rule id>/{base,revision}.yaml`.
+const CASES: &[(&str, Level, Option<&str>, &str)] = &[
+    (
+        "api-removed-without-deprecation",
+        Err,
+        Some("DELETE /pets/{petId}"),
+        "path",
+    ),
+    (
+        "api-path-removed-without-deprecation",
+        Err,
+        Some("POST /pets"),
+        "path",
+    ),
+    (
+        "api-removed-with-deprecation",
+        Warn,
+        Some("DELETE /pets/{petId}"),
+        "path",
+    ),
+    (
+        "api-removed-before-sunset",
+        Err,
+        Some("DELETE /pets/{petId}"),
+        "path",
+    ),
+    ("api-path-changed", Err, Some("POST /animals"), "path"),
+    ("endpoint-added", Info, Some("GET /pets"), "path"),
+    (
+        "request-path-parameter-renamed",
+        Info,
+        Some("GET /pets/{id}"),
+        "request.path.id",
+    ),
+    (
+        "api-operation-id-changed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "operationId",
+    ),
+    (
+        "api-tag-removed",
+        Info,
+        Some("GET /pets/{petId}"),
+        "tags.pets",
+    ),
+    (
+        "new-required-request-parameter",
+        Err,
+        Some("GET /pets/{petId}"),
+        "request.query.owner",
+    ),
+    (
+        "new-request-path-parameter",
+        Err,
+        Some("GET /owners/{ownerId}/pets/{petId}"),
+        "request.path.ownerId",
+    ),
+    (
+        "new-optional-request-parameter",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "request.query.limit",
+    ),
+    (
+        "request-parameter-removed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "request.query.limit",
+    ),
+    (
+        "request-parameter-became-required",
+        Err,
+        Some("GET /pets/{petId}"),
+        "request.query.limit",
+    ),
+    (
+        "request-parameter-became-optional",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "request.query.limit",
+    ),
+    (
+        "request-parameter-type-changed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "request.query.limit",
+    ),
+    (
+        "request-parameter-enum-value-removed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "request.query.sort",
+    ),
+    (
+        "request-parameter-enum-value-added",
+        Info,
+        Some("GET /pets/{petId}"),
+        "request.query.sort",
+    ),
+    (
+        "request-parameter-became-enum",
+        Err,
+        Some("GET /pets/{petId}"),
+        "request.query.sort",
+    ),
+    (
+        "request-parameter-default-value-changed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "request.query.limit",
+    ),
+    (
+        "request-parameter-constraint-tightened",
+        Err,
+        Some("GET /pets/{petId}"),
+        "request.query.limit",
+    ),
+    (
+        "request-parameter-constraint-set",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "request.query.limit",
+    ),
+    (
+        "request-parameter-pattern-changed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "request.path.petId",
+    ),
+    (
+        "request-parameter-became-not-nullable",
+        Err,
+        Some("GET /pets/{petId}"),
+        "request.query.since",
+    ),
+    (
+        "request-parameter-serialization-changed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "request.query.tags",
+    ),
+    (
+        "request-body-added-required",
+        Err,
+        Some("POST /pets"),
+        "request.body",
+    ),
+    (
+        "request-body-added-optional",
+        Warn,
+        Some("POST /pets"),
+        "request.body",
+    ),
+    (
+        "request-body-became-required",
+        Err,
+        Some("POST /pets"),
+        "request.body",
+    ),
+    (
+        "request-body-removed",
+        Err,
+        Some("POST /pets"),
+        "request.body",
+    ),
+    (
+        "request-body-media-type-removed",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/xml]",
+    ),
+    (
+        "new-required-request-property",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].age",
+    ),
+    (
+        "new-optional-request-property",
+        Info,
+        Some("POST /pets"),
+        "request.body[application/json].age",
+    ),
+    (
+        "request-property-became-required",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].tag",
+    ),
+    (
+        "request-property-became-optional",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json].name",
+    ),
+    (
+        "request-property-removed",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json].tag",
+    ),
+    (
+        "request-property-type-changed",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].tag",
+    ),
+    (
+        "request-property-enum-value-removed",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].kind",
+    ),
+    (
+        "request-property-enum-value-added",
+        Info,
+        Some("POST /pets"),
+        "request.body[application/json].kind",
+    ),
+    (
+        "request-property-became-enum",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].kind",
+    ),
+    (
+        "request-property-became-not-nullable",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].tag",
+    ),
+    (
+        "request-property-became-nullable",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json].tag",
+    ),
+    (
+        "request-property-one-of-removed",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].owner",
+    ),
+    (
+        "request-property-one-of-added",
+        Info,
+        Some("POST /pets"),
+        "request.body[application/json].owner",
+    ),
+    (
+        "response-property-one-of-added",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].owner",
+    ),
+    (
+        "response-property-one-of-removed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].owner",
+    ),
+    (
+        "request-property-any-of-removed",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].owner",
+    ),
+    (
+        "request-property-any-of-added",
+        Info,
+        Some("POST /pets"),
+        "request.body[application/json].owner",
+    ),
+    (
+        "response-property-any-of-added",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].owner",
+    ),
+    (
+        "response-property-any-of-removed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].owner",
+    ),
+    (
+        "request-property-all-of-added",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json]",
+    ),
+    (
+        "request-property-all-of-removed",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json]",
+    ),
+    (
+        "response-property-all-of-added",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json]",
+    ),
+    (
+        "response-property-all-of-removed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json]",
+    ),
+    (
+        "request-body-wrapped-in-one-of",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json]",
+    ),
+    (
+        "response-body-wrapped-in-one-of",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json]",
+    ),
+    (
+        "request-property-discriminator-changed",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json]",
+    ),
+    (
+        "response-property-discriminator-changed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json]",
+    ),
+    (
+        "request-property-constraint-tightened",
+        Err,
+        Some("POST /pets"),
+        "request.body[application/json].name",
+    ),
+    (
+        "request-property-constraint-set",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json].name",
+    ),
+    (
+        "request-property-pattern-changed",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json].name",
+    ),
+    (
+        "request-property-became-read-only",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json].tag",
+    ),
+    (
+        "request-property-additional-properties-closed",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json]",
+    ),
+    (
+        "request-property-default-value-changed",
+        Warn,
+        Some("POST /pets"),
+        "request.body[application/json].tag",
+    ),
+    (
+        "response-success-status-removed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200]",
+    ),
+    (
+        "response-non-success-status-removed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[404]",
+    ),
+    (
+        "response-success-status-added",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[202]",
+    ),
+    (
+        "response-non-success-status-added",
+        Info,
+        Some("GET /pets/{petId}"),
+        "response[404]",
+    ),
+    (
+        "response-media-type-removed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/xml]",
+    ),
+    (
+        "response-required-property-removed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].name",
+    ),
+    (
+        "response-optional-property-removed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].tag",
+    ),
+    (
+        "response-property-became-optional",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].name",
+    ),
+    (
+        "response-property-became-required",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].tag",
+    ),
+    (
+        "response-property-became-nullable",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].tag",
+    ),
+    (
+        "response-property-became-not-nullable",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].tag",
+    ),
+    (
+        "response-property-type-changed",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].tag",
+    ),
+    (
+        "response-property-id-became-numeric",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].id",
+    ),
+    (
+        "response-property-enum-value-added",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].status",
+    ),
+    (
+        "response-property-enum-value-removed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].status",
+    ),
+    (
+        "response-property-became-enum",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].status",
+    ),
+    (
+        "response-required-property-added",
+        Info,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].age",
+    ),
+    (
+        "response-optional-property-added",
+        Info,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].age",
+    ),
+    (
+        "response-required-header-removed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].header.x-rate-limit",
+    ),
+    (
+        "response-optional-header-removed",
+        Info,
+        Some("GET /pets/{petId}"),
+        "response[200].header.x-rate-limit",
+    ),
+    (
+        "response-header-became-optional",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].header.x-rate-limit",
+    ),
+    (
+        "response-header-type-changed",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].header.x-rate-limit",
+    ),
+    (
+        "response-property-constraint-loosened",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].name",
+    ),
+    (
+        "response-property-pattern-changed",
+        Info,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].name",
+    ),
+    (
+        "response-property-became-write-only",
+        Warn,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json].tag",
+    ),
+    (
+        "response-property-additional-properties-opened",
+        Err,
+        Some("GET /pets/{petId}"),
+        "response[200].body[application/json]",
+    ),
+    (
+        "api-security-added",
+        Err,
+        Some("GET /pets/{petId}"),
+        "security",
+    ),
+    (
+        "api-security-scheme-changed",
+        Err,
+        None,
+        "components.securitySchemes.apiKey",
+    ),
+    (
+        "api-schema-removed",
+        Warn,
+        None,
+        "components.schemas.Legacy",
+    ),
+    (
+        "api-schema-renamed",
+        Warn,
+        None,
+        "components.schemas.Legacy",
+    ),
+    ("api-server-url-changed", Warn, None, "servers"),
+    ("webhook-removed", Warn, None, "webhooks.petAdopted"),
+    (
+        "api-stability-decreased",
+        Err,
+        Some("GET /pets/{petId}"),
+        "x-stability-level",
+    ),
+    (
+        "api-sunset-date-changed-too-small",
+        Err,
+        Some("GET /pets/{petId}"),
+        "x-sunset",
+    ),
+    ("sunset-deleted", Err, Some("GET /pets/{petId}"), "x-sunset"),
+    ("api-major-version-not-bumped", Info, None, "info.version"),
+];
+
+/// Other findings a fixture legitimately triggers (besides the info.version
+/// note that accompanies every ERR).
+const ALSO: &[(&str, &[&str])] = &[
+    ("new-request-path-parameter", &["api-path-changed"]),
+    (
+        "api-major-version-not-bumped",
+        &["api-operation-id-changed"],
+    ),
+    (
+        "response-success-status-removed",
+        &["response-success-status-added"],
+    ),
+    // allOf members are flattened, so their properties show up too.
+    (
+        "request-property-all-of-added",
+        &["new-optional-request-property"],
+    ),
+    (
+        "request-property-all-of-removed",
+        &["request-property-removed"],
+    ),
+    (
+        "response-property-all-of-added",
+        &["response-optional-property-added"],
+    ),
+    (
+        "response-property-all-of-removed",
+        &["response-optional-property-removed"],
+    ),
+];
+
+/// Directory-mode rules: the fixture holds only the side that exists.
+const PRESENCE: &[(&str, Level, &str)] = &[
+    ("spec-removed", Err, "base.yaml"),
+    ("spec-added", Info, "revision.yaml"),
+];
+
+fn settings() -> Settings {
+    Settings {
+        today: "2026-01-01".into(),
+    }
+}
+
+fn fixture(dir: &str, file: &str) -> PathBuf {
+    Path::new(FIXTURES).join(dir).join(file)
+}
+
+fn diff_files(base: &Path, rev: &Path) -> Vec<Finding> {
+    let b = load::load(&load::Input::File(base.to_path_buf())).expect("base fixture parses");
+    let r = load::load(&load::Input::File(rev.to_path_buf())).expect("revision fixture parses");
+    diff::diff_docs("fixture.yaml", &b, &r, &settings()).expect("fixture diffs")
+}
+
+fn diff_case(id: &str) -> Vec<Finding> {
+    diff_files(&fixture(id, "base.yaml"), &fixture(id, "revision.yaml"))
+}
+
+fn show(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| format!("\n  {} {} {}", f.level, f.id, f.message))
+        .collect()
+}
+
+#[test]
+fn each_rule_reports_its_fixture_with_exact_id_level_operation_and_location() {
+    let mut problems = Vec::new();
+    for &(id, level, op, loc) in CASES {
+        let findings = diff_case(id);
+        let hits: Vec<&Finding> = findings.iter().filter(|f| f.id == id).collect();
+        match hits.as_slice() {
+            [f] => {
+                if f.level != level || f.operation.as_deref() != op || f.location != loc {
+                    problems.push(format!(
+                        "{id}: got {} {:?} {:?}, want {level} {op:?} {loc:?}",
+                        f.level, f.operation, f.location
+                    ));
+                }
+                if f.source.is_none() {
+                    problems.push(format!("{id}: no source location"));
+                }
+                if !f.message.contains(loc) || op.is_some_and(|o| !f.message.contains(o)) {
+                    problems.push(format!(
+                        "{id}: message does not name operation and location: {}",
+                        f.message
+                    ));
+                }
+            }
+            _ => problems.push(format!(
+                "{id}: expected exactly one finding, got:{}",
+                show(&findings)
+            )),
+        }
+        // Anything else a fixture triggers must be a known consequence.
+        let also = ALSO.iter().find(|a| a.0 == id).map_or(&[][..], |a| a.1);
+        for f in findings.iter().filter(|f| f.id != id) {
+            if f.id != "api-major-version-not-bumped" && !also.contains(&f.id) {
+                problems.push(format!(
+                    "{id}: unexpected extra finding {} {}",
+                    f.id, f.message
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn presence_rules_report_their_fixture() {
+    for &(id, level, side) in PRESENCE {
+        let path = fixture(id, side);
+        assert!(path.is_file(), "{id}: missing {}", path.display());
+        let doc = load::load(&load::Input::File(path.clone())).expect("fixture parses");
+        diff::model::Spec::build(&doc).expect("fixture is a valid spec");
+        let name = path.display().to_string();
+        let (b, r) = if side == "base.yaml" {
+            (Some(name.as_str()), None)
+        } else {
+            (None, Some(name.as_str()))
+        };
+        let findings = diff::diff_presence("fixture.yaml", b, r);
+        assert_eq!(findings.len(), 1, "{id}:{}", show(&findings));
+        assert_eq!((findings[0].id, findings[0].level), (id, level));
+        assert_eq!(findings[0].location, "fixture.yaml");
+        assert_eq!(findings[0].operation, None);
+    }
+}
+
+#[test]
+fn every_registered_rule_has_a_fixture_and_an_expectation() {
+    for rule in RULES {
+        let expected =
+            CASES.iter().any(|c| c.0 == rule.id) || PRESENCE.iter().any(|c| c.0 == rule.id);
+        assert!(
+            expected,
+            "rule {} has no expectation in tests/spec_diff_rules.rs",
+            rule.id
+        );
+        let dir = Path::new(FIXTURES).join(rule.id);
+        assert!(
+            dir.is_dir(),
+            "rule {} has no fixture directory {}",
+            rule.id,
+            dir.display()
+        );
+    }
+    for id in CASES
+        .iter()
+        .map(|c| c.0)
+        .chain(PRESENCE.iter().map(|c| c.0))
+    {
+        assert!(
+            rules::rule(id).is_some(),
+            "expectation for unknown rule {id}"
+        );
+    }
+}
+
+#[test]
+fn rule_ids_are_unique_and_well_formed() {
+    let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    ids.sort_unstable();
+    let before = ids.len();
+    ids.dedup();
+    assert_eq!(before, ids.len(), "duplicate rule ids");
+    for r in RULES {
+        assert!(
+            r.id.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}",
+            r.id
+        );
+        assert!(r.row <= 61, "{}: catalogue has 61 rows", r.id);
+        assert!(
+            !r.title.is_empty() && !r.why.is_empty(),
+            "{}: undocumented",
+            r.id
+        );
+    }
+}
+
+#[test]
+fn every_catalogue_row_is_covered() {
+    for row in 1..=61u8 {
+        assert!(
+            RULES.iter().any(|r| r.row == row),
+            "catalogue row {row} has no rule"
+        );
+    }
+}
+
+/// In the spirit of oasdiff's rule_symmetry_test: a request rule needs its
+/// response mirror (and vice versa), or a written reason why there is none.
+#[test]
+fn request_and_response_rules_are_symmetric_or_waived() {
+    for r in RULES {
+        match (r.direction, r.mirror) {
+            (Direction::None, Mirror::NotApplicable) => {}
+            (Direction::None, m) => panic!("{}: operation-level rule with mirror {m:?}", r.id),
+            (_, Mirror::NotApplicable) => {
+                panic!("{}: directional rule needs a mirror or a waiver", r.id)
+            }
+            (_, Mirror::Waived(why)) => {
+                assert!(why.len() > 15, "{}: waiver needs a real reason", r.id)
+            }
+            (dir, Mirror::Rule(m)) => {
+                let other =
+                    rules::rule(m).unwrap_or_else(|| panic!("{}: mirror {m} does not exist", r.id));
+                let want = if dir == Direction::Request {
+                    Direction::Response
+                } else {
+                    Direction::Request
+                };
+                assert_eq!(
+                    other.direction, want,
+                    "{}: mirror {m} has the same direction",
+                    r.id
+                );
+                assert_eq!(
+                    other.mirror,
+                    Mirror::Rule(r.id),
+                    "{}: mirror {m} does not point back",
+                    r.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn documentation_lists_every_rule() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/spec-diff.md"))
+        .expect("docs/spec-diff.md exists");
+    for r in RULES {
+        assert!(
+            doc.contains(&format!("`{}`", r.id)),
+            "docs/spec-diff.md does not list {}",
+            r.id
+        );
+    }
+}
+
+// ---- matching: equivalent specs report nothing ----
+
+fn realistic(file: &str) -> PathBuf {
+    Path::new(FIXTURES).join("_realistic").join(file)
+}
+
+#[test]
+fn a_spec_diffed_against_itself_reports_nothing() {
+    for f in ["base.yaml", "base.json", "openapi31.yaml"] {
+        let findings = diff_files(&realistic(f), &realistic(f));
+        assert!(findings.is_empty(), "{f}:{}", show(&findings));
+    }
+    for &(id, ..) in CASES {
+        for side in ["base.yaml", "revision.yaml"] {
+            let p = fixture(id, side);
+            let findings = diff_files(&p, &p);
+            assert!(findings.is_empty(), "{id}/{side}:{}", show(&findings));
+        }
+    }
+}
+
+#[test]
+fn reordered_keys_report_nothing() {
+    let findings = diff_files(&realistic("base.yaml"), &realistic("reordered.yaml"));
+    assert!(findings.is_empty(), "{}", show(&findings));
+}
+
+#[test]
+fn yaml_and_json_of_the_same_spec_report_nothing() {
+    let findings = diff_files(&realistic("base.yaml"), &realistic("base.json"));
+    assert!(findings.is_empty(), "{}", show(&findings));
+}
+
+#[test]
+fn inline_to_ref_path_level_params_and_header_case_report_nothing() {
+    let findings = diff_files(&realistic("base.yaml"), &realistic("refactored.yaml"));
+    assert!(findings.is_empty(), "{}", show(&findings));
+}
+
+#[test]
+fn ref_back_to_inline_only_reports_the_lost_component_types() {
+    // progenitor generates a named type per component schema, so inlining one
+    // removes a public type: that (and nothing else) is reported.
+    let findings = diff_files(&realistic("refactored.yaml"), &realistic("base.yaml"));
+    let ids: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| (f.id, f.location.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("api-schema-removed", "components.schemas.Institution"),
+            ("api-schema-removed", "components.schemas.Status"),
+        ],
+        "{}",
+        show(&findings)
+    );
+}
+
+#[test]
+fn nullable_spellings_of_3_0_and_3_1_are_equivalent() {
+    for f in ["openapi31.yaml", "openapi31-oneof.yaml"] {
+        for (a, b) in [("base.yaml", f), (f, "base.yaml")] {
+            let findings = diff_files(&realistic(a), &realistic(b));
+            assert!(findings.is_empty(), "{a} → {b}:{}", show(&findings));
+        }
+    }
+}
+
+#[test]
+fn a_path_parameter_rename_is_only_an_info() {
+    let findings = diff_case("request-path-parameter-renamed");
+    assert!(
+        findings.iter().all(|f| f.level == Info),
+        "{}",
+        show(&findings)
+    );
+}
+
+#[test]
+fn a_real_change_in_the_refactored_spec_is_still_found() {
+    // The refactored copy moved `institution` to components: a change there
+    // must be reported at the same location as in the inline original.
+    let base = std::fs::read_to_string(realistic("base.yaml")).expect("fixture");
+    let rev = std::fs::read_to_string(realistic("refactored.yaml"))
+        .expect("fixture")
+        .replace(
+            "required:\n      - countries\n",
+            "required:\n      - countries\n      - displayName\n",
+        );
+    assert!(rev.contains("- displayName"), "fixture layout changed");
+    let findings =
+        diff::diff_texts("x.yaml", "base", &base, "rev", &rev, &settings()).expect("diffs");
+    let f = findings
+        .iter()
+        .find(|f| f.id == "response-property-became-required")
+        .unwrap_or_else(|| panic!("not found:{}", show(&findings)));
+    assert_eq!(
+        f.location,
+        "response[200].body[application/json].institution.displayName"
+    );
+    assert_eq!(
+        f.operation.as_deref(),
+        Some("POST /v1/linked_accounts/{linked_account_id}/unlink")
+    );
+}
+
+// ---- circular and deep references ----
+
+const CYCLIC: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /nodes:
+    get:
+      operationId: listNodes
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Node'}
+components:
+  schemas:
+    Node:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        children: {type: array, items: {$ref: '#/components/schemas/Node'}}
+        parent: {$ref: '#/components/schemas/Edge'}
+    Edge:
+      type: object
+      properties:
+        from: {$ref: '#/components/schemas/Node'}
+        to: {$ref: '#/components/schemas/Node'}
+        weight: {type: integer}
+"#;
+
+#[test]
+fn circular_refs_terminate_and_still_report_changes() {
+    let same = diff::diff_texts("c.yaml", "b", CYCLIC, "r", CYCLIC, &settings()).expect("diffs");
+    assert!(same.is_empty(), "{}", show(&same));
+    let rev = CYCLIC.replace("weight: {type: integer}", "weight: {type: string}");
+    let findings = diff::diff_texts("c.yaml", "b", CYCLIC, "r", &rev, &settings()).expect("diffs");
+    let f = findings
+        .iter()
+        .find(|f| f.id == "response-property-type-changed")
+        .unwrap_or_else(|| panic!("{}", show(&findings)));
+    assert_eq!(
+        f.location,
+        "response[200].body[application/json].parent.weight"
+    );
+}
+
+#[test]
+fn self_referencing_ref_and_long_ref_chains_do_not_overflow() {
+    let mut spec = String::from(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/S0'}\ncomponents:\n  schemas:\n    Loop: {$ref: '#/components/schemas/Loop'}\n",
+    );
+    for i in 0..2000 {
+        spec.push_str(&format!(
+            "    S{i}:\n      type: object\n      properties:\n        next: {{$ref: '#/components/schemas/S{}'}}\n        loop: {{$ref: '#/components/schemas/Loop'}}\n",
+            i + 1
+        ));
+    }
+    spec.push_str("    S2000: {type: string}\n");
+    let rev = spec.replace("S2000: {type: string}", "S2000: {type: integer}");
+    let findings = diff::diff_texts("d.yaml", "b", &spec, "r", &rev, &settings()).expect("diffs");
+    // The change is deeper than the comparison depth limit: no crash is the point.
+    assert!(findings.iter().all(|f| f.level <= Err));
+}
+
+#[test]
+fn yaml_alias_fan_out_is_shared_not_copied() {
+    let mut spec = String::from(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-a0: &a0 [1, 2]\n",
+    );
+    for i in 1..40 {
+        spec.push_str(&format!("x-a{i}: &a{i} [*a{}, *a{}]\n", i - 1, i - 1));
+    }
+    let doc = load::parse("bomb.yaml", &spec).expect("parses without expanding aliases");
+    assert!(diff::model::Spec::build(&doc).is_ok());
+}
