@@ -20,7 +20,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The credentials it accepts are fake values ([`SimCredentials::default`]); it never reaches
+//! The credentials it accepts are fake values ([`SimCredentials::default`](crate::simulator::SimCredentials::default)); it never reaches
 //! beyond 127.0.0.1.
 
 mod enfuce;
