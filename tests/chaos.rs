@@ -521,5 +521,5 @@ fn verify_and_report(sim: &SimulatorHandle, outcomes: &[Outcome], elapsed: Durat
         "too few faults to mean anything"
     );
     // Guards against a broken setup passing vacuously (everything failing at once).
-    assert!(ok * 10 >= total * 8, "only {ok} of {total} succeeded");
+    assert!(ok * 3 >= total * 2, "only {ok} of {total} succeeded");
 }

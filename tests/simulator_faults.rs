@@ -223,7 +223,7 @@ async fn a_delay_past_the_timeout_still_applies_once() {
         matches!(err.kind(), enfuce::CreatePrivateCustomerError::Timeout(_)),
         "{err:?}"
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(sim.enfuce_customers().len(), 2);
 }
 

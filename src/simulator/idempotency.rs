@@ -256,7 +256,7 @@ mod tests {
 
     #[tokio::test]
     async fn enfuce_keeps_successes_only_and_expires_them() {
-        let store = IdempotencyStore::new(Duration::from_millis(50));
+        let store = IdempotencyStore::new(Duration::from_millis(300));
         let p = Policy::ENFUCE;
         let Admission::Run(running) = store.admit(p, Api::Enfuce, "s", "k", "f".into()).await
         else {
@@ -272,7 +272,7 @@ mod tests {
             store.admit(p, Api::Enfuce, "s", "k", "other".into()).await,
             Admission::Replay(r) if r.status == StatusCode::CREATED
         ));
-        tokio::time::sleep(Duration::from_millis(60)).await;
+        tokio::time::sleep(Duration::from_millis(350)).await;
         assert!(matches!(
             store.admit(p, Api::Enfuce, "s", "k", "f".into()).await,
             Admission::Run(_)

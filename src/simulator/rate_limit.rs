@@ -122,7 +122,7 @@ mod tests {
         let limiter = RateLimiter::default();
         limiter.set(
             Api::Weavr,
-            Some(RateLimit::new(2, Duration::from_millis(50))),
+            Some(RateLimit::new(2, Duration::from_millis(500))),
         );
         assert!(limiter.check(Api::Weavr, "a").is_ok());
         assert!(limiter.check(Api::Weavr, "a").is_ok());
@@ -132,7 +132,7 @@ mod tests {
         // Callers and APIs are counted apart.
         assert!(limiter.check(Api::Weavr, "b").is_ok());
         assert!(limiter.check(Api::Enfuce, "a").is_ok());
-        tokio::time::sleep(Duration::from_millis(60)).await;
+        tokio::time::sleep(Duration::from_millis(550)).await;
         assert!(limiter.check(Api::Weavr, "a").is_ok());
     }
 }
