@@ -14,6 +14,10 @@ pub mod diff;
 mod providers;
 pub mod raw;
 pub mod runtime;
+/// An in-process simulator of both provider APIs on 127.0.0.1, for the quickstart and for
+/// fault tests (feature `simulator`).
+#[cfg(feature = "simulator")]
+pub mod simulator;
 
 pub use providers::{enfuce, weavr};
 pub use runtime::{
