@@ -320,8 +320,22 @@ async fn weavr_status_outside_the_list_uses_default() {
         panic!("{err:?}")
     };
     assert_eq!(status.as_u16(), 418);
-    assert_eq!(body.code.as_deref(), Some("TEAPOT"));
+    assert_eq!(
+        body.as_ref().and_then(|b| b.code.as_deref()),
+        Some("TEAPOT")
+    );
     assert_eq!(err.to_string(), "unlinkLinkedAccountsId: 418 Default");
+}
+
+#[tokio::test]
+async fn weavr_default_without_a_body_is_still_the_default_variant() {
+    let err = weavr_unlink_answering(ResponseTemplate::new(418))
+        .await
+        .unwrap_err();
+    let UnlinkLinkedAccountError::Default { status, body } = err.kind() else {
+        panic!("{err:?}")
+    };
+    assert_eq!((status.as_u16(), body.is_none()), (418, true));
 }
 
 #[tokio::test]

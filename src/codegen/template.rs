@@ -169,11 +169,13 @@ fn error_enum(op: &OperationModel, body_type: &dyn Fn(&str) -> Option<String>) -
                     }
                     _ => quote!(_),
                 };
+                // A range or `default` covers statuses that often come without a body (a
+                // bare 429 from a gateway); the body is decoded only when there is one.
                 let (field, build, decode) = match body {
                     Some(ty) => (
                         quote! {
-                            /// The decoded body.
-                            body: #ty,
+                            /// The decoded body; `None` when the response had none.
+                            body: ::std::option::Option<#ty>,
                         },
                         quote! { Self::#v { status: response.status, body } },
                         true,
@@ -194,7 +196,7 @@ fn error_enum(op: &OperationModel, body_type: &dyn Fn(&str) -> Option<String>) -
                 });
                 let arm = if decode {
                     quote! {
-                        #pattern => match response.decode() {
+                        #pattern => match response.decode_optional() {
                             Ok(body) => #build,
                             Err(failure) => Self::Decode(failure),
                         },

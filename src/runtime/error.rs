@@ -93,6 +93,16 @@ impl RawResponse {
         })
     }
 
+    /// Decodes the body as `T` if there is one (ignoring whitespace); `None` if it is empty.
+    pub fn decode_optional<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<Option<T>, DecodeFailure> {
+        if self.body.as_bytes().iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        self.decode().map(Some)
+    }
+
     /// This response as an undeclared status.
     pub fn undeclared(&self) -> UndeclaredStatus {
         UndeclaredStatus {
