@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName};
 
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+
 /// Carried by every generated `Client` (progenitor's "inner" value); its hooks run on each
 /// request. Cheap to clone.
 #[derive(Clone, Default)]
@@ -17,7 +19,7 @@ pub struct CallCtx {
 #[derive(Default)]
 struct CallState {
     headers: HeaderMap,
-    observed: Mutex<Option<(StatusCode, HeaderMap)>>,
+    observed: Mutex<Option<StatusCode>>,
 }
 
 impl CallCtx {
@@ -39,24 +41,25 @@ impl CallCtx {
     ) {
         let headers = request.headers_mut();
         // progenitor sends `api-version: <info.version>`; neither provider documents it.
-        headers.remove(HeaderName::from_static("api-version"));
+        headers.remove(API_VERSION);
         for (name, value) in &self.state.headers {
             headers.insert(name.clone(), value.clone());
         }
     }
 
-    /// Called by the generated client when the response head arrives.
+    /// Called by the generated client when the response head arrives. Only the status is
+    /// kept: progenitor loses it when a success body does not decode.
     pub fn after_receive(&self, result: &reqwest::Result<reqwest::Response>) {
         if let Ok(response) = result
             && let Ok(mut observed) = self.state.observed.lock()
         {
-            *observed = Some((response.status(), response.headers().clone()));
+            *observed = Some(response.status());
         }
     }
 
-    /// Status and headers of the response, once received.
-    pub fn observed(&self) -> Option<(StatusCode, HeaderMap)> {
-        self.state.observed.lock().ok().and_then(|o| o.clone())
+    /// The status of the response, once received.
+    pub fn observed_status(&self) -> Option<StatusCode> {
+        self.state.observed.lock().ok().and_then(|o| *o)
     }
 }
 

@@ -208,9 +208,14 @@ impl Transport {
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        self.run(invocation, make_client, send, key)
-            .instrument(span)
-            .await
+        // Entering a disabled span on every poll still costs; skip it when nobody listens.
+        if span.is_disabled() {
+            self.run(invocation, make_client, send, key).await
+        } else {
+            self.run(invocation, make_client, send, key)
+                .instrument(span)
+                .await
+        }
     }
 
     async fn run<C, T, E, F, Fut>(
@@ -403,7 +408,7 @@ async fn classify<T>(
         // A documented success status whose body did not decode. progenitor drops the
         // status here; the hook recorded it.
         Err(PE::InvalidResponsePayload(bytes, e)) => {
-            let status = ctx.observed().map(|(s, _)| s).unwrap_or(StatusCode::OK);
+            let status = ctx.observed_status().unwrap_or(StatusCode::OK);
             Attempt::Failed(Failure::Decode(DecodeFailure {
                 status,
                 body: RawBody::capped(bytes),
