@@ -1,24 +1,16 @@
 //! The Enfuce rules of the simulator, seen through the facade.
 
+mod common;
+
 use std::time::Duration;
 
+use paysdk::Secret;
 use paysdk::enfuce::{self, types};
 use paysdk::simulator::{Api, RateLimit, Simulator, SimulatorHandle};
-use paysdk::{ClientConfig, RetryConfig, Secret};
-
-fn fast(attempts: u32) -> ClientConfig {
-    ClientConfig::default()
-        .attempt_timeout(Duration::from_secs(5))
-        .retry(
-            RetryConfig::default()
-                .max_attempts(attempts)
-                .backoff(Duration::from_millis(5), Duration::from_millis(20)),
-        )
-}
 
 fn client(sim: &SimulatorHandle, attempts: u32) -> enfuce::Client {
     sim.enfuce_client_builder()
-        .config(fast(attempts))
+        .config(common::fast_config_with(attempts))
         .build()
         .expect("client")
 }
@@ -206,7 +198,7 @@ async fn wrong_or_missing_credentials_are_401_and_bearer_works() {
             Secret::new("wrong"),
         ))
         .audit_user("tests")
-        .config(fast(3))
+        .config(common::fast_config_with(3))
         .build()
         .unwrap();
     let err = wrong.get_customer("151077912").await.unwrap_err();

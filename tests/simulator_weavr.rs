@@ -1,24 +1,16 @@
 //! The Weavr rules of the simulator, seen through the facade.
 
+mod common;
+
 use std::time::Duration;
 
 use paysdk::simulator::{Api, Fault, RateLimit, Simulator, SimulatorHandle, Target};
 use paysdk::weavr::{self, types};
 use paysdk::{ClientConfig, RetryConfig, Secret};
 
-fn fast(attempts: u32) -> ClientConfig {
-    ClientConfig::default()
-        .attempt_timeout(Duration::from_secs(5))
-        .retry(
-            RetryConfig::default()
-                .max_attempts(attempts)
-                .backoff(Duration::from_millis(5), Duration::from_millis(20)),
-        )
-}
-
 fn client(sim: &SimulatorHandle, attempts: u32) -> weavr::Client {
     sim.weavr_client_builder()
-        .config(fast(attempts))
+        .config(common::fast_config_with(attempts))
         .build()
         .expect("client")
 }
@@ -133,7 +125,7 @@ async fn wrong_or_missing_credentials_are_401() {
     let wrong_key = weavr::Client::builder()
         .base_url(sim.weavr_url())
         .api_key(Secret::new("not-the-key"))
-        .config(fast(1))
+        .config(common::fast_config_with(1))
         .build()
         .unwrap();
     let err = wrong_key
@@ -145,7 +137,7 @@ async fn wrong_or_missing_credentials_are_401() {
     let wrong_password = weavr::Client::builder()
         .base_url(sim.weavr_url())
         .api_key(Secret::new(sim.credentials().weavr_api_key.clone()))
-        .config(fast(1))
+        .config(common::fast_config_with(1))
         .build()
         .unwrap();
     let err = wrong_password
@@ -164,7 +156,7 @@ async fn wrong_or_missing_credentials_are_401() {
         .base_url(sim.weavr_url())
         .api_key(Secret::new(sim.credentials().weavr_api_key.clone()))
         .auth_token(Secret::new("sim-token-made-up"))
-        .config(fast(1))
+        .config(common::fast_config_with(1))
         .build()
         .unwrap();
     assert!(
@@ -365,7 +357,7 @@ async fn rate_limit_answers_429_with_weavrs_headers() {
     let patient = sim
         .weavr_client_builder()
         .config(
-            fast(3).retry(
+            common::fast_config_with(3).retry(
                 RetryConfig::default()
                     .max_attempts(3)
                     .max_retry_after(Duration::from_secs(1)),

@@ -16,11 +16,16 @@ pub const AUDIT_USER: &str = "auditor";
 
 /// Retries with millisecond backoff so tests stay fast.
 pub fn fast_config() -> ClientConfig {
+    fast_config_with(3)
+}
+
+/// As [`fast_config`], with `attempts` attempts in all.
+pub fn fast_config_with(attempts: u32) -> ClientConfig {
     ClientConfig::default()
         .attempt_timeout(Duration::from_secs(5))
         .retry(
             RetryConfig::default()
-                .max_attempts(3)
+                .max_attempts(attempts)
                 .backoff(Duration::from_millis(5), Duration::from_millis(20)),
         )
 }
