@@ -62,6 +62,20 @@ async fn serve(listener: tokio::net::TcpListener) {
     }
 }
 
+/// The raw call: the facade's headers, then decode the same type.
+async fn raw_get(request: reqwest::RequestBuilder) -> weavr::LinkedAccount {
+    request
+        .header("api-key", "bench-api-key")
+        .header("authorization", "Bearer bench-token")
+        .header("accept", "application/json")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("decode")
+}
+
 fn bench(c: &mut Criterion) {
     let server_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -90,37 +104,11 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("get_linked_account");
     group.measurement_time(Duration::from_secs(8));
     group.bench_function("raw_reqwest", |b| {
-        b.to_async(&rt).iter(|| async {
-            let account: weavr::LinkedAccount = raw
-                .get(&url)
-                .header("api-key", "bench-api-key")
-                .header("authorization", "Bearer bench-token")
-                .header("accept", "application/json")
-                .send()
-                .await
-                .expect("send")
-                .json()
-                .await
-                .expect("decode");
-            account
-        })
+        b.to_async(&rt).iter(|| raw_get(raw.get(&url)))
     });
     group.bench_function("raw_reqwest_with_timeout", |b| {
-        b.to_async(&rt).iter(|| async {
-            let account: weavr::LinkedAccount = raw
-                .get(&url)
-                .timeout(Duration::from_secs(30))
-                .header("api-key", "bench-api-key")
-                .header("authorization", "Bearer bench-token")
-                .header("accept", "application/json")
-                .send()
-                .await
-                .expect("send")
-                .json()
-                .await
-                .expect("decode");
-            account
-        })
+        b.to_async(&rt)
+            .iter(|| raw_get(raw.get(&url).timeout(Duration::from_secs(30))))
     });
     // The generated client alone: separates progenitor's share from the facade's own.
     let generated = paysdk::raw::weavr_payment_run::Client::new_with_client(

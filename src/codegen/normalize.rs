@@ -305,8 +305,9 @@ fn extract_error_responses(file: &Path, doc: &mut Value) -> Result<Vec<Operation
     let mut inline_bodies: Vec<(usize, usize, StatusKey, Value)> = Vec::new();
 
     for (path, method, at) in &ops {
-        let snapshot = doc.clone();
-        let op = snapshot.pointer(at).cloned().unwrap_or(Value::Null);
+        // Read through a shared borrow; the responses are removed after the last read.
+        let snapshot: &Value = doc;
+        let op = snapshot.pointer(at).unwrap_or(&Value::Null);
         let operation_id = op
             .get("operationId")
             .and_then(Value::as_str)
@@ -316,7 +317,7 @@ fn extract_error_responses(file: &Path, doc: &mut Value) -> Result<Vec<Operation
         let path_params = snapshot.pointer(&pointer("/paths", &[path, "parameters"]));
         for list in [path_params, op.get("parameters")].into_iter().flatten() {
             for p in list.as_array().into_iter().flatten() {
-                let p = deref(&snapshot, p);
+                let p = deref(snapshot, p);
                 if p.get("in").and_then(Value::as_str) == Some("header")
                     && let Some(name) = p.get("name").and_then(Value::as_str)
                 {
@@ -352,7 +353,7 @@ fn extract_error_responses(file: &Path, doc: &mut Value) -> Result<Vec<Operation
                 continue;
             }
             to_remove.push(code.clone());
-            let response = deref(&snapshot, response);
+            let response = deref(snapshot, response);
             let description = response
                 .get("description")
                 .and_then(Value::as_str)
@@ -769,9 +770,8 @@ fn check_single_success_body(file: &Path, doc: &Value) -> Result<(), SpecError> 
             let response = deref(doc, response);
             let shape = response
                 .get("content")
-                .and_then(Value::as_object)
-                .filter(|c| !c.is_empty())
-                .map(|c| canonical(&Value::Object(c.clone())));
+                .filter(|c| c.as_object().is_some_and(|m| !m.is_empty()))
+                .map(canonical);
             match &first {
                 None => first = Some((code, shape)),
                 Some((first_code, first_shape)) if *first_shape != shape => {

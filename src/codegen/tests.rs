@@ -388,12 +388,14 @@ fn build_writes_one_module_per_spec_and_an_index() {
     assert!(index.contains("pub mod acme_widgets {"), "{index}");
     assert!(out.join("acme_widgets.rs").exists());
     // Two files that make the same module name are refused.
-    std::fs::write(specs.join("acme_widgets.json"), "{}").unwrap();
+    let as_json: serde_json::Value = serde_yaml::from_str(MINIMAL).unwrap();
+    std::fs::write(specs.join("acme_widgets.json"), as_json.to_string()).unwrap();
     let e = super::build(&specs, &out).unwrap_err();
     assert!(
-        e.problem.contains("also makes module 'acme_widgets'") || e.problem.contains("missing"),
+        e.problem.contains("also makes module 'acme_widgets'"),
         "{e}"
     );
+    assert!(e.file.ends_with("acme_widgets.json"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -19,7 +19,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
@@ -268,10 +267,6 @@ impl ProviderPolicy for EnfucePolicy {
         }
         let value: serde_json::Value = serde_json::from_slice(body).ok()?;
         value.get("id")?.as_str().map(str::to_string)
-    }
-
-    fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
-        crate::runtime::retry_after_header(headers)
     }
 }
 

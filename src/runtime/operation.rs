@@ -1,7 +1,5 @@
 //! Static facts about servers and operations, emitted by code generation for each spec.
 
-use http::Method;
-
 /// A server URL from a spec; `{name}` marks a variable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServerTemplate {
@@ -41,11 +39,6 @@ pub struct OperationSpec {
 }
 
 impl OperationSpec {
-    /// The HTTP method.
-    pub fn http_method(&self) -> Method {
-        Method::from_bytes(self.method.as_bytes()).unwrap_or(Method::GET)
-    }
-
     /// Whether HTTP semantics make repeating the request harmless (RFC 9110 §9.2.2).
     pub fn is_idempotent_method(&self) -> bool {
         matches!(

@@ -285,7 +285,7 @@ impl Transport {
                 }
             };
 
-            let (mut meta, failure_or_response) = match outcome {
+            let (meta, failure_or_response) = match outcome {
                 Attempt::Success(body, status, response_headers) => {
                     tracing::Span::current().record("status", status.as_u16());
                     let request_ref = self.policy.request_ref(status, &response_headers, &[]);
@@ -355,9 +355,6 @@ impl Transport {
                         Ok(raw) => E::from_response(&raw),
                         Err(failure) => E::from_failure(failure),
                     };
-                    // A transient failure that was not retried because the request was not
-                    // safe to resend stays non-retryable.
-                    meta.attempts = attempt;
                     tracing::debug!(attempt, "call failed: {kind}");
                     return Err(Error::new(kind, meta));
                 }

@@ -399,18 +399,14 @@ impl Model for Enfuce {
                 resource(StatusCode::CREATED, "Corporate customer created", &id)
             }
             Command::UpdatePrivate(id, changes) => {
-                if let Some(number) = &changes.customer_number
-                    && state.number_taken(number, Some(&id))
+                let number = changes.customer_number.clone();
+                if let Err(reply) =
+                    state.update(&id, number.as_deref(), types::Role::Private, |c| {
+                        update_private(c, *changes)
+                    })
                 {
-                    return conflict("CUSTOMER_NUMBER_EXISTS", "customerNumber is already in use");
+                    return reply;
                 }
-                let Some(customer) = state.customers.get_mut(&id) else {
-                    return not_found(format!("customer {id} not found"));
-                };
-                if customer.role != Some(types::Role::Private) {
-                    return conflict("ROLE_MISMATCH", "the customer is not a private customer");
-                }
-                update_private(customer, *changes);
                 effect(
                     ops::UPDATE_PRIVATE_CUSTOMER_USING_PATCH.operation_id,
                     id.clone(),
@@ -418,18 +414,14 @@ impl Model for Enfuce {
                 resource(StatusCode::OK, "Customer updated", &id)
             }
             Command::UpdateCorporate(id, changes) => {
-                if let Some(number) = &changes.customer_number
-                    && state.number_taken(number, Some(&id))
+                let number = changes.customer_number.clone();
+                if let Err(reply) =
+                    state.update(&id, number.as_deref(), types::Role::Corporate, |c| {
+                        update_corporate(c, *changes)
+                    })
                 {
-                    return conflict("CUSTOMER_NUMBER_EXISTS", "customerNumber is already in use");
+                    return reply;
                 }
-                let Some(customer) = state.customers.get_mut(&id) else {
-                    return not_found(format!("customer {id} not found"));
-                };
-                if customer.role != Some(types::Role::Corporate) {
-                    return conflict("ROLE_MISMATCH", "the customer is not a corporate customer");
-                }
-                update_corporate(customer, *changes);
                 effect(
                     ops::UPDATE_CORPORATE_CUSTOMER_USING_PATCH.operation_id,
                     id.clone(),
@@ -536,6 +528,39 @@ impl State {
     }
 
     /// Whether another customer than `except` has `number`.
+    /// The checks both update routes share (customer number free, customer exists, right
+    /// role), then `apply`.
+    fn update(
+        &mut self,
+        id: &str,
+        new_number: Option<&str>,
+        role: types::Role,
+        apply: impl FnOnce(&mut types::Customer),
+    ) -> Result<(), Reply> {
+        if let Some(number) = new_number
+            && self.number_taken(number, Some(id))
+        {
+            return Err(conflict(
+                "CUSTOMER_NUMBER_EXISTS",
+                "customerNumber is already in use",
+            ));
+        }
+        let Some(customer) = self.customers.get_mut(id) else {
+            return Err(not_found(format!("customer {id} not found")));
+        };
+        if customer.role.as_ref() != Some(&role) {
+            return Err(conflict(
+                "ROLE_MISMATCH",
+                format!(
+                    "the customer is not a {} customer",
+                    role.as_str().to_ascii_lowercase()
+                ),
+            ));
+        }
+        apply(customer);
+        Ok(())
+    }
+
     fn number_taken(&self, number: &str, except: Option<&str>) -> bool {
         self.customers
             .iter()
