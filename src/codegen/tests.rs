@@ -399,6 +399,25 @@ fn build_writes_one_module_per_spec_and_an_index() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// progenitor's undocumented `api-version` header is gone, and the header map that held it
+/// shrinks (an operation with no other header builds an empty, unallocated map).
+#[test]
+fn api_version_header_is_not_generated() {
+    let generated = generate(Path::new("specs/quirks.yaml"), VENDOR_QUIRKS).unwrap();
+    assert!(!generated.code.contains("api-version"));
+    assert!(
+        generated
+            .code
+            .contains("let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);")
+    );
+    // An operation with a declared header keeps appending it.
+    assert!(
+        generated
+            .code
+            .contains("let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);")
+    );
+}
+
 /// Pins the generated output for the quirks spec, the way progenitor-impl pins its own:
 /// a change in progenitor, typify or the passes here shows up as a diff to review.
 /// `UPDATE_SNAPSHOTS=1 cargo test --features codegen --lib` rewrites the file.
