@@ -25,8 +25,8 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use crate::raw::enfuce_customer as raw;
 use crate::runtime::{
-    BuildError, Call, ClientConfig, Invocation, OperationSpec, ProviderPolicy, Response, Secret,
-    Transport, sensitive_header,
+    BuildError, Call, ClientConfig, FixedHeaders, Invocation, OperationSpec, ProviderPolicy,
+    Response, Secret, Transport, sensitive_header,
 };
 
 pub use raw::errors;
@@ -249,7 +249,7 @@ impl ClientBuilder {
         Ok(Client {
             shared: Arc::new(Shared {
                 transport,
-                authorization,
+                credentials: FixedHeaders::new(vec![(AUTHORIZATION, authorization)]),
             }),
             audit_user: audit_user.into(),
         })
@@ -272,7 +272,8 @@ impl ProviderPolicy for EnfucePolicy {
 
 struct Shared {
     transport: Transport,
-    authorization: HeaderValue,
+    /// `Authorization`, built once.
+    credentials: FixedHeaders,
 }
 
 /// A client of the Enfuce Customer details API. Cheap to clone; share one per process.
@@ -314,9 +315,7 @@ impl Client {
     }
 
     fn invocation(&self, op: &'static OperationSpec) -> Invocation {
-        let mut headers = HeaderMap::with_capacity(1);
-        headers.insert(AUTHORIZATION, self.shared.authorization.clone());
-        Invocation::new(op, headers)
+        Invocation::new(op, self.shared.credentials.clone())
     }
 
     /// POST and PATCH carry `x-idempotency-key`, as Enfuce documents.

@@ -27,9 +27,9 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 
 use crate::raw::weavr_payment_run as raw;
 use crate::runtime::{
-    BuildError, Call, ClientConfig, IdempotencyKey, Invocation, OperationError, OperationSpec,
-    ProviderPolicy, Response, Secret, Transport, is_transient_status, retry_after_header,
-    sensitive_header,
+    BuildError, Call, ClientConfig, FixedHeaders, IdempotencyKey, Invocation, OperationError,
+    OperationSpec, ProviderPolicy, Response, Secret, Transport, is_transient_status,
+    retry_after_header, sensitive_header,
 };
 
 pub use raw::errors;
@@ -73,8 +73,8 @@ const PROVIDER: &str = "weavr";
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-ref";
 const IDEMPOTENCY_KEY_MAX_LEN: usize = 255;
 const API_KEY_HEADER: HeaderName = HeaderName::from_static("api-key");
-const REQUEST_REF_HEADER: &str = "request-ref";
-const RATE_LIMIT_RESET_HEADER: &str = "x-ratelimit-reset";
+const REQUEST_REF_HEADER: HeaderName = HeaderName::from_static("request-ref");
+const RATE_LIMIT_RESET_HEADER: HeaderName = HeaderName::from_static("x-ratelimit-reset");
 
 /// Where the API lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,8 +173,9 @@ impl ClientBuilder {
         Ok(Client {
             shared: Arc::new(Shared {
                 transport,
+                session: RwLock::new(session_headers(&api_key, token)),
+                api_key_only: FixedHeaders::new(vec![(API_KEY_HEADER, api_key.clone())]),
                 api_key,
-                token: RwLock::new(token),
                 login: self.login,
             }),
         })
@@ -183,6 +184,13 @@ impl ClientBuilder {
 
 fn bearer(token: &Secret) -> Option<HeaderValue> {
     sensitive_header(&format!("Bearer {}", token.expose()))
+}
+
+/// What calls that need a user send: the API key, plus the token while one is held.
+fn session_headers(api_key: &HeaderValue, token: Option<HeaderValue>) -> FixedHeaders {
+    let mut headers = vec![(API_KEY_HEADER, api_key.clone())];
+    headers.extend(token.map(|t| (AUTHORIZATION, t)));
+    FixedHeaders::new(headers)
 }
 
 /// Reads Weavr responses: `request-ref` header, `x-ratelimit-reset` as a retry hint, and a
@@ -198,7 +206,7 @@ impl ProviderPolicy for WeavrPolicy {
         _body: &[u8],
     ) -> Option<String> {
         headers
-            .get(REQUEST_REF_HEADER)?
+            .get(&REQUEST_REF_HEADER)?
             .to_str()
             .ok()
             .map(str::to_string)
@@ -207,7 +215,7 @@ impl ProviderPolicy for WeavrPolicy {
     fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
         retry_after_header(headers).or_else(|| {
             let secs = headers
-                .get(RATE_LIMIT_RESET_HEADER)?
+                .get(&RATE_LIMIT_RESET_HEADER)?
                 .to_str()
                 .ok()?
                 .trim()
@@ -234,7 +242,10 @@ impl ProviderPolicy for WeavrPolicy {
 struct Shared {
     transport: Transport,
     api_key: HeaderValue,
-    token: RwLock<Option<HeaderValue>>,
+    /// Headers of calls that need only the API key (login).
+    api_key_only: FixedHeaders,
+    /// Headers of calls that need a user, rebuilt when the token changes.
+    session: RwLock<FixedHeaders>,
     login: Option<(String, Secret)>,
 }
 
@@ -248,15 +259,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("weavr::Client")
             .field("base_url", &self.shared.transport.base_url)
-            .field(
-                "logged_in",
-                &self
-                    .shared
-                    .token
-                    .read()
-                    .map(|t| t.is_some())
-                    .unwrap_or(false),
-            )
+            .field("logged_in", &self.is_logged_in())
             .finish_non_exhaustive()
     }
 }
@@ -285,10 +288,15 @@ impl Client {
     /// Whether the client holds a user token.
     pub fn is_logged_in(&self) -> bool {
         self.shared
-            .token
+            .session
             .read()
-            .map(|t| t.is_some())
-            .unwrap_or(false)
+            .is_ok_and(|s| s.iter().any(|(name, _)| name == AUTHORIZATION))
+    }
+
+    fn set_token(&self, token: Option<HeaderValue>) {
+        if let Ok(mut session) = self.shared.session.write() {
+            *session = session_headers(&self.shared.api_key, token);
+        }
     }
 
     fn invocation(
@@ -297,14 +305,13 @@ impl Client {
         auth: Auth,
         key: Option<&IdempotencyKey>,
     ) -> Invocation {
-        let mut headers = HeaderMap::with_capacity(2);
-        headers.insert(API_KEY_HEADER, self.shared.api_key.clone());
-        if auth == Auth::ApiKeyAndToken
-            && let Ok(token) = self.shared.token.read()
-            && let Some(token) = token.as_ref()
-        {
-            headers.insert(AUTHORIZATION, token.clone());
-        }
+        let headers = match auth {
+            Auth::ApiKey => self.shared.api_key_only.clone(),
+            Auth::ApiKeyAndToken => match self.shared.session.read() {
+                Ok(session) => session.clone(),
+                Err(_) => self.shared.api_key_only.clone(),
+            },
+        };
         let invocation = Invocation::new(op, headers);
         match key {
             Some(k) if op.declares_header(IDEMPOTENCY_HEADER) => invocation.idempotent(
@@ -335,7 +342,7 @@ impl Client {
                 Some(k) => match IdempotencyKey::parse(k, IDEMPOTENCY_KEY_MAX_LEN) {
                     Ok(k) => k,
                     Err(e) => {
-                        let invocation = Invocation::new(op, HeaderMap::new()).invalid(e);
+                        let invocation = Invocation::new(op, FixedHeaders::default()).invalid(e);
                         return run(invocation).await;
                     }
                 },
@@ -392,10 +399,7 @@ impl Client {
                 |c| async move { c.acquire_auth_token(body).await },
             )
             .await?;
-        let header = bearer(&response.token);
-        if let Ok(mut token) = self.shared.token.write() {
-            *token = header;
-        }
+        self.set_token(bearer(&response.token));
         Ok(response)
     }
 
@@ -410,10 +414,8 @@ impl Client {
                 |c| async move { c.logout().await },
             )
             .await;
-        if result.is_ok()
-            && let Ok(mut token) = self.shared.token.write()
-        {
-            *token = None;
+        if result.is_ok() {
+            self.set_token(None);
         }
         result
     }

@@ -2,12 +2,26 @@
 //! what came back before the generated code decodes it.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
 
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderName};
+use reqwest::header::{HeaderName, HeaderValue};
 
-const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+/// Headers a client sends on every request (its credentials). Built once when the client is
+/// built or logs in, then shared by every call, so a call copies no credential.
+#[derive(Clone, Default)]
+pub(crate) struct FixedHeaders(Arc<[(HeaderName, HeaderValue)]>);
+
+impl FixedHeaders {
+    pub(crate) fn new(headers: Vec<(HeaderName, HeaderValue)>) -> Self {
+        FixedHeaders(headers.into())
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &(HeaderName, HeaderValue)> {
+        self.0.iter()
+    }
+}
 
 /// Carried by every generated `Client` (progenitor's "inner" value); its hooks run on each
 /// request. Cheap to clone.
@@ -18,17 +32,22 @@ pub struct CallCtx {
 
 #[derive(Default)]
 struct CallState {
-    headers: HeaderMap,
-    observed: Mutex<Option<StatusCode>>,
+    fixed: FixedHeaders,
+    /// The idempotency header of this logical call, the same on every attempt.
+    idempotency: Option<(HeaderName, HeaderValue)>,
+    /// The last status received, 0 before any. progenitor drops it when a success body does
+    /// not decode; this keeps it.
+    observed: AtomicU16,
 }
 
 impl CallCtx {
-    /// A context that adds `headers` to the request.
-    pub fn with_headers(headers: HeaderMap) -> Self {
+    /// A context that adds `fixed`, then the idempotency header if any, to each request.
+    pub(crate) fn new(fixed: FixedHeaders, idempotency: Option<(HeaderName, HeaderValue)>) -> Self {
         CallCtx {
             state: Arc::new(CallState {
-                headers,
-                observed: Mutex::new(None),
+                fixed,
+                idempotency,
+                observed: AtomicU16::new(0),
             }),
         }
     }
@@ -40,34 +59,36 @@ impl CallCtx {
         _info: &progenitor_client::OperationInfo,
     ) {
         let headers = request.headers_mut();
-        // progenitor sends `api-version: <info.version>`; neither provider documents it.
-        headers.remove(API_VERSION);
-        for (name, value) in &self.state.headers {
+        for (name, value) in self.state.fixed.iter().chain(&self.state.idempotency) {
             headers.insert(name.clone(), value.clone());
         }
     }
 
-    /// Called by the generated client when the response head arrives. Only the status is
-    /// kept: progenitor loses it when a success body does not decode.
+    /// Called by the generated client when the response head arrives.
     pub fn after_receive(&self, result: &reqwest::Result<reqwest::Response>) {
-        if let Ok(response) = result
-            && let Ok(mut observed) = self.state.observed.lock()
-        {
-            *observed = Some(response.status());
+        if let Ok(response) = result {
+            self.state
+                .observed
+                .store(response.status().as_u16(), Ordering::Relaxed);
         }
     }
 
     /// The status of the response, once received.
     pub fn observed_status(&self) -> Option<StatusCode> {
-        self.state.observed.lock().ok().and_then(|o| *o)
+        StatusCode::from_u16(self.state.observed.load(Ordering::Relaxed)).ok()
     }
 }
 
 impl fmt::Debug for CallCtx {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Header names only: values include credentials.
-        f.debug_struct("CallCtx")
-            .field("headers", &self.state.headers.keys().collect::<Vec<_>>())
-            .finish()
+        let names: Vec<_> = self
+            .state
+            .fixed
+            .iter()
+            .chain(&self.state.idempotency)
+            .map(|(name, _)| name)
+            .collect();
+        f.debug_struct("CallCtx").field("headers", &names).finish()
     }
 }

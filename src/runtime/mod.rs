@@ -15,6 +15,7 @@ mod secret;
 pub use call::Call;
 pub use config::{BuildError, ClientConfig};
 pub use context::CallCtx;
+pub(crate) use context::FixedHeaders;
 pub use error::{
     DecodeFailure, Error, ErrorMeta, Failure, InvalidRequest, OperationError, RAW_BODY_CAP,
     RawBody, RawResponse, TimeoutError, TimeoutKind, TransportError, UndeclaredStatus,

@@ -1,18 +1,20 @@
 //! The call loop: send one attempt through a generated client, classify what came back,
 //! and either return, or wait and resend with the same idempotency key.
 
+use std::fmt;
 use std::future::Future;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 
+use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::time::Instant;
 use tracing::Instrument;
 
 use super::config::{BuildError, ClientConfig};
-use super::context::CallCtx;
+use super::context::{CallCtx, FixedHeaders};
 use super::error::{
     DecodeFailure, Error, ErrorMeta, Failure, InvalidRequest, OperationError, RawBody, RawResponse,
     TimeoutError, TimeoutKind, TransportError,
@@ -40,11 +42,9 @@ pub trait ProviderPolicy: Send + Sync + 'static {
 }
 
 /// A successful call: the decoded body plus what the caller may need to keep.
-#[derive(Debug, Clone)]
 pub struct Response<T> {
-    body: T,
-    status: StatusCode,
-    headers: HeaderMap,
+    // The generated client's value, kept whole: it owns the status and headers already.
+    value: ResponseValue<T>,
     idempotency_key: Option<String>,
     request_ref: Option<String>,
     attempts: u32,
@@ -53,19 +53,19 @@ pub struct Response<T> {
 impl<T> Response<T> {
     /// The decoded body.
     pub fn into_inner(self) -> T {
-        self.body
+        self.value.into_inner()
     }
     /// The decoded body.
     pub fn body(&self) -> &T {
-        &self.body
+        &self.value
     }
     /// The status received.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.value.status()
     }
     /// The headers received.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        self.value.headers()
     }
     /// The idempotency key sent (the same on every attempt), if the operation had one.
     pub fn idempotency_key(&self) -> Option<&str> {
@@ -84,7 +84,35 @@ impl<T> Response<T> {
 impl<T> Deref for Response<T> {
     type Target = T;
     fn deref(&self) -> &T {
-        &self.body
+        &self.value
+    }
+}
+
+impl<T: Clone> Clone for Response<T> {
+    fn clone(&self) -> Self {
+        Response {
+            value: ResponseValue::new(
+                self.value.as_ref().clone(),
+                self.value.status(),
+                self.value.headers().clone(),
+            ),
+            idempotency_key: self.idempotency_key.clone(),
+            request_ref: self.request_ref.clone(),
+            attempts: self.attempts,
+        }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("body", self.body())
+            .field("status", &self.status())
+            .field("headers", self.headers())
+            .field("idempotency_key", &self.idempotency_key)
+            .field("request_ref", &self.request_ref)
+            .field("attempts", &self.attempts)
+            .finish()
     }
 }
 
@@ -131,7 +159,7 @@ impl Transport {
 pub(crate) struct Invocation {
     pub(crate) op: &'static OperationSpec,
     /// Headers for every attempt (credentials).
-    pub(crate) headers: HeaderMap,
+    pub(crate) headers: FixedHeaders,
     /// The idempotency header and key, if the operation gets one.
     pub(crate) idempotency: Option<(HeaderName, IdempotencyKey)>,
     /// Set when the request cannot be built (a caller's key the provider would reject).
@@ -140,7 +168,7 @@ pub(crate) struct Invocation {
 
 impl Invocation {
     /// A call of `op` sending `headers` on every attempt.
-    pub(crate) fn new(op: &'static OperationSpec, headers: HeaderMap) -> Self {
+    pub(crate) fn new(op: &'static OperationSpec, headers: FixedHeaders) -> Self {
         Invocation {
             op,
             headers,
@@ -177,7 +205,7 @@ impl Invocation {
 
 /// How an attempt ended, before it is turned into a result.
 enum Attempt<T> {
-    Success(T, StatusCode, HeaderMap),
+    Success(ResponseValue<T>),
     Response(RawResponse),
     Failed(Failure),
 }
@@ -210,10 +238,10 @@ impl Transport {
         );
         // Entering a disabled span on every poll still costs; skip it when nobody listens.
         if span.is_disabled() {
-            self.run(invocation, make_client, send, key).await
+            self.run(invocation, make_client, send, key, &span).await
         } else {
-            self.run(invocation, make_client, send, key)
-                .instrument(span)
+            self.run(invocation, make_client, send, key, &span)
+                .instrument(span.clone())
                 .await
         }
     }
@@ -223,7 +251,8 @@ impl Transport {
         invocation: Invocation,
         make_client: fn(&str, reqwest::Client, CallCtx) -> C,
         send: F,
-        key: Option<String>,
+        mut key: Option<String>,
+        span: &tracing::Span,
     ) -> Result<Response<T>, Error<E>>
     where
         E: OperationError,
@@ -245,35 +274,40 @@ impl Transport {
                 meta,
             ));
         }
-        let mut headers = invocation.headers;
-        if let Some((name, key)) = &invocation.idempotency {
-            match HeaderValue::from_str(key.as_str()) {
-                Ok(v) => {
-                    headers.insert(name.clone(), v);
-                }
+        let idempotency_header = match &invocation.idempotency {
+            None => None,
+            Some((name, key)) => match HeaderValue::from_str(key.as_str()) {
+                Ok(value) => Some((name.clone(), value)),
                 Err(_) => {
                     let failure = Failure::InvalidRequest(InvalidRequest::new(
                         "the idempotency key is not a valid header value",
                     ));
                     return Err(Error::new(E::from_failure(failure), meta(key.as_str(), 0)));
                 }
-            }
-        }
-        let ctx = CallCtx::with_headers(headers);
+            },
+        };
+        let ctx = CallCtx::new(invocation.headers, idempotency_header);
 
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            tracing::Span::current().record("attempt", attempt);
+            record(span, "attempt", attempt);
             let remaining = deadline.saturating_duration_since(Instant::now());
             let limit = config.attempt_timeout.min(remaining);
-            let attempt_ctx = CallCtx::clone(&ctx);
-            let client = make_client(&self.base_url, self.http.clone(), attempt_ctx.clone());
-            let outcome = match tokio::time::timeout(limit, async {
-                classify(send(client).await, &attempt_ctx).await
-            })
-            .await
-            {
+            let client = make_client(&self.base_url, self.http.clone(), ctx.clone());
+            // Only an error status needs more I/O (its body), so only that path awaits again;
+            // the success path's state stays as small as the generated call's.
+            let one_attempt = Box::pin(async {
+                let unread = match send(client).await {
+                    Ok(value) => return Attempt::Success(value),
+                    // Error statuses are stripped from the generated operations, so every
+                    // non-success status lands here with its response unread.
+                    Err(progenitor_client::Error::UnexpectedResponse(response)) => response,
+                    Err(other) => return classify_failure(other, &ctx),
+                };
+                read_error_response(unread).await
+            });
+            let outcome = match tokio::time::timeout(limit, one_attempt).await {
                 Ok(outcome) => outcome,
                 Err(_) => {
                     let kind = if limit < config.attempt_timeout {
@@ -285,81 +319,112 @@ impl Transport {
                 }
             };
 
-            let (meta, failure_or_response) = match outcome {
-                Attempt::Success(body, status, response_headers) => {
-                    tracing::Span::current().record("status", status.as_u16());
-                    let request_ref = self.policy.request_ref(status, &response_headers, &[]);
-                    return Ok(Response {
-                        body,
-                        status,
-                        headers: response_headers,
-                        idempotency_key: key,
-                        request_ref,
-                        attempts: attempt,
-                    });
-                }
-                Attempt::Response(raw) => {
-                    tracing::Span::current().record("status", raw.status.as_u16());
-                    let transient =
-                        self.policy
-                            .is_transient(raw.status, &raw.headers, raw.body.as_bytes());
-                    let meta = ErrorMeta {
-                        request_ref: self.policy.request_ref(
-                            raw.status,
-                            &raw.headers,
-                            raw.body.as_bytes(),
-                        ),
-                        retry_after: self.policy.retry_after(&raw.headers),
-                        headers: Some(raw.headers.clone()),
-                        idempotency_key: key.clone(),
-                        attempts: attempt,
-                        retryable: transient && safe_to_resend,
-                    };
-                    (meta, Ok(raw))
-                }
-                Attempt::Failed(failure) => {
-                    let retryable = match &failure {
-                        Failure::Transport(t) => !t.may_have_reached_server || safe_to_resend,
-                        Failure::Timeout(t) => t.kind == TimeoutKind::Connect || safe_to_resend,
-                        Failure::Undeclared(_)
-                        | Failure::Decode(_)
-                        | Failure::InvalidRequest(_) => false,
-                    };
-                    let meta = ErrorMeta {
-                        idempotency_key: key.clone(),
-                        attempts: attempt,
-                        retryable,
-                        ..ErrorMeta::default()
-                    };
-                    (meta, Err(failure))
-                }
+            // Decided before waiting, so nothing of this attempt is kept across the wait.
+            let wait = match self.settle(outcome, attempt, &mut key, safe_to_resend, deadline, span)
+            {
+                Settled::Done(result) => return result,
+                Settled::Retry(wait) => wait,
             };
+            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
+            tokio::time::sleep(wait).await;
+        }
+    }
 
-            let wait = if meta.retryable && attempt < config.retry.max_attempts {
-                let backoff = config.retry.backoff_for(attempt);
-                match meta.retry_after {
-                    Some(hint) if hint > config.retry.max_retry_after => None,
-                    Some(hint) => Some(hint.max(backoff)),
-                    None => Some(backoff),
-                }
-            } else {
-                None
-            };
-            match wait {
-                Some(wait) if Instant::now() + wait < deadline => {
-                    tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
-                    tokio::time::sleep(wait).await;
-                }
-                _ => {
-                    let kind = match failure_or_response {
-                        Ok(raw) => E::from_response(&raw),
-                        Err(failure) => E::from_failure(failure),
-                    };
-                    tracing::debug!(attempt, "call failed: {kind}");
-                    return Err(Error::new(kind, meta));
-                }
+    /// What an attempt's outcome means for the call: its result, or a wait before resending.
+    fn settle<T, E: OperationError>(
+        &self,
+        outcome: Attempt<T>,
+        attempt: u32,
+        key: &mut Option<String>,
+        safe_to_resend: bool,
+        deadline: Instant,
+        span: &tracing::Span,
+    ) -> Settled<T, E> {
+        let config = &self.config;
+        let (meta, failure_or_response) = match outcome {
+            Attempt::Success(value) => {
+                record(span, "status", value.status().as_u16());
+                let request_ref = self
+                    .policy
+                    .request_ref(value.status(), value.headers(), &[]);
+                return Settled::Done(Ok(Response {
+                    value,
+                    idempotency_key: key.take(),
+                    request_ref,
+                    attempts: attempt,
+                }));
+            }
+            Attempt::Response(raw) => {
+                record(span, "status", raw.status.as_u16());
+                let transient =
+                    self.policy
+                        .is_transient(raw.status, &raw.headers, raw.body.as_bytes());
+                let meta = ErrorMeta {
+                    request_ref: self.policy.request_ref(
+                        raw.status,
+                        &raw.headers,
+                        raw.body.as_bytes(),
+                    ),
+                    retry_after: self.policy.retry_after(&raw.headers),
+                    headers: Some(raw.headers.clone()),
+                    idempotency_key: key.clone(),
+                    attempts: attempt,
+                    retryable: transient && safe_to_resend,
+                };
+                (meta, Ok(raw))
+            }
+            Attempt::Failed(failure) => {
+                let retryable = match &failure {
+                    Failure::Transport(t) => !t.may_have_reached_server || safe_to_resend,
+                    Failure::Timeout(t) => t.kind == TimeoutKind::Connect || safe_to_resend,
+                    Failure::Undeclared(_) | Failure::Decode(_) | Failure::InvalidRequest(_) => {
+                        false
+                    }
+                };
+                let meta = ErrorMeta {
+                    idempotency_key: key.clone(),
+                    attempts: attempt,
+                    retryable,
+                    ..ErrorMeta::default()
+                };
+                (meta, Err(failure))
+            }
+        };
+
+        let wait = if meta.retryable && attempt < config.retry.max_attempts {
+            let backoff = config.retry.backoff_for(attempt);
+            match meta.retry_after {
+                Some(hint) if hint > config.retry.max_retry_after => None,
+                Some(hint) => Some(hint.max(backoff)),
+                None => Some(backoff),
+            }
+        } else {
+            None
+        };
+        match wait {
+            Some(wait) if Instant::now() + wait < deadline => Settled::Retry(wait),
+            _ => {
+                let kind = match failure_or_response {
+                    Ok(raw) => E::from_response(&raw),
+                    Err(failure) => E::from_failure(failure),
+                };
+                tracing::debug!(attempt, "call failed: {kind}");
+                Settled::Done(Err(Error::new(kind, meta)))
             }
         }
+    }
+}
+
+/// What the call loop does after an attempt.
+enum Settled<T, E> {
+    Done(Result<Response<T>, Error<E>>),
+    Retry(Duration),
+}
+
+/// Records a field of the call's span; looking the field up costs even when nobody listens.
+fn record(span: &tracing::Span, field: &str, value: impl tracing::Value) {
+    if !span.is_disabled() {
+        span.record(field, value);
     }
 }
 
@@ -371,40 +436,38 @@ fn meta(key: &str, attempts: u32) -> ErrorMeta {
     }
 }
 
-/// Turns the generated client's result into an [`Attempt`], reading error bodies.
-async fn classify<T>(
-    result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<()>>,
-    ctx: &CallCtx,
-) -> Attempt<T> {
+/// Reads the body of an error status (the only outcome of an attempt that needs more I/O).
+async fn read_error_response<T>(response: reqwest::Response) -> Attempt<T> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    match response.bytes().await {
+        Ok(bytes) => Attempt::Response(RawResponse {
+            status,
+            headers,
+            body: RawBody::capped(bytes),
+        }),
+        Err(e) => Attempt::Failed(transport_failure(e, true)),
+    }
+}
+
+/// The generated client's other errors, which need no further I/O.
+fn classify_failure<T>(error: progenitor_client::Error<()>, ctx: &CallCtx) -> Attempt<T> {
     use progenitor_client::Error as PE;
-    match result {
-        Ok(value) => {
-            let status = value.status();
-            let headers = value.headers().clone();
-            Attempt::Success(value.into_inner(), status, headers)
-        }
-        // Error statuses are stripped from the generated operations, so every non-success
-        // status lands here with its response unread.
-        Err(PE::UnexpectedResponse(response)) => {
-            let status = response.status();
-            let headers = response.headers().clone();
-            match response.bytes().await {
-                Ok(bytes) => Attempt::Response(RawResponse {
-                    status,
-                    headers,
-                    body: RawBody::capped(bytes),
-                }),
-                Err(e) => Attempt::Failed(transport_failure(e, true)),
-            }
-        }
-        Err(PE::ErrorResponse(value)) => Attempt::Response(RawResponse {
+    match error {
+        // The call loop reads these bodies; unreachable here, kept without one.
+        PE::UnexpectedResponse(response) => Attempt::Response(RawResponse {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: RawBody::default(),
+        }),
+        PE::ErrorResponse(value) => Attempt::Response(RawResponse {
             status: value.status(),
             headers: value.headers().clone(),
             body: RawBody::default(),
         }),
         // A documented success status whose body did not decode. progenitor drops the
         // status here; the hook recorded it.
-        Err(PE::InvalidResponsePayload(bytes, e)) => {
+        PE::InvalidResponsePayload(bytes, e) => {
             let status = ctx.observed_status().unwrap_or(StatusCode::OK);
             Attempt::Failed(Failure::Decode(DecodeFailure {
                 status,
@@ -412,12 +475,12 @@ async fn classify<T>(
                 reason: e.to_string(),
             }))
         }
-        Err(PE::CommunicationError(e)) | Err(PE::InvalidUpgrade(e)) => {
+        PE::CommunicationError(e) | PE::InvalidUpgrade(e) => {
             let reached = !e.is_connect();
             Attempt::Failed(transport_failure(e, reached))
         }
-        Err(PE::ResponseBodyError(e)) => Attempt::Failed(transport_failure(e, true)),
-        Err(PE::InvalidRequest(message)) | Err(PE::Custom(message)) => {
+        PE::ResponseBodyError(e) => Attempt::Failed(transport_failure(e, true)),
+        PE::InvalidRequest(message) | PE::Custom(message) => {
             Attempt::Failed(Failure::InvalidRequest(InvalidRequest::new(message)))
         }
     }
