@@ -44,7 +44,8 @@ pub trait ProviderPolicy: Send + Sync + 'static {
 /// A successful call: the decoded body plus what the caller may need to keep.
 pub struct Response<T> {
     // The generated client's value, kept whole: it owns the status and headers already.
-    value: ResponseValue<T>,
+    // Boxed once, so the layers of the call move a pointer rather than the decoded body.
+    value: Box<ResponseValue<T>>,
     idempotency_key: Option<String>,
     request_ref: Option<String>,
     attempts: u32,
@@ -91,11 +92,11 @@ impl<T> Deref for Response<T> {
 impl<T: Clone> Clone for Response<T> {
     fn clone(&self) -> Self {
         Response {
-            value: ResponseValue::new(
-                self.value.as_ref().clone(),
+            value: Box::new(ResponseValue::new(
+                self.value.as_ref().as_ref().clone(),
                 self.value.status(),
                 self.value.headers().clone(),
-            ),
+            )),
             idempotency_key: self.idempotency_key.clone(),
             request_ref: self.request_ref.clone(),
             attempts: self.attempts,
@@ -205,7 +206,7 @@ impl Invocation {
 
 /// How an attempt ended, before it is turned into a result.
 enum Attempt<T> {
-    Success(ResponseValue<T>),
+    Success(Box<ResponseValue<T>>),
     Response(RawResponse),
     Failed(Failure),
 }
@@ -299,7 +300,7 @@ impl Transport {
             // the success path's state stays as small as the generated call's.
             let one_attempt = Box::pin(async {
                 let unread = match send(client).await {
-                    Ok(value) => return Attempt::Success(value),
+                    Ok(value) => return Attempt::Success(Box::new(value)),
                     // Error statuses are stripped from the generated operations, so every
                     // non-success status lands here with its response unread.
                     Err(progenitor_client::Error::UnexpectedResponse(response)) => response,
