@@ -10,11 +10,13 @@
 //!    servers in a [`model::ApiModel`];
 //! 4. progenitor generates the client and typify the types;
 //! 5. `lenient`: open string enums, string fields that accept numbers; `api_version`: drop
-//!    the undocumented `api-version` header progenitor adds to every request;
+//!    the undocumented `api-version` header progenitor adds to every request; `decode`:
+//!    success bodies decoded by `crate::runtime`, which moves headers instead of cloning;
 //! 6. `template`: hooks, operation metadata and per-operation error enums;
 //! 7. prettyplease formats the file into `OUT_DIR`.
 
 mod api_version;
+mod decode;
 pub mod error;
 mod lenient;
 pub mod load;
@@ -199,6 +201,7 @@ pub fn generate(spec: &Path, text: &str) -> Result<GeneratedModule, SpecError> {
     })?;
     lenient::apply(&mut file);
     api_version::strip(&mut file);
+    decode::route(&mut file);
 
     let type_names = generated_type_names(&file);
     for op in &model.operations {

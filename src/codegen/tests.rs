@@ -418,6 +418,18 @@ fn api_version_header_is_not_generated() {
     );
 }
 
+/// Success bodies decode through the runtime's decoder (which moves headers, not clones).
+#[test]
+fn success_bodies_decode_through_the_runtime() {
+    let generated = generate(Path::new("specs/quirks.yaml"), VENDOR_QUIRKS).unwrap();
+    assert!(!generated.code.contains("ResponseValue::from_response"));
+    assert!(
+        generated
+            .code
+            .contains("crate::runtime::decode_json(response).await")
+    );
+}
+
 /// Pins the generated output for the quirks spec, the way progenitor-impl pins its own:
 /// a change in progenitor, typify or the passes here shows up as a diff to review.
 /// `UPDATE_SNAPSHOTS=1 cargo test --features codegen --lib` rewrites the file.

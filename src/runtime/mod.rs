@@ -4,6 +4,7 @@
 mod call;
 mod config;
 mod context;
+mod decode;
 mod error;
 mod idempotency;
 pub mod lenient;
@@ -16,6 +17,7 @@ pub use call::Call;
 pub use config::{BuildError, ClientConfig};
 pub use context::CallCtx;
 pub(crate) use context::FixedHeaders;
+pub(crate) use decode::decode_json;
 pub use error::{
     DecodeFailure, Error, ErrorMeta, Failure, InvalidRequest, OperationError, RAW_BODY_CAP,
     RawBody, RawResponse, TimeoutError, TimeoutKind, TransportError, UndeclaredStatus,

@@ -1,0 +1,35 @@
+//! Routes the generated operations' JSON success decoding through `crate::runtime`, whose
+//! decoder moves the response headers instead of cloning them.
+
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, parse_quote};
+
+/// Rewrites every `ResponseValue::from_response(x)` of `file` in place.
+pub fn route(file: &mut syn::File) {
+    RouteDecoding.visit_file_mut(file);
+}
+
+struct RouteDecoding;
+
+impl VisitMut for RouteDecoding {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        visit_mut::visit_expr_mut(self, expr);
+        if let Expr::Call(call) = expr
+            && let Expr::Path(function) = call.func.as_ref()
+            && is_from_response(&function.path)
+            && call.args.len() == 1
+        {
+            let response = &call.args[0];
+            *expr = parse_quote!(crate::runtime::decode_json(#response));
+        }
+    }
+}
+
+/// `ResponseValue::from_response`, however qualified.
+fn is_from_response(path: &syn::Path) -> bool {
+    let mut segments = path.segments.iter().rev();
+    matches!(
+        (segments.next(), segments.next()),
+        (Some(last), Some(owner)) if last.ident == "from_response" && owner.ident == "ResponseValue"
+    )
+}
