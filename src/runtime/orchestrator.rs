@@ -293,8 +293,10 @@ impl Transport {
         loop {
             attempt += 1;
             record(span, "attempt", attempt);
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            let limit = config.attempt_timeout.min(remaining);
+            // One clock read per attempt: the attempt ends at its own limit or the call's.
+            let now = Instant::now();
+            let attempt_deadline = deadline.min(now + config.attempt_timeout);
+            let limit = attempt_deadline.saturating_duration_since(now);
             let client = make_client(&self.base_url, self.http.clone(), ctx.clone());
             // Only an error status needs more I/O (its body), so only that path awaits again;
             // the success path's state stays as small as the generated call's.
@@ -308,7 +310,7 @@ impl Transport {
                 };
                 read_error_response(unread).await
             });
-            let outcome = match tokio::time::timeout(limit, one_attempt).await {
+            let outcome = match tokio::time::timeout_at(attempt_deadline, one_attempt).await {
                 Ok(outcome) => outcome,
                 Err(_) => {
                     let kind = if limit < config.attempt_timeout {
