@@ -1,17 +1,37 @@
-//! What the facade adds to a call: `weavr.get_linked_account(id)` against a plain `reqwest`
-//! GET of the same loopback endpoint decoding the same type, side by side in one run.
+//! What the facade adds to a call: `weavr.get_linked_account(id)` against the same call written
+//! by hand with `reqwest`, against the same loopback endpoint, side by side in one run.
 //! Target: the facade's median at most 5% above the raw call's.
 //!
-//! Two more contenders split the difference: the raw call with the same per-attempt timeout
-//! the facade always arms (a timer costs on its own), and the generated client alone.
+//! The contenders send byte-identical requests (checked before measuring) and decode the same
+//! type:
+//! - `raw_reqwest`: a `reqwest::Client` with the facade's user agent; the URL is formatted
+//!   from the id on each call, as a hand-written client must;
+//! - `raw_reqwest_with_timeout`: the same, with the 30 s per-request timeout the facade
+//!   arms on every attempt (a timer costs on its own);
+//! - `facade`: the Weavr facade with its default configuration.
+//!
+//! Loopback latency on a shared VM drifts over seconds, so contenders measured one after
+//! another pick up different conditions. Every sample therefore runs all three contenders in
+//! alternating chunks and times each; a bench function reports its own contender's time to
+//! criterion, and the summary printed at the end gives each contender's median and the
+//! median of the per-sample ratios, which compare calls made at the same moments.
 
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use paysdk::{Secret, weavr};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const ID: &str = "652d25b73541d8084a88a38d";
+const API_KEY: &str = "bench-api-key";
+const TOKEN: &str = "bench-token";
+/// Calls of one contender in a row before switching to the next.
+const CHUNK: u64 = 8;
+/// The facade's default per-attempt timeout, given to the raw call that has one.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+
+const NAMES: [&str; 3] = ["raw_reqwest", "raw_reqwest_with_timeout", "facade"];
 
 fn body() -> String {
     serde_json::json!({
@@ -26,9 +46,12 @@ fn body() -> String {
     .to_string()
 }
 
+/// Request heads seen while capturing (to check the contenders send the same request).
+type Captured = Arc<Mutex<Option<Vec<String>>>>;
+
 /// A minimal keep-alive HTTP/1.1 server answering every request with the same 200, so the
-/// server's own cost is small and equal for both clients.
-async fn serve(listener: tokio::net::TcpListener) {
+/// server's own cost is small and equal for every contender.
+async fn serve(listener: tokio::net::TcpListener, captured: Captured) {
     let body = body();
     let response = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
@@ -39,6 +62,7 @@ async fn serve(listener: tokio::net::TcpListener) {
             return;
         };
         let response = response.clone();
+        let captured = captured.clone();
         tokio::spawn(async move {
             let mut buf = Vec::with_capacity(4096);
             let mut chunk = [0u8; 4096];
@@ -52,6 +76,11 @@ async fn serve(listener: tokio::net::TcpListener) {
                 buf.extend_from_slice(&chunk[..n]);
                 // GET requests have no body: each blank line ends one request.
                 while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                    if let Ok(mut heads) = captured.lock()
+                        && let Some(heads) = heads.as_mut()
+                    {
+                        heads.push(String::from_utf8_lossy(&buf[..end]).into_owned());
+                    }
                     buf.drain(..end + 4);
                     if socket.write_all(response.as_bytes()).await.is_err() {
                         return;
@@ -62,18 +91,74 @@ async fn serve(listener: tokio::net::TcpListener) {
     }
 }
 
-/// The raw call: the facade's headers, then decode the same type.
-async fn raw_get(request: reqwest::RequestBuilder) -> weavr::LinkedAccount {
-    request
-        .header("api-key", "bench-api-key")
-        .header("authorization", "Bearer bench-token")
-        .header("accept", "application/json")
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("decode")
+struct Contenders {
+    base: String,
+    raw: reqwest::Client,
+    facade: weavr::Client,
+}
+
+impl Contenders {
+    /// The hand-written call: the facade's headers, the URL built from the id, the same type.
+    async fn raw(&self, timeout: Option<Duration>) -> weavr::LinkedAccount {
+        let id = std::hint::black_box(ID);
+        let mut request = self
+            .raw
+            .get(format!("{}/v1/linked_accounts/{id}", self.base))
+            .header("accept", "application/json")
+            .header("api-key", API_KEY)
+            .header("authorization", format!("Bearer {TOKEN}"));
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
+        }
+        request
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("decode")
+    }
+
+    async fn call(&self, which: usize) -> weavr::LinkedAccount {
+        match which {
+            0 => self.raw(None).await,
+            1 => self.raw(Some(ATTEMPT_TIMEOUT)).await,
+            _ => self
+                .facade
+                .get_linked_account(std::hint::black_box(ID))
+                .await
+                .expect("facade call")
+                .into_inner(),
+        }
+    }
+
+    /// `iters` calls of each contender, interleaved in chunks (the order rotating), and the
+    /// time each contender took.
+    fn interleaved(&self, rt: &tokio::runtime::Runtime, iters: u64) -> [Duration; 3] {
+        rt.block_on(async {
+            let mut took = [Duration::ZERO; 3];
+            let (mut done, mut round) = (0, 0);
+            while done < iters {
+                let n = CHUNK.min(iters - done);
+                for k in 0..3 {
+                    let which = (k + round) % 3;
+                    let start = Instant::now();
+                    for _ in 0..n {
+                        std::hint::black_box(self.call(which).await);
+                    }
+                    took[which] += start.elapsed();
+                }
+                done += n;
+                round += 1;
+            }
+            took
+        })
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 fn bench(c: &mut Criterion) {
@@ -86,7 +171,8 @@ fn bench(c: &mut Criterion) {
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .expect("bind loopback");
     let base = format!("http://{}", listener.local_addr().expect("address"));
-    server_rt.spawn(serve(listener));
+    let captured: Captured = Arc::new(Mutex::new(None));
+    server_rt.spawn(serve(listener, captured.clone()));
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -94,47 +180,85 @@ fn bench(c: &mut Criterion) {
         .expect("client runtime");
     let facade = weavr::Client::builder()
         .base_url(&base)
-        .api_key(Secret::new("bench-api-key"))
-        .auth_token(Secret::new("bench-token"))
+        .api_key(Secret::new(API_KEY))
+        .auth_token(Secret::new(TOKEN))
         .build()
         .expect("client");
-    let raw = reqwest::Client::new();
-    let url = format!("{base}/v1/linked_accounts/{ID}");
+    let raw = reqwest::Client::builder()
+        .user_agent(concat!("paysdk/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("raw client");
+    let contenders = Contenders { base, raw, facade };
 
-    let mut group = c.benchmark_group("get_linked_account");
-    group.measurement_time(Duration::from_secs(8));
-    group.bench_function("raw_reqwest", |b| {
-        b.to_async(&rt).iter(|| raw_get(raw.get(&url)))
+    // Like for like: every contender's request, header lines in any order, is the same.
+    *captured.lock().expect("capture") = Some(Vec::new());
+    rt.block_on(async {
+        for which in 0..3 {
+            contenders.call(which).await;
+        }
     });
-    group.bench_function("raw_reqwest_with_timeout", |b| {
-        b.to_async(&rt)
-            .iter(|| raw_get(raw.get(&url).timeout(Duration::from_secs(30))))
-    });
-    // The generated client alone: separates progenitor's share from the facade's own.
-    let generated = paysdk::raw::weavr_payment_run::Client::new_with_client(
-        &base,
-        reqwest::Client::new(),
-        paysdk::runtime::CallCtx::default(),
+    let heads = captured.lock().expect("capture").take().unwrap_or_default();
+    let normalized: Vec<Vec<&str>> = heads
+        .iter()
+        .map(|head| {
+            let mut lines: Vec<&str> = head.lines().collect();
+            lines.sort_unstable();
+            lines
+        })
+        .collect();
+    assert!(
+        normalized.len() == 3 && normalized.iter().all(|h| h == &normalized[0]),
+        "the contenders must send the same request; got {heads:#?}"
     );
-    group.bench_function("generated_client", |b| {
-        b.to_async(&rt).iter(|| async {
-            generated
-                .get_linked_accounts_id(ID)
-                .await
-                .expect("generated call")
-                .into_inner()
-        })
-    });
-    group.bench_function("facade", |b| {
-        b.to_async(&rt).iter(|| async {
-            facade
-                .get_linked_account(ID)
-                .await
-                .expect("facade call")
-                .into_inner()
-        })
-    });
+
+    let samples: Mutex<Vec<[Duration; 3]>> = Mutex::new(Vec::new());
+    let mut group = c.benchmark_group("get_linked_account");
+    group.measurement_time(Duration::from_secs(4));
+    for (which, name) in NAMES.iter().enumerate() {
+        group.bench_function(*name, |b| {
+            b.iter_custom(|iters| {
+                let took = contenders.interleaved(&rt, iters);
+                let per_call = took.map(|t| t / iters.max(1) as u32);
+                if let Ok(mut samples) = samples.lock() {
+                    samples.push(per_call);
+                }
+                took[which]
+            })
+        });
+    }
     group.finish();
+
+    let samples = samples.into_inner().unwrap_or_default();
+    let micros = |which: usize| -> Vec<f64> {
+        samples
+            .iter()
+            .map(|s| s[which].as_secs_f64() * 1e6)
+            .collect()
+    };
+    let ratio = |num: usize, den: usize| -> f64 {
+        median(
+            samples
+                .iter()
+                .map(|s| s[num].as_secs_f64() / s[den].as_secs_f64())
+                .collect(),
+        )
+    };
+    println!(
+        "\nfacade_overhead summary over {} interleaved samples:",
+        samples.len()
+    );
+    for (which, name) in NAMES.iter().enumerate() {
+        println!("  {name:<26} median {:>8.2} µs/call", median(micros(which)));
+    }
+    println!(
+        "  facade / raw_reqwest               {:.3}  (median of per-sample ratios)",
+        ratio(2, 0)
+    );
+    println!("  facade / raw_reqwest_with_timeout  {:.3}", ratio(2, 1));
+    println!(
+        "  raw_reqwest_with_timeout / raw     {:.3}  (the timer alone)",
+        ratio(1, 0)
+    );
 }
 
 criterion_group!(benches, bench);
