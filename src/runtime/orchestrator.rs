@@ -303,10 +303,10 @@ impl Transport {
             let one_attempt = Box::pin(async {
                 let unread = match send(client).await {
                     Ok(value) => return Attempt::Success(Box::new(value)),
-                    // Error statuses are stripped from the generated operations, so every
-                    // non-success status lands here with its response unread.
-                    Err(progenitor_client::Error::UnexpectedResponse(response)) => response,
-                    Err(other) => return classify_failure(other, &ctx),
+                    Err(error) => match classify_failure(error, &ctx) {
+                        Classified::Done(attempt) => return attempt,
+                        Classified::ReadBody(response) => response,
+                    },
                 };
                 read_error_response(unread).await
             });
@@ -453,16 +453,19 @@ async fn read_error_response<T>(response: reqwest::Response) -> Attempt<T> {
     }
 }
 
-/// The generated client's other errors, which need no further I/O.
-fn classify_failure<T>(error: progenitor_client::Error<()>, ctx: &CallCtx) -> Attempt<T> {
+/// What a generated client's error means: an attempt's outcome, or a response whose body
+/// is still to be read.
+enum Classified<T> {
+    Done(Attempt<T>),
+    ReadBody(reqwest::Response),
+}
+
+fn classify_failure<T>(error: progenitor_client::Error<()>, ctx: &CallCtx) -> Classified<T> {
     use progenitor_client::Error as PE;
-    match error {
-        // The call loop reads these bodies; unreachable here, kept without one.
-        PE::UnexpectedResponse(response) => Attempt::Response(RawResponse {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: RawBody::default(),
-        }),
+    let attempt = match error {
+        // Error statuses are stripped from the generated operations, so every non-success
+        // status lands here with its response unread.
+        PE::UnexpectedResponse(response) => return Classified::ReadBody(response),
         PE::ErrorResponse(value) => Attempt::Response(RawResponse {
             status: value.status(),
             headers: value.headers().clone(),
@@ -486,7 +489,8 @@ fn classify_failure<T>(error: progenitor_client::Error<()>, ctx: &CallCtx) -> At
         PE::InvalidRequest(message) | PE::Custom(message) => {
             Attempt::Failed(Failure::InvalidRequest(InvalidRequest::new(message)))
         }
-    }
+    };
+    Classified::Done(attempt)
 }
 
 fn transport_failure(e: reqwest::Error, may_have_reached_server: bool) -> Failure {
