@@ -1,6 +1,7 @@
 //! Removes the `api-version` header progenitor adds to every request. Neither provider
 //! documents it, and building it costs a header map per call that the facade would
-//! otherwise have to strip again before sending.
+//! otherwise have to strip again before sending. An operation left with no header to send
+//! loses its header map altogether.
 
 use quote::ToTokens;
 use syn::visit_mut::{self, VisitMut};
@@ -26,8 +27,16 @@ impl VisitMut for StripApiVersion {
                     .to_string()
                     .contains("header_map . append")
             });
-            for stmt in &mut block.stmts {
-                shrink_header_map(stmt, removed, appends_left);
+            if appends_left {
+                for stmt in &mut block.stmts {
+                    shrink_header_map(stmt, removed);
+                }
+            } else {
+                // Nothing would be sent from the map: drop it and the merge into the request.
+                block.stmts.retain(|stmt| !is_header_map_binding(stmt));
+                for stmt in &mut block.stmts {
+                    DropHeaderMerge.visit_stmt_mut(stmt);
+                }
             }
         }
         visit_mut::visit_block_mut(self, block);
@@ -54,21 +63,39 @@ fn is_api_version_append(stmt: &Stmt) -> bool {
     )
 }
 
-/// `let mut header_map = HeaderMap::with_capacity(N);` loses the removed entries, and its
-/// `mut` when nothing is appended any more (a map of capacity 0 does not allocate).
-fn shrink_header_map(stmt: &mut Stmt, removed: usize, appends_left: bool) {
+/// `let mut header_map = ...;`
+fn is_header_map_binding(stmt: &Stmt) -> bool {
+    matches!(stmt, Stmt::Local(local)
+        if matches!(&local.pat, Pat::Ident(binding) if binding.ident == HEADER_MAP))
+}
+
+/// `builder.headers(header_map)` becomes `builder`.
+struct DropHeaderMerge;
+
+impl VisitMut for DropHeaderMerge {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::MethodCall(call) = expr
+            && call.method == "headers"
+            && matches!(call.args.first(), Some(Expr::Path(arg)) if arg.path.is_ident(HEADER_MAP))
+        {
+            let receiver =
+                std::mem::replace(call.receiver.as_mut(), Expr::Verbatim(Default::default()));
+            *expr = receiver;
+            self.visit_expr_mut(expr);
+            return;
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
+/// `let mut header_map = HeaderMap::with_capacity(N);` loses the removed entries.
+fn shrink_header_map(stmt: &mut Stmt, removed: usize) {
+    if !is_header_map_binding(stmt) {
+        return;
+    }
     let Stmt::Local(local) = stmt else {
         return;
     };
-    let Pat::Ident(binding) = &mut local.pat else {
-        return;
-    };
-    if binding.ident != HEADER_MAP {
-        return;
-    }
-    if !appends_left {
-        binding.mutability = None;
-    }
     let Some(init) = &mut local.init else {
         return;
     };

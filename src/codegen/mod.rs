@@ -12,12 +12,14 @@
 //! 5. `lenient`: open string enums, string fields that accept numbers; `api_version`: drop
 //!    the undocumented `api-version` header progenitor adds to every request; `decode`:
 //!    success bodies decoded by `crate::runtime`, which moves headers instead of cloning;
+//!    `hooks`: the request hooks called directly, not through progenitor's async trait;
 //! 6. `template`: hooks, operation metadata and per-operation error enums;
 //! 7. prettyplease formats the file into `OUT_DIR`.
 
 mod api_version;
 mod decode;
 pub mod error;
+mod hooks;
 mod lenient;
 pub mod load;
 pub mod model;
@@ -202,6 +204,7 @@ pub fn generate(spec: &Path, text: &str) -> Result<GeneratedModule, SpecError> {
     lenient::apply(&mut file);
     api_version::strip(&mut file);
     decode::route(&mut file);
+    hooks::inline(&mut file);
 
     let type_names = generated_type_names(&file);
     for op in &model.operations {

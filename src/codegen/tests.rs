@@ -405,10 +405,11 @@ fn build_writes_one_module_per_spec_and_an_index() {
 fn api_version_header_is_not_generated() {
     let generated = generate(Path::new("specs/quirks.yaml"), VENDOR_QUIRKS).unwrap();
     assert!(!generated.code.contains("api-version"));
-    assert!(
-        generated
-            .code
-            .contains("let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);")
+    // An operation with no header left builds no map and merges none into its request.
+    assert!(!generated.code.contains("HeaderMap::with_capacity(0usize)"));
+    assert_eq!(
+        generated.code.matches("HeaderMap::with_capacity(").count(),
+        generated.code.matches(".headers(header_map)").count()
     );
     // An operation with a declared header keeps appending it.
     assert!(
@@ -428,6 +429,31 @@ fn success_bodies_decode_through_the_runtime() {
             .code
             .contains("crate::runtime::decode_json(response).await")
     );
+}
+
+/// The hooks are called directly: no `.await` on progenitor's `pre`, `exec` or `post`.
+#[test]
+fn hooks_are_called_directly() {
+    let generated = generate(Path::new("specs/quirks.yaml"), VENDOR_QUIRKS).unwrap();
+    for awaited in ["self.pre(", "self.exec(", "self.post("] {
+        assert!(
+            !generated.code.contains(awaited),
+            "{awaited} is still generated"
+        );
+    }
+    let operations = generated.code.matches("let info = OperationInfo").count();
+    assert!(operations > 0);
+    for direct in [
+        "self.inner.before_send(&mut request, &info);",
+        "let result = self.client.execute(request).await;",
+        "self.inner.after_receive(&result);",
+    ] {
+        assert_eq!(
+            generated.code.matches(direct).count(),
+            operations,
+            "{direct}"
+        );
+    }
 }
 
 /// Pins the generated output for the quirks spec, the way progenitor-impl pins its own:
