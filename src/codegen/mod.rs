@@ -13,6 +13,7 @@
 //!    the undocumented `api-version` header progenitor adds to every request; `decode`:
 //!    success bodies decoded by `crate::runtime`, which moves headers instead of cloning;
 //!    `hooks`: the request hooks called directly, not through progenitor's async trait;
+//!    `path_params`: path parameters percent-encoded as the URL is formatted;
 //! 6. `template`: hooks, operation metadata and per-operation error enums;
 //! 7. prettyplease formats the file into `OUT_DIR`.
 
@@ -24,6 +25,7 @@ mod lenient;
 pub mod load;
 pub mod model;
 pub mod normalize;
+mod path_params;
 mod template;
 pub mod validate;
 
@@ -205,6 +207,7 @@ pub fn generate(spec: &Path, text: &str) -> Result<GeneratedModule, SpecError> {
     api_version::strip(&mut file);
     decode::route(&mut file);
     hooks::inline(&mut file);
+    path_params::stream(&mut file);
 
     let type_names = generated_type_names(&file);
     for op in &model.operations {

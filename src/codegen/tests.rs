@@ -456,6 +456,15 @@ fn hooks_are_called_directly() {
     }
 }
 
+/// Path parameters are encoded as the URL is formatted, not through two strings each.
+#[test]
+fn path_parameters_are_encoded_while_formatting() {
+    let generated = generate(Path::new("specs/quirks.yaml"), VENDOR_QUIRKS).unwrap();
+    assert!(!generated.code.contains("encode_path("));
+    // Macro arguments are printed token by token.
+    assert!(generated.code.contains("runtime::PathParam(& item_id)"));
+}
+
 /// Pins the generated output for the quirks spec, the way progenitor-impl pins its own:
 /// a change in progenitor, typify or the passes here shows up as a diff to review.
 /// `UPDATE_SNAPSHOTS=1 cargo test --features codegen --lib` rewrites the file.

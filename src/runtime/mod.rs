@@ -10,6 +10,7 @@ mod idempotency;
 pub mod lenient;
 mod operation;
 mod orchestrator;
+mod path;
 mod retry;
 mod secret;
 
@@ -26,6 +27,7 @@ pub use idempotency::IdempotencyKey;
 pub use operation::{OperationSpec, ServerTemplate};
 pub(crate) use orchestrator::{Invocation, Transport};
 pub use orchestrator::{ProviderPolicy, Response};
+pub(crate) use path::PathParam;
 pub use retry::{RetryConfig, is_transient_status, retry_after_header};
 pub use secret::Secret;
 pub(crate) use secret::sensitive_header;

@@ -1,0 +1,52 @@
+//! Percent-encodes path parameters while the URL is formatted. progenitor writes
+//! `encode_path(&value.to_string())`, two strings per parameter per call;
+//! `crate::runtime::PathParam(&value)` writes the same text straight into the URL.
+
+use quote::ToTokens;
+use syn::punctuated::Punctuated;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, Macro, Token, parse_quote};
+
+/// Rewrites every `encode_path(&x.to_string())` of `file` in place.
+pub fn stream(file: &mut syn::File) {
+    StreamPathParams.visit_file_mut(file);
+}
+
+struct StreamPathParams;
+
+impl VisitMut for StreamPathParams {
+    /// progenitor builds each URL with `format!`, whose arguments are plain tokens to syn.
+    fn visit_macro_mut(&mut self, mac: &mut Macro) {
+        if !mac.path.is_ident("format") {
+            return;
+        }
+        let Ok(mut args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+        else {
+            return;
+        };
+        for arg in args.iter_mut() {
+            self.visit_expr_mut(arg);
+        }
+        mac.tokens = args.into_token_stream();
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        visit_mut::visit_expr_mut(self, expr);
+        if let Expr::Call(call) = expr
+            && let Expr::Path(function) = call.func.as_ref()
+            && function
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "encode_path")
+            && call.args.len() == 1
+            && let Some(Expr::Reference(reference)) = call.args.first()
+            && let Expr::MethodCall(to_string) = reference.expr.as_ref()
+            && to_string.method == "to_string"
+            && to_string.args.is_empty()
+        {
+            let value = &to_string.receiver;
+            *expr = parse_quote!(crate::runtime::PathParam(&#value));
+        }
+    }
+}
