@@ -21,7 +21,8 @@ const PATH_SET: &AsciiSet = &CONTROLS
 
 /// A path parameter as it goes into a URL: the same text as progenitor's
 /// `encode_path(&value.to_string())`, written straight into the URL being formatted instead
-/// of through two intermediate strings. Code generation puts it in every operation.
+/// of through two intermediate strings. Code generation puts it in every operation that has
+/// a path parameter.
 pub(crate) struct PathParam<T>(pub(crate) T);
 
 impl<T: Display> Display for PathParam<T> {
