@@ -314,12 +314,12 @@ impl Client {
         &self.shared.transport.base_url
     }
 
-    fn invocation(&self, op: &'static OperationSpec) -> Invocation {
+    fn invocation(&self, op: &'static OperationSpec) -> Invocation<'static> {
         Invocation::new(op, self.shared.credentials.clone())
     }
 
     /// POST and PATCH carry `x-idempotency-key`, as Enfuce documents.
-    fn keyed(&self, op: &'static OperationSpec, caller_key: Option<String>) -> Invocation {
+    fn keyed(&self, op: &'static OperationSpec, caller_key: Option<String>) -> Invocation<'static> {
         self.invocation(op)
             .idempotent(IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_MAX_LEN, caller_key)
     }

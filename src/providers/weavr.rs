@@ -18,7 +18,6 @@
 //! ```
 
 use std::fmt;
-use std::future::Future;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -27,9 +26,9 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 
 use crate::raw::weavr_payment_run as raw;
 use crate::runtime::{
-    BuildError, Call, ClientConfig, FixedHeaders, IdempotencyKey, Invocation, OperationError,
-    OperationSpec, ProviderPolicy, Response, Secret, Transport, is_transient_status,
-    retry_after_header, sensitive_header,
+    BuildError, Call, ClientConfig, FixedHeaders, Invocation, OperationSpec, ProviderPolicy,
+    Renewal, Response, Secret, Session, Transport, is_transient_status, retry_after_header,
+    sensitive_header,
 };
 
 pub use raw::errors;
@@ -270,8 +269,12 @@ use raw::operations as ops;
 /// Which credentials an operation needs.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Auth {
+    /// The API key only.
     ApiKey,
-    ApiKeyAndToken,
+    /// The API key and the token held now; no login.
+    CurrentToken,
+    /// A user session: logs in when needed (see [`Session`]).
+    Session,
 }
 
 impl Client {
@@ -299,74 +302,24 @@ impl Client {
         }
     }
 
+    /// A call of `op` with the credentials it needs; an idempotency key (the caller's, or a
+    /// new one) if the operation declares one. Made once, the key is reused by every attempt
+    /// and by the resend after a re-login, so they stay one logical call.
     fn invocation(
         &self,
         op: &'static OperationSpec,
         auth: Auth,
-        key: Option<&IdempotencyKey>,
-    ) -> Invocation {
-        let headers = match auth {
-            Auth::ApiKey => self.shared.api_key_only.clone(),
-            Auth::ApiKeyAndToken => match self.shared.session.read() {
-                Ok(session) => session.clone(),
-                Err(_) => self.shared.api_key_only.clone(),
-            },
-        };
-        let invocation = Invocation::new(op, headers);
-        match key {
-            Some(k) if op.declares_header(IDEMPOTENCY_HEADER) => invocation.idempotent(
-                IDEMPOTENCY_HEADER,
-                IDEMPOTENCY_KEY_MAX_LEN,
-                Some(k.as_str().to_string()),
-            ),
-            _ => invocation,
-        }
-    }
-
-    /// Runs an operation that needs a user token: logs in first if the client has
-    /// credentials and no token, and once more on 401. The idempotency key is made once,
-    /// so the resent call is the same logical call.
-    async fn authorized<T, E, F, Fut>(
-        &self,
-        op: &'static OperationSpec,
         caller_key: Option<String>,
-        run: F,
-    ) -> Result<Response<T>, crate::Error<E>>
-    where
-        E: OperationError,
-        F: Fn(Invocation) -> Fut,
-        Fut: Future<Output = Result<Response<T>, crate::Error<E>>>,
-    {
-        let key = if op.declares_header(IDEMPOTENCY_HEADER) {
-            Some(match caller_key {
-                Some(k) => match IdempotencyKey::parse(k, IDEMPOTENCY_KEY_MAX_LEN) {
-                    Ok(k) => k,
-                    Err(e) => {
-                        let invocation = Invocation::new(op, FixedHeaders::default()).invalid(e);
-                        return run(invocation).await;
-                    }
-                },
-                None => IdempotencyKey::generate(),
-            })
-        } else {
-            None
+    ) -> Invocation<'_> {
+        let invocation = match auth {
+            Auth::ApiKey => Invocation::new(op, self.shared.api_key_only.clone()),
+            Auth::CurrentToken => Invocation::new(op, Session::headers(self)),
+            Auth::Session => Invocation::in_session(op, self),
         };
-        if !self.is_logged_in() && self.shared.login.is_some() {
-            // A failed login leaves the call to fail with 401, which says what happened.
-            let _ = self.relogin().await;
-        }
-        let first = run(self.invocation(op, Auth::ApiKeyAndToken, key.as_ref())).await;
-        match first {
-            Err(e)
-                if e.status() == Some(StatusCode::UNAUTHORIZED) && self.shared.login.is_some() =>
-            {
-                tracing::debug!(operation = op.operation_id, "401: logging in again once");
-                if self.relogin().await.is_err() {
-                    return Err(e);
-                }
-                run(self.invocation(op, Auth::ApiKeyAndToken, key.as_ref())).await
-            }
-            other => other,
+        if op.declares_header(IDEMPOTENCY_HEADER) {
+            invocation.idempotent(IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_MAX_LEN, caller_key)
+        } else {
+            invocation
         }
     }
 
@@ -409,7 +362,7 @@ impl Client {
             .shared
             .transport
             .execute(
-                self.invocation(&ops::LOGOUT, Auth::ApiKeyAndToken, None),
+                self.invocation(&ops::LOGOUT, Auth::CurrentToken, None),
                 RawClient::new_with_client,
                 |c| async move { c.logout().await },
             )
@@ -424,14 +377,14 @@ impl Client {
     pub async fn list_linked_accounts(
         &self,
     ) -> Result<Response<LinkedAccounts>, crate::Error<ListLinkedAccountsError>> {
-        self.authorized(&ops::GET_LINKED_ACCOUNTS, None, |invocation| {
-            self.shared
-                .transport
-                .execute(invocation, RawClient::new_with_client, |c| async move {
-                    c.get_linked_accounts().await
-                })
-        })
-        .await
+        self.shared
+            .transport
+            .execute(
+                self.invocation(&ops::GET_LINKED_ACCOUNTS, Auth::Session, None),
+                RawClient::new_with_client,
+                |c| async move { c.get_linked_accounts().await },
+            )
+            .await
     }
 
     /// Fetches one linked account (`GET /v1/linked_accounts/{linked_account_id}`).
@@ -439,14 +392,14 @@ impl Client {
         &self,
         linked_account_id: &str,
     ) -> Result<Response<LinkedAccount>, crate::Error<GetLinkedAccountError>> {
-        self.authorized(&ops::GET_LINKED_ACCOUNTS_ID, None, |invocation| {
-            self.shared
-                .transport
-                .execute(invocation, RawClient::new_with_client, |c| async move {
-                    c.get_linked_accounts_id(linked_account_id).await
-                })
-        })
-        .await
+        self.shared
+            .transport
+            .execute(
+                self.invocation(&ops::GET_LINKED_ACCOUNTS_ID, Auth::Session, None),
+                RawClient::new_with_client,
+                |c| async move { c.get_linked_accounts_id(linked_account_id).await },
+            )
+            .await
     }
 
     /// Sets a linked account's friendly name (`PATCH /v1/linked_accounts/{linked_account_id}`).
@@ -461,21 +414,18 @@ impl Client {
                 friendly_name: Some(friendly_name.to_string()),
             };
             let body = &body;
-            self.authorized(
-                &ops::PATCH_LINKED_ACCOUNTS_ID,
-                options.idempotency_key,
-                |invocation| {
-                    self.shared.transport.execute(
-                        invocation,
-                        RawClient::new_with_client,
-                        |c| async move {
-                            c.patch_linked_accounts_id(linked_account_id, None, body)
-                                .await
-                        },
-                    )
-                },
-            )
-            .await
+            let op = &ops::PATCH_LINKED_ACCOUNTS_ID;
+            self.shared
+                .transport
+                .execute(
+                    self.invocation(op, Auth::Session, options.idempotency_key),
+                    RawClient::new_with_client,
+                    |c| async move {
+                        c.patch_linked_accounts_id(linked_account_id, None, body)
+                            .await
+                    },
+                )
+                .await
         })
     }
 
@@ -487,12 +437,15 @@ impl Client {
         linked_account_id: &'c str,
     ) -> Call<'c, LinkedAccount, UnlinkLinkedAccountError> {
         Call::new(move |options| async move {
-            self.authorized(&ops::UNLINK_LINKED_ACCOUNTS_ID, options.idempotency_key, |invocation| {
-                self.shared.transport.execute(invocation, RawClient::new_with_client, |c| async move {
-                    c.unlink_linked_accounts_id(linked_account_id, None).await
-                })
-            })
-            .await
+            let op = &ops::UNLINK_LINKED_ACCOUNTS_ID;
+            self.shared
+                .transport
+                .execute(
+                    self.invocation(op, Auth::Session, options.idempotency_key),
+                    RawClient::new_with_client,
+                    |c| async move { c.unlink_linked_accounts_id(linked_account_id, None).await },
+                )
+                .await
         })
     }
 
@@ -544,6 +497,30 @@ impl Client {
                 |c| async move { c.post_linked_accounts(body).await },
             )
             .await
+    }
+}
+
+/// Calls that need a user: the API key plus the token while one is held; with login
+/// credentials, the client logs in before its first such call and once more on a 401 (tokens
+/// expire after 5 minutes idle).
+impl Session for Client {
+    fn headers(&self) -> FixedHeaders {
+        match self.shared.session.read() {
+            Ok(session) => session.clone(),
+            Err(_) => self.shared.api_key_only.clone(),
+        }
+    }
+
+    fn can_renew(&self) -> bool {
+        self.shared.login.is_some()
+    }
+
+    fn needs_login(&self) -> bool {
+        self.can_renew() && !self.is_logged_in()
+    }
+
+    fn renew(&self) -> Renewal<'_> {
+        Box::pin(async move { self.relogin().await.is_ok() })
     }
 }
 

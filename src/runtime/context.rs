@@ -52,6 +52,11 @@ impl CallCtx {
         }
     }
 
+    /// The same call with new credentials (after logging in again).
+    pub(crate) fn renewed(&self, fixed: FixedHeaders) -> Self {
+        Self::new(fixed, self.state.idempotency.clone())
+    }
+
     /// Called by the generated client before sending.
     pub fn before_send(
         &self,

@@ -13,6 +13,7 @@ mod orchestrator;
 mod path;
 mod retry;
 mod secret;
+mod session;
 
 pub use call::Call;
 pub use config::{BuildError, ClientConfig};
@@ -31,3 +32,4 @@ pub(crate) use path::PathParam;
 pub use retry::{RetryConfig, is_transient_status, retry_after_header};
 pub use secret::Secret;
 pub(crate) use secret::sensitive_header;
+pub(crate) use session::{Renewal, Session};

@@ -4,7 +4,9 @@
 use std::fmt;
 use std::future::Future;
 use std::ops::Deref;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use progenitor_client::ResponseValue;
@@ -12,6 +14,7 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::time::Instant;
 use tracing::Instrument;
+use tracing::instrument::Instrumented;
 
 use super::config::{BuildError, ClientConfig};
 use super::context::{CallCtx, FixedHeaders};
@@ -22,6 +25,7 @@ use super::error::{
 use super::idempotency::IdempotencyKey;
 use super::operation::OperationSpec;
 use super::retry::{is_transient_status, retry_after_header};
+use super::session::Session;
 
 /// What differs between providers in how responses are read. Small and stateless; each
 /// provider module implements it once.
@@ -156,32 +160,43 @@ impl Transport {
     }
 }
 
+/// Where a call's credential headers come from.
+pub(crate) enum Credentials<'s> {
+    /// The same headers on every attempt.
+    Fixed(FixedHeaders),
+    /// A user session: its current headers, renewed by logging in again on a 401.
+    Session(&'s dyn Session),
+}
+
 /// One logical call.
-pub(crate) struct Invocation {
+pub(crate) struct Invocation<'s> {
     pub(crate) op: &'static OperationSpec,
-    /// Headers for every attempt (credentials).
-    pub(crate) headers: FixedHeaders,
+    /// Credentials for every attempt.
+    pub(crate) credentials: Credentials<'s>,
     /// The idempotency header and key, if the operation gets one.
     pub(crate) idempotency: Option<(HeaderName, IdempotencyKey)>,
     /// Set when the request cannot be built (a caller's key the provider would reject).
     pub(crate) invalid: Option<InvalidRequest>,
 }
 
-impl Invocation {
+impl<'s> Invocation<'s> {
     /// A call of `op` sending `headers` on every attempt.
     pub(crate) fn new(op: &'static OperationSpec, headers: FixedHeaders) -> Self {
+        Self::with(op, Credentials::Fixed(headers))
+    }
+
+    /// A call of `op` acting for the user of `session`.
+    pub(crate) fn in_session(op: &'static OperationSpec, session: &'s dyn Session) -> Self {
+        Self::with(op, Credentials::Session(session))
+    }
+
+    fn with(op: &'static OperationSpec, credentials: Credentials<'s>) -> Self {
         Invocation {
             op,
-            headers,
+            credentials,
             idempotency: None,
             invalid: None,
         }
-    }
-
-    /// Marks the call as unbuildable: it fails with `InvalidRequest` without sending.
-    pub(crate) fn invalid(mut self, reason: InvalidRequest) -> Self {
-        self.invalid = Some(reason);
-        self
     }
 
     /// Sends an idempotency key in `header`: the caller's, checked against `max_len`, or a
@@ -213,12 +228,15 @@ enum Attempt<T> {
 
 impl Transport {
     /// Runs a call: `send` performs one attempt with a fresh generated client.
-    pub(crate) async fn execute<C, T, E, F, Fut>(
-        &self,
-        invocation: Invocation,
+    ///
+    /// Not an `async fn`: the call's future is `run`'s own, wrapped in its span only when a
+    /// subscriber listens, so no layer is added around it.
+    pub(crate) fn execute<'s, C, T, E, F, Fut>(
+        &'s self,
+        invocation: Invocation<'s>,
         make_client: fn(&str, reqwest::Client, CallCtx) -> C,
         send: F,
-    ) -> Result<Response<T>, Error<E>>
+    ) -> impl Future<Output = Result<Response<T>, Error<E>>>
     where
         E: OperationError,
         F: Fn(C) -> Fut,
@@ -239,21 +257,24 @@ impl Transport {
         );
         // Entering a disabled span on every poll still costs; skip it when nobody listens.
         if span.is_disabled() {
-            self.run(invocation, make_client, send, key, &span).await
+            Traced::Plain {
+                future: self.run(invocation, make_client, send, key, span),
+            }
         } else {
-            self.run(invocation, make_client, send, key, &span)
-                .instrument(span.clone())
-                .await
+            let future = self.run(invocation, make_client, send, key, span.clone());
+            Traced::Instrumented {
+                future: future.instrument(span),
+            }
         }
     }
 
     async fn run<C, T, E, F, Fut>(
         &self,
-        invocation: Invocation,
+        invocation: Invocation<'_>,
         make_client: fn(&str, reqwest::Client, CallCtx) -> C,
         send: F,
         mut key: Option<String>,
-        span: &tracing::Span,
+        span: tracing::Span,
     ) -> Result<Response<T>, Error<E>>
     where
         E: OperationError,
@@ -287,49 +308,83 @@ impl Transport {
                 }
             },
         };
-        let ctx = CallCtx::new(invocation.headers, idempotency_header);
+        let (headers, session) = match invocation.credentials {
+            Credentials::Fixed(headers) => (headers, None),
+            Credentials::Session(session) => {
+                if session.needs_login() {
+                    // A failed login leaves the call to fail with 401, which says what happened.
+                    session.renew().await;
+                }
+                (session.headers(), Some(session))
+            }
+        };
+        let mut ctx = CallCtx::new(headers, idempotency_header);
+        let mut renewed = false;
 
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            record(span, "attempt", attempt);
+            record(&span, "attempt", attempt);
             // One clock read per attempt: the attempt ends at its own limit or the call's.
             let now = Instant::now();
             let attempt_deadline = deadline.min(now + config.attempt_timeout);
             let limit = attempt_deadline.saturating_duration_since(now);
-            let client = make_client(&self.base_url, self.http.clone(), ctx.clone());
-            // Only an error status needs more I/O (its body), so only that path awaits again;
-            // the success path's state stays as small as the generated call's.
-            let one_attempt = Box::pin(async {
-                let unread = match send(client).await {
-                    Ok(value) => return Attempt::Success(Box::new(value)),
-                    Err(error) => match classify_failure(error, &ctx) {
-                        Classified::Done(attempt) => return attempt,
-                        Classified::ReadBody(response) => response,
-                    },
+            let timed_out = || {
+                let kind = if limit < config.attempt_timeout {
+                    TimeoutKind::Overall
+                } else {
+                    TimeoutKind::Attempt
                 };
-                read_error_response(unread).await
-            });
-            let outcome = match tokio::time::timeout_at(attempt_deadline, one_attempt).await {
-                Ok(outcome) => outcome,
-                Err(_) => {
-                    let kind = if limit < config.attempt_timeout {
-                        TimeoutKind::Overall
-                    } else {
-                        TimeoutKind::Attempt
-                    };
-                    Attempt::Failed(Failure::Timeout(TimeoutError { kind, after: limit }))
-                }
+                Attempt::Failed(Failure::Timeout(TimeoutError { kind, after: limit }))
+            };
+            let client = make_client(&self.base_url, self.http.clone(), ctx.clone());
+            // The generated call is awaited in place: no box and no wrapping future, so the
+            // success path runs as little code of ours as possible.
+            let outcome = match tokio::time::timeout_at(attempt_deadline, send(client)).await {
+                Ok(Ok(value)) => Attempt::Success(Box::new(value)),
+                Ok(Err(error)) => match classify_failure(error, &ctx) {
+                    Classified::Done(attempt) => attempt,
+                    // Only an error status needs more I/O: its body, within the same limit.
+                    Classified::ReadBody(response) => {
+                        let read = read_error_response(response);
+                        match tokio::time::timeout_at(attempt_deadline, read).await {
+                            Ok(outcome) => outcome,
+                            Err(_) => timed_out(),
+                        }
+                    }
+                },
+                Err(_) => timed_out(),
             };
 
             // Decided before waiting, so nothing of this attempt is kept across the wait.
-            let wait = match self.settle(outcome, attempt, &mut key, safe_to_resend, deadline, span)
-            {
+            let settled = self.settle(outcome, attempt, &mut key, safe_to_resend, deadline, &span);
+            let error = match settled {
+                Settled::Retry(wait) => {
+                    tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+                Settled::Done(Err(error)) if error.status() == Some(StatusCode::UNAUTHORIZED) => {
+                    error
+                }
                 Settled::Done(result) => return result,
-                Settled::Retry(wait) => wait,
             };
-            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
-            tokio::time::sleep(wait).await;
+            // A 401 in a session: the token may have expired. Log in once more and resend,
+            // with the same idempotency key, so it stays the same logical call.
+            match session {
+                Some(session) if !renewed && session.can_renew() => {
+                    renewed = true;
+                    tracing::debug!(
+                        operation = invocation.op.operation_id,
+                        "401: logging in again once"
+                    );
+                    if !session.renew().await {
+                        return Err(error);
+                    }
+                    ctx = ctx.renewed(session.headers());
+                }
+                _ => return Err(error),
+            }
         }
     }
 
@@ -414,6 +469,26 @@ impl Transport {
                 tracing::debug!(attempt, "call failed: {kind}");
                 Settled::Done(Err(Error::new(kind, meta)))
             }
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A call's future, inside its span only when a subscriber listens.
+    #[project = TracedProjection]
+    enum Traced<F> {
+        Plain { #[pin] future: F },
+        Instrumented { #[pin] future: Instrumented<F> },
+    }
+}
+
+impl<F: Future> Future for Traced<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        match self.project() {
+            TracedProjection::Plain { future } => future.poll(cx),
+            TracedProjection::Instrumented { future } => future.poll(cx),
         }
     }
 }
