@@ -92,6 +92,36 @@ async fn get_linked_account_keeps_unknown_status() {
 }
 
 #[tokio::test]
+async fn a_success_keeps_weavrs_request_ref() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/linked_accounts/{LINKED_ACCOUNT_ID}")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("request-ref", "ref-200")
+                .set_body_json(linked_account_json(LINKED_ACCOUNT_ID, "LINKED")),
+        )
+        .mount(&server)
+        .await;
+    let client = weavr_client(&server);
+    let account = client.get_linked_account(LINKED_ACCOUNT_ID).await.unwrap();
+    assert_eq!(account.request_ref(), Some("ref-200"));
+    assert!(format!("{account:?}").contains("ref-200"));
+
+    server.reset().await;
+    serve(
+        &server,
+        "GET",
+        "/v1/linked_accounts",
+        200,
+        json!({"linkedAccounts": []}),
+    )
+    .await;
+    let accounts = client.list_linked_accounts().await.unwrap();
+    assert_eq!(accounts.request_ref(), None, "no header, no reference");
+}
+
+#[tokio::test]
 async fn update_linked_account_sends_friendly_name_and_idempotency_ref() {
     let server = MockServer::start().await;
     serve(

@@ -72,7 +72,7 @@ const PROVIDER: &str = "weavr";
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-ref";
 const IDEMPOTENCY_KEY_MAX_LEN: usize = 255;
 const API_KEY_HEADER: HeaderName = HeaderName::from_static("api-key");
-const REQUEST_REF_HEADER: HeaderName = HeaderName::from_static("request-ref");
+static REQUEST_REF_HEADER: HeaderName = HeaderName::from_static("request-ref");
 const RATE_LIMIT_RESET_HEADER: HeaderName = HeaderName::from_static("x-ratelimit-reset");
 
 /// Where the API lives.
@@ -198,6 +198,10 @@ fn session_headers(api_key: &HeaderValue, token: Option<HeaderValue>) -> FixedHe
 struct WeavrPolicy;
 
 impl ProviderPolicy for WeavrPolicy {
+    fn request_ref_header(&self) -> Option<&'static HeaderName> {
+        Some(&REQUEST_REF_HEADER)
+    }
+
     fn request_ref(
         &self,
         _status: StatusCode,

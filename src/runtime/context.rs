@@ -63,9 +63,11 @@ impl CallCtx {
         request: &mut reqwest::Request,
         _info: &progenitor_client::OperationInfo,
     ) {
+        // Appended: the generated request never sets these names itself, and appending runs
+        // the same code as the request builder did just before.
         let headers = request.headers_mut();
         for (name, value) in self.state.fixed.iter().chain(&self.state.idempotency) {
-            headers.insert(name.clone(), value.clone());
+            headers.append(name.clone(), value.clone());
         }
     }
 

@@ -30,8 +30,14 @@ use super::session::Session;
 /// What differs between providers in how responses are read. Small and stateless; each
 /// provider module implements it once.
 pub trait ProviderPolicy: Send + Sync + 'static {
-    /// The provider's reference for a request, from a response.
+    /// The provider's reference for a request, from an error response.
     fn request_ref(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Option<String>;
+
+    /// The header carrying the provider's reference on successful responses, if it sends
+    /// one. Read only when the caller asks, so a success costs no lookup.
+    fn request_ref_header(&self) -> Option<&'static HeaderName> {
+        None
+    }
 
     /// How long the provider asks to wait before retrying.
     fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
@@ -51,7 +57,7 @@ pub struct Response<T> {
     // Boxed once, so the layers of the call move a pointer rather than the decoded body.
     value: Box<ResponseValue<T>>,
     idempotency_key: Option<String>,
-    request_ref: Option<String>,
+    request_ref_header: Option<&'static HeaderName>,
     attempts: u32,
 }
 
@@ -78,7 +84,7 @@ impl<T> Response<T> {
     }
     /// The provider's reference for the request, when it sends one on success.
     pub fn request_ref(&self) -> Option<&str> {
-        self.request_ref.as_deref()
+        self.headers().get(self.request_ref_header?)?.to_str().ok()
     }
     /// Attempts it took.
     pub fn attempts(&self) -> u32 {
@@ -102,7 +108,7 @@ impl<T: Clone> Clone for Response<T> {
                 self.value.headers().clone(),
             )),
             idempotency_key: self.idempotency_key.clone(),
-            request_ref: self.request_ref.clone(),
+            request_ref_header: self.request_ref_header,
             attempts: self.attempts,
         }
     }
@@ -115,7 +121,7 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
             .field("status", &self.status())
             .field("headers", self.headers())
             .field("idempotency_key", &self.idempotency_key)
-            .field("request_ref", &self.request_ref)
+            .field("request_ref", &self.request_ref())
             .field("attempts", &self.attempts)
             .finish()
     }
@@ -402,13 +408,10 @@ impl Transport {
         let (meta, failure_or_response) = match outcome {
             Attempt::Success(value) => {
                 record(span, "status", value.status().as_u16());
-                let request_ref = self
-                    .policy
-                    .request_ref(value.status(), value.headers(), &[]);
                 return Settled::Done(Ok(Response {
                     value,
                     idempotency_key: key.take(),
-                    request_ref,
+                    request_ref_header: self.policy.request_ref_header(),
                     attempts: attempt,
                 }));
             }

@@ -116,7 +116,11 @@ pub async fn only_request(server: &MockServer) -> wiremock::Request {
     requests.remove(0)
 }
 
+/// The value of a header the request carries at most once (checked: the facade appends
+/// credential and idempotency headers, so a duplicate would be a bug).
 pub fn header<'a>(request: &'a wiremock::Request, name: &str) -> Option<&'a str> {
+    let count = request.headers.get_all(name).iter().count();
+    assert!(count <= 1, "{name} sent {count} times");
     request.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
