@@ -1,9 +1,11 @@
-//! Calls the runtime's request hooks directly. progenitor routes every request through the
-//! async `ClientHooks` methods (`pre`, `exec`, `post`); ours never wait, so each `.await`
+//! Replaces progenitor's async `ClientHooks` calls (`pre`, `exec`, `post`), which every
+//! request goes through, with direct code: the request is executed by `self.client`, the
+//! status recorded by `self.inner.after_receive`, and `pre` dropped, since nothing is added to
+//! a request after its builder (the facade adds credentials in its call loop). Each `.await`
 //! would only add a state machine to every call.
 
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, ExprMethodCall, parse_quote};
+use syn::{Block, Expr, ExprMethodCall, Pat, Stmt, parse_quote};
 
 /// Rewrites every generated operation of `file` in place.
 pub fn inline(file: &mut syn::File) {
@@ -13,19 +15,24 @@ pub fn inline(file: &mut syn::File) {
 struct InlineHooks;
 
 impl VisitMut for InlineHooks {
+    fn visit_block_mut(&mut self, block: &mut Block) {
+        // `self.pre(request, &info).await?;` goes, and with it `let info = OperationInfo {..};`,
+        // which only the hooks read.
+        block
+            .stmts
+            .retain(|stmt| !(is_hook_statement(stmt, "pre") || binds_operation_info(stmt)));
+        visit_mut::visit_block_mut(self, block);
+    }
+
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         visit_mut::visit_expr_mut(self, expr);
-        // `self.pre(request, info).await?` and `self.post(result, info).await?`
+        // `self.post(result, info).await?`
         if let Expr::Try(tried) = expr
             && let Expr::Await(awaited) = tried.expr.as_ref()
-            && let Some(call) = self_call(&awaited.base, &["pre", "post"])
+            && let Some(call) = self_call(&awaited.base, &["post"])
         {
-            let (first, info) = (&call.args[0], &call.args[1]);
-            *expr = if call.method == "pre" {
-                parse_quote!(self.inner.before_send(#first, #info))
-            } else {
-                parse_quote!(self.inner.after_receive(#first))
-            };
+            let first = &call.args[0];
+            *expr = parse_quote!(self.inner.after_receive(#first));
         // `self.exec(request, info).await`
         } else if let Expr::Await(awaited) = expr
             && let Some(call) = self_call(&awaited.base, &["exec"])
@@ -34,6 +41,26 @@ impl VisitMut for InlineHooks {
             *expr = parse_quote!(self.client.execute(#request).await);
         }
     }
+}
+
+/// `self.<method>(a, b).await?;`
+fn is_hook_statement(stmt: &Stmt, method: &str) -> bool {
+    let Stmt::Expr(Expr::Try(tried), Some(_)) = stmt else {
+        return false;
+    };
+    matches!(tried.expr.as_ref(), Expr::Await(awaited) if self_call(&awaited.base, &[method]).is_some())
+}
+
+/// `let info = OperationInfo { .. };`
+fn binds_operation_info(stmt: &Stmt) -> bool {
+    let Stmt::Local(local) = stmt else {
+        return false;
+    };
+    let is_info = matches!(&local.pat, Pat::Ident(p) if p.ident == "info");
+    let is_struct = local.init.as_ref().is_some_and(
+        |init| matches!(init.expr.as_ref(), Expr::Struct(s) if s.path.is_ident("OperationInfo")),
+    );
+    is_info && is_struct
 }
 
 /// `self.<one of methods>(a, b)`.

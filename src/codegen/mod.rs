@@ -18,6 +18,7 @@
 //! 7. prettyplease formats the file into `OUT_DIR`.
 
 mod api_version;
+mod builders;
 mod decode;
 pub mod error;
 mod hooks;
@@ -208,6 +209,7 @@ pub fn generate(spec: &Path, text: &str) -> Result<GeneratedModule, SpecError> {
     decode::route(&mut file);
     hooks::inline(&mut file);
     path_params::stream(&mut file);
+    builders::split(&mut file);
 
     let type_names = generated_type_names(&file);
     for op in &model.operations {

@@ -1,5 +1,5 @@
-//! Code paysdk adds to each generated module: the hooks that let the runtime see every
-//! request, operation metadata, and one typed error enum per operation.
+//! Code paysdk adds to each generated module: the hook that records each response's status,
+//! operation metadata, and one typed error enum per operation.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -7,19 +7,10 @@ use quote::{format_ident, quote};
 use super::model::{ApiModel, ErrorModel, OperationModel, StatusKey};
 use super::normalize::{pascal_case, snake_case, status_name};
 
-/// `impl ClientHooks for Client`, routing every request through the runtime's call context.
+/// `impl ClientHooks for Client`: the runtime's call context records each response's status.
 pub fn hooks() -> TokenStream {
     quote! {
         impl ::progenitor_client::ClientHooks<crate::runtime::CallCtx> for Client {
-            async fn pre<E>(
-                &self,
-                request: &mut ::reqwest::Request,
-                info: &::progenitor_client::OperationInfo,
-            ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {
-                self.inner.before_send(request, info);
-                Ok(())
-            }
-
             async fn post<E>(
                 &self,
                 result: &::reqwest::Result<::reqwest::Response>,

@@ -441,10 +441,14 @@ fn hooks_are_called_directly() {
             "{awaited} is still generated"
         );
     }
-    let operations = generated.code.matches("let info = OperationInfo").count();
+    assert!(
+        !generated.code.contains("OperationInfo {"),
+        "only the hooks read it"
+    );
+    assert!(!generated.code.contains("before_send"));
+    let operations = generated.code.matches("pub async fn ").count();
     assert!(operations > 0);
     for direct in [
-        "self.inner.before_send(&mut request, &info);",
         "let result = self.client.execute(request).await;",
         "self.inner.after_receive(&result);",
     ] {
@@ -454,6 +458,26 @@ fn hooks_are_called_directly() {
             "{direct}"
         );
     }
+}
+
+/// Every operation gets a builder returning its request typed by its success body, and the
+/// operation sends what the builder made.
+#[test]
+fn operations_are_split_into_builders() {
+    let generated = generate(Path::new("specs/quirks.yaml"), VENDOR_QUIRKS).unwrap();
+    let code = &generated.code;
+    let operations = code.matches("pub async fn ").count();
+    assert!(operations > 0);
+    assert_eq!(
+        code.matches("Ok(crate::runtime::Prepared::new(request))")
+            .count(),
+        operations
+    );
+    assert!(code.contains("pub fn get_item_request<'a>("));
+    assert!(code.contains("crate::runtime::Prepared<types::PostItemsItemIdCloseResponse>"));
+    assert!(code.contains("let mut request = self.get_item_request(item_id)?.into_inner();"));
+    // The URL is formatted in the builder only.
+    assert_eq!(code.matches("let url = format!(").count(), operations);
 }
 
 /// Path parameters are encoded as the URL is formatted, not through two strings each.

@@ -248,6 +248,7 @@ impl ClientBuilder {
         )?;
         Ok(Client {
             shared: Arc::new(Shared {
+                raw: transport.generated(RawClient::new_with_client),
                 transport,
                 credentials: FixedHeaders::new(vec![(AUTHORIZATION, authorization)]),
             }),
@@ -272,6 +273,8 @@ impl ProviderPolicy for EnfucePolicy {
 
 struct Shared {
     transport: Transport,
+    /// The generated client, whose request builders the calls use.
+    raw: RawClient,
     /// `Authorization`, built once.
     credentials: FixedHeaders,
 }
@@ -332,11 +335,11 @@ impl Client {
         let audit = &*self.audit_user;
         self.shared
             .transport
-            .execute(
-                self.invocation(&ops::GET_CUSTOMER_USING_GET),
-                RawClient::new_with_client,
-                |c| async move { c.get_customer_using_get(customer_id, audit).await },
-            )
+            .execute(self.invocation(&ops::GET_CUSTOMER_USING_GET), || {
+                self.shared
+                    .raw
+                    .get_customer_using_get_request(customer_id, audit)
+            })
             .await
     }
 
@@ -351,10 +354,10 @@ impl Client {
             .transport
             .execute(
                 self.invocation(&ops::GET_CUSTOMER_BY_CUSTOMER_NUMBER_USING_GET),
-                RawClient::new_with_client,
-                |c| async move {
-                    c.get_customer_by_customer_number_using_get(customer_number, audit)
-                        .await
+                || {
+                    self.shared
+                        .raw
+                        .get_customer_by_customer_number_using_get_request(customer_number, audit)
                 },
             )
             .await
@@ -371,8 +374,11 @@ impl Client {
             .transport
             .execute(
                 self.invocation(&ops::GET_CUSTOMER_ID_BY_REG_NO_USING_GET),
-                RawClient::new_with_client,
-                |c| async move { c.get_customer_id_by_reg_no_using_get(reg_no, audit).await },
+                || {
+                    self.shared
+                        .raw
+                        .get_customer_id_by_reg_no_using_get_request(reg_no, audit)
+                },
             )
             .await
     }
@@ -390,8 +396,10 @@ impl Client {
             );
             self.shared
                 .transport
-                .execute(invocation, RawClient::new_with_client, |c| async move {
-                    c.create_private_customer_using_post(audit, customer).await
+                .execute(invocation, || {
+                    self.shared
+                        .raw
+                        .create_private_customer_using_post_request(audit, customer)
                 })
                 .await
         })
@@ -410,9 +418,10 @@ impl Client {
             );
             self.shared
                 .transport
-                .execute(invocation, RawClient::new_with_client, |c| async move {
-                    c.create_corporate_customer_using_post(audit, customer)
-                        .await
+                .execute(invocation, || {
+                    self.shared
+                        .raw
+                        .create_corporate_customer_using_post_request(audit, customer)
                 })
                 .await
         })
@@ -432,9 +441,12 @@ impl Client {
             );
             self.shared
                 .transport
-                .execute(invocation, RawClient::new_with_client, |c| async move {
-                    c.update_private_customer_using_patch(customer_id, audit, changes)
-                        .await
+                .execute(invocation, || {
+                    self.shared.raw.update_private_customer_using_patch_request(
+                        customer_id,
+                        audit,
+                        changes,
+                    )
                 })
                 .await
         })
@@ -454,9 +466,10 @@ impl Client {
             );
             self.shared
                 .transport
-                .execute(invocation, RawClient::new_with_client, |c| async move {
-                    c.update_corporate_customer_using_patch(customer_id, audit, changes)
-                        .await
+                .execute(invocation, || {
+                    self.shared
+                        .raw
+                        .update_corporate_customer_using_patch_request(customer_id, audit, changes)
                 })
                 .await
         })
@@ -476,15 +489,14 @@ impl Client {
             let (role, body) = (&role, &body);
             self.shared
                 .transport
-                .execute(invocation, RawClient::new_with_client, |c| async move {
-                    c.update_customer_using_post(
+                .execute(invocation, || {
+                    self.shared.raw.update_customer_using_post_request(
                         role.clone(),
                         customer_id,
                         types::UpdateCustomerUsingPostPropertyToUpdate::DeleteTemporaryAddress,
                         audit,
                         body,
                     )
-                    .await
                 })
                 .await
         })
@@ -500,8 +512,11 @@ impl Client {
             .transport
             .execute(
                 self.invocation(&ops::GET_LINKED_CUSTOMERS_USING_GET),
-                RawClient::new_with_client,
-                |c| async move { c.get_linked_customers_using_get(customer_id, audit).await },
+                || {
+                    self.shared
+                        .raw
+                        .get_linked_customers_using_get_request(customer_id, audit)
+                },
             )
             .await
     }
@@ -526,9 +541,12 @@ impl Client {
             );
             self.shared
                 .transport
-                .execute(invocation, RawClient::new_with_client, |c| async move {
-                    c.create_linked_customer_using_post(customer_id, audit, body)
-                        .await
+                .execute(invocation, || {
+                    self.shared.raw.create_linked_customer_using_post_request(
+                        customer_id,
+                        audit,
+                        body,
+                    )
                 })
                 .await
         })
@@ -545,10 +563,12 @@ impl Client {
             .transport
             .execute(
                 self.invocation(&ops::DELETE_LINKED_CUSTOMER_USING_DELETE),
-                RawClient::new_with_client,
-                |c| async move {
-                    c.delete_linked_customer_using_delete(customer_id, link_id, audit)
-                        .await
+                || {
+                    self.shared.raw.delete_linked_customer_using_delete_request(
+                        customer_id,
+                        link_id,
+                        audit,
+                    )
                 },
             )
             .await

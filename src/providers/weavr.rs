@@ -171,6 +171,7 @@ impl ClientBuilder {
         )?;
         Ok(Client {
             shared: Arc::new(Shared {
+                raw: transport.generated(RawClient::new_with_client),
                 transport,
                 session: RwLock::new(session_headers(&api_key, token)),
                 api_key_only: FixedHeaders::new(vec![(API_KEY_HEADER, api_key.clone())]),
@@ -244,6 +245,8 @@ impl ProviderPolicy for WeavrPolicy {
 
 struct Shared {
     transport: Transport,
+    /// The generated client, whose request builders the calls use.
+    raw: RawClient,
     api_key: HeaderValue,
     /// Headers of calls that need only the API key (login).
     api_key_only: FixedHeaders,
@@ -352,8 +355,7 @@ impl Client {
             .transport
             .execute(
                 self.invocation(&ops::ACQUIRE_AUTH_TOKEN, Auth::ApiKey, None),
-                RawClient::new_with_client,
-                |c| async move { c.acquire_auth_token(body).await },
+                || self.shared.raw.acquire_auth_token_request(body),
             )
             .await?;
         self.set_token(bearer(&response.token));
@@ -367,8 +369,7 @@ impl Client {
             .transport
             .execute(
                 self.invocation(&ops::LOGOUT, Auth::CurrentToken, None),
-                RawClient::new_with_client,
-                |c| async move { c.logout().await },
+                || self.shared.raw.logout_request(),
             )
             .await;
         if result.is_ok() {
@@ -385,8 +386,7 @@ impl Client {
             .transport
             .execute(
                 self.invocation(&ops::GET_LINKED_ACCOUNTS, Auth::Session, None),
-                RawClient::new_with_client,
-                |c| async move { c.get_linked_accounts().await },
+                || self.shared.raw.get_linked_accounts_request(),
             )
             .await
     }
@@ -400,8 +400,11 @@ impl Client {
             .transport
             .execute(
                 self.invocation(&ops::GET_LINKED_ACCOUNTS_ID, Auth::Session, None),
-                RawClient::new_with_client,
-                |c| async move { c.get_linked_accounts_id(linked_account_id).await },
+                || {
+                    self.shared
+                        .raw
+                        .get_linked_accounts_id_request(linked_account_id)
+                },
             )
             .await
     }
@@ -423,10 +426,12 @@ impl Client {
                 .transport
                 .execute(
                     self.invocation(op, Auth::Session, options.idempotency_key),
-                    RawClient::new_with_client,
-                    |c| async move {
-                        c.patch_linked_accounts_id(linked_account_id, None, body)
-                            .await
+                    || {
+                        self.shared.raw.patch_linked_accounts_id_request(
+                            linked_account_id,
+                            None,
+                            body,
+                        )
                     },
                 )
                 .await
@@ -446,8 +451,11 @@ impl Client {
                 .transport
                 .execute(
                     self.invocation(op, Auth::Session, options.idempotency_key),
-                    RawClient::new_with_client,
-                    |c| async move { c.unlink_linked_accounts_id(linked_account_id, None).await },
+                    || {
+                        self.shared
+                            .raw
+                            .unlink_linked_accounts_id_request(linked_account_id, None)
+                    },
                 )
                 .await
         })
@@ -462,9 +470,8 @@ impl Client {
             .transport
             .execute(
                 self.invocation(&ops::GET_INSTITUTIONS, Auth::ApiKey, None),
-                RawClient::new_with_client,
-                |c| async move {
-                    c.get_institutions(
+                || {
+                    self.shared.raw.get_institutions_request(
                         query.country.as_deref(),
                         query.institution_ids.as_ref(),
                         query.institution_name.as_deref(),
@@ -472,7 +479,6 @@ impl Client {
                         query.market.as_ref(),
                         query.offset,
                     )
-                    .await
                 },
             )
             .await
@@ -497,8 +503,7 @@ impl Client {
             .transport
             .execute(
                 self.invocation(&ops::POST_LINKED_ACCOUNTS, Auth::ApiKey, None),
-                RawClient::new_with_client,
-                |c| async move { c.post_linked_accounts(body).await },
+                || self.shared.raw.post_linked_accounts_request(body),
             )
             .await
     }

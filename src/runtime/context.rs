@@ -1,5 +1,5 @@
-//! The per-attempt context the generated client carries: what to add to the request, and
-//! what came back before the generated code decodes it.
+//! What requests carry besides their operation's parameters: a client's credential headers,
+//! and the context every generated client holds.
 
 use std::fmt;
 use std::sync::Arc;
@@ -23,79 +23,34 @@ impl FixedHeaders {
     }
 }
 
-/// Carried by every generated `Client` (progenitor's "inner" value); its hooks run on each
-/// request. Cheap to clone.
+/// Carried by every generated `Client` (progenitor's "inner" value) of the raw layer. It
+/// records the status of the last response, which progenitor drops when a success body
+/// does not decode. Cheap to clone.
 #[derive(Clone, Default)]
 pub struct CallCtx {
-    state: Arc<CallState>,
-}
-
-#[derive(Default)]
-struct CallState {
-    fixed: FixedHeaders,
-    /// The idempotency header of this logical call, the same on every attempt.
-    idempotency: Option<(HeaderName, HeaderValue)>,
-    /// The last status received, 0 before any. progenitor drops it when a success body does
-    /// not decode; this keeps it.
-    observed: AtomicU16,
+    /// The last status received, 0 before any.
+    observed: Arc<AtomicU16>,
 }
 
 impl CallCtx {
-    /// A context that adds `fixed`, then the idempotency header if any, to each request.
-    pub(crate) fn new(fixed: FixedHeaders, idempotency: Option<(HeaderName, HeaderValue)>) -> Self {
-        CallCtx {
-            state: Arc::new(CallState {
-                fixed,
-                idempotency,
-                observed: AtomicU16::new(0),
-            }),
-        }
-    }
-
-    /// The same call with new credentials (after logging in again).
-    pub(crate) fn renewed(&self, fixed: FixedHeaders) -> Self {
-        Self::new(fixed, self.state.idempotency.clone())
-    }
-
-    /// Called by the generated client before sending.
-    pub fn before_send(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &progenitor_client::OperationInfo,
-    ) {
-        // Appended: the generated request never sets these names itself, and appending runs
-        // the same code as the request builder did just before.
-        let headers = request.headers_mut();
-        for (name, value) in self.state.fixed.iter().chain(&self.state.idempotency) {
-            headers.append(name.clone(), value.clone());
-        }
-    }
-
     /// Called by the generated client when the response head arrives.
     pub fn after_receive(&self, result: &reqwest::Result<reqwest::Response>) {
         if let Ok(response) = result {
-            self.state
-                .observed
+            self.observed
                 .store(response.status().as_u16(), Ordering::Relaxed);
         }
     }
 
-    /// The status of the response, once received.
+    /// The status of the last response, once one was received.
     pub fn observed_status(&self) -> Option<StatusCode> {
-        StatusCode::from_u16(self.state.observed.load(Ordering::Relaxed)).ok()
+        StatusCode::from_u16(self.observed.load(Ordering::Relaxed)).ok()
     }
 }
 
 impl fmt::Debug for CallCtx {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Header names only: values include credentials.
-        let names: Vec<_> = self
-            .state
-            .fixed
-            .iter()
-            .chain(&self.state.idempotency)
-            .map(|(name, _)| name)
-            .collect();
-        f.debug_struct("CallCtx").field("headers", &names).finish()
+        f.debug_struct("CallCtx")
+            .field("observed_status", &self.observed_status())
+            .finish()
     }
 }

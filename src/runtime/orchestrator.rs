@@ -1,10 +1,11 @@
 //! The call loop: send one attempt through a generated client, classify what came back,
 //! and either return, or wait and resend with the same idempotency key.
 
+use std::any::TypeId;
 use std::fmt;
 use std::future::Future;
 use std::ops::Deref;
-use std::pin::Pin;
+use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -12,7 +13,8 @@ use std::time::Duration;
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use tokio::time::Instant;
+use serde::de::DeserializeOwned;
+use tokio::time::{Instant, Sleep};
 use tracing::Instrument;
 use tracing::instrument::Instrumented;
 
@@ -24,6 +26,7 @@ use super::error::{
 };
 use super::idempotency::IdempotencyKey;
 use super::operation::OperationSpec;
+use super::prepared::Prepared;
 use super::retry::{is_transient_status, retry_after_header};
 use super::session::Session;
 
@@ -174,6 +177,14 @@ pub(crate) enum Credentials<'s> {
     Session(&'s dyn Session),
 }
 
+impl Transport {
+    /// A generated client for this transport's base URL and HTTP client, made once per
+    /// provider client: calls use its request builders.
+    pub(crate) fn generated<C>(&self, new: fn(&str, reqwest::Client, CallCtx) -> C) -> C {
+        new(&self.base_url, self.http.clone(), CallCtx::default())
+    }
+}
+
 /// One logical call.
 pub(crate) struct Invocation<'s> {
     pub(crate) op: &'static OperationSpec,
@@ -233,22 +244,21 @@ enum Attempt<T> {
 }
 
 impl Transport {
-    /// Runs a call: `send` performs one attempt with a fresh generated client.
+    /// Runs a call. `build` makes the request of one attempt (a generated
+    /// `<operation>_request` builder); the loop adds the credentials and the idempotency key,
+    /// sends it, and decodes a success body as `T`.
     ///
     /// Not an `async fn`: the call's future is `run`'s own, wrapped in its span only when a
     /// subscriber listens, so no layer is added around it.
-    pub(crate) fn execute<'s, C, T, E, F, Fut>(
+    pub(crate) fn execute<'s, T, E, B>(
         &'s self,
         invocation: Invocation<'s>,
-        make_client: fn(&str, reqwest::Client, CallCtx) -> C,
-        send: F,
+        build: B,
     ) -> impl Future<Output = Result<Response<T>, Error<E>>>
     where
+        T: DeserializeOwned + 'static,
         E: OperationError,
-        F: Fn(C) -> Fut,
-        Fut: Future<
-            Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<()>>,
-        >,
+        B: Fn() -> Result<Prepared<T>, progenitor_client::Error<()>>,
     {
         let key = invocation
             .idempotency
@@ -264,32 +274,30 @@ impl Transport {
         // Entering a disabled span on every poll still costs; skip it when nobody listens.
         if span.is_disabled() {
             Traced::Plain {
-                future: self.run(invocation, make_client, send, key, span),
+                future: self.run(invocation, build, key, span),
             }
         } else {
-            let future = self.run(invocation, make_client, send, key, span.clone());
+            let future = self.run(invocation, build, key, span.clone());
             Traced::Instrumented {
                 future: future.instrument(span),
             }
         }
     }
 
-    async fn run<C, T, E, F, Fut>(
+    async fn run<T, E, B>(
         &self,
         invocation: Invocation<'_>,
-        make_client: fn(&str, reqwest::Client, CallCtx) -> C,
-        send: F,
+        build: B,
         mut key: Option<String>,
         span: tracing::Span,
     ) -> Result<Response<T>, Error<E>>
     where
+        T: DeserializeOwned + 'static,
         E: OperationError,
-        F: Fn(C) -> Fut,
-        Fut: Future<
-            Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<()>>,
-        >,
+        B: Fn() -> Result<Prepared<T>, progenitor_client::Error<()>>,
     {
         let config = &self.config;
+        let op = invocation.op;
         let started = Instant::now();
         let deadline = started + config.overall_timeout;
         let safe_to_resend =
@@ -314,7 +322,7 @@ impl Transport {
                 }
             },
         };
-        let (headers, session) = match invocation.credentials {
+        let (mut credentials, session) = match invocation.credentials {
             Credentials::Fixed(headers) => (headers, None),
             Credentials::Session(session) => {
                 if session.needs_login() {
@@ -324,7 +332,6 @@ impl Transport {
                 (session.headers(), Some(session))
             }
         };
-        let mut ctx = CallCtx::new(headers, idempotency_header);
         let mut renewed = false;
 
         let mut attempt = 0u32;
@@ -343,23 +350,32 @@ impl Transport {
                 };
                 Attempt::Failed(Failure::Timeout(TimeoutError { kind, after: limit }))
             };
-            let client = make_client(&self.base_url, self.http.clone(), ctx.clone());
-            // The generated call is awaited in place: no box and no wrapping future, so the
-            // success path runs as little code of ours as possible.
-            let outcome = match tokio::time::timeout_at(attempt_deadline, send(client)).await {
-                Ok(Ok(value)) => Attempt::Success(Box::new(value)),
-                Ok(Err(error)) => match classify_failure(error, &ctx) {
-                    Classified::Done(attempt) => attempt,
-                    // Only an error status needs more I/O: its body, within the same limit.
-                    Classified::ReadBody(response) => {
-                        let read = read_error_response(response);
-                        match tokio::time::timeout_at(attempt_deadline, read).await {
-                            Ok(outcome) => outcome,
-                            Err(_) => timed_out(),
+            let outcome = match build().map(Prepared::into_inner) {
+                Ok(mut request) => {
+                    let headers = request.headers_mut();
+                    for (name, value) in credentials.iter().chain(&idempotency_header) {
+                        headers.append(name.clone(), value.clone());
+                    }
+                    // One timer per attempt, for the response head and then its body.
+                    let mut timer = pin!(tokio::time::sleep_until(attempt_deadline));
+                    let sent = Within::new(self.http.execute(request), timer.as_mut()).await;
+                    match sent {
+                        None => timed_out(),
+                        Some(Err(e)) => {
+                            let reached = !e.is_connect();
+                            Attempt::Failed(transport_failure(e, reached))
+                        }
+                        Some(Ok(response)) if is_success(op, response.status()) => {
+                            let read = Within::new(read_success(response), timer.as_mut());
+                            read.await.unwrap_or_else(timed_out)
+                        }
+                        Some(Ok(response)) => {
+                            let read = Within::new(read_error_response(response), timer.as_mut());
+                            read.await.unwrap_or_else(timed_out)
                         }
                     }
-                },
-                Err(_) => timed_out(),
+                }
+                Err(error) => Attempt::Failed(build_failure(error)),
             };
 
             // Decided before waiting, so nothing of this attempt is kept across the wait.
@@ -380,14 +396,11 @@ impl Transport {
             match session {
                 Some(session) if !renewed && session.can_renew() => {
                     renewed = true;
-                    tracing::debug!(
-                        operation = invocation.op.operation_id,
-                        "401: logging in again once"
-                    );
+                    tracing::debug!(operation = op.operation_id, "401: logging in again once");
                     if !session.renew().await {
                         return Err(error);
                     }
-                    ctx = ctx.renewed(session.headers());
+                    credentials = session.headers();
                 }
                 _ => return Err(error),
             }
@@ -531,44 +544,85 @@ async fn read_error_response<T>(response: reqwest::Response) -> Attempt<T> {
     }
 }
 
-/// What a generated client's error means: an attempt's outcome, or a response whose body
-/// is still to be read.
-enum Classified<T> {
-    Done(Attempt<T>),
-    ReadBody(reqwest::Response),
+/// Whether `status` is a success the operation documents. A spec whose successes are only
+/// ranges lists no code; then any 2xx is one.
+fn is_success(op: &OperationSpec, status: StatusCode) -> bool {
+    if op.success_statuses.is_empty() {
+        status.is_success()
+    } else {
+        op.success_statuses.contains(&status.as_u16())
+    }
 }
 
-fn classify_failure<T>(error: progenitor_client::Error<()>, ctx: &CallCtx) -> Classified<T> {
-    use progenitor_client::Error as PE;
-    let attempt = match error {
-        // Error statuses are stripped from the generated operations, so every non-success
-        // status lands here with its response unread.
-        PE::UnexpectedResponse(response) => return Classified::ReadBody(response),
-        PE::ErrorResponse(value) => Attempt::Response(RawResponse {
-            status: value.status(),
-            headers: value.headers().clone(),
-            body: RawBody::default(),
-        }),
-        // A documented success status whose body did not decode. progenitor drops the
-        // status here; the hook recorded it.
-        PE::InvalidResponsePayload(bytes, e) => {
-            let status = ctx.observed_status().unwrap_or(StatusCode::OK);
-            Attempt::Failed(Failure::Decode(DecodeFailure {
-                status,
-                body: RawBody::capped(bytes),
-                reason: e.to_string(),
-            }))
-        }
-        PE::CommunicationError(e) | PE::InvalidUpgrade(e) => {
-            let reached = !e.is_connect();
-            Attempt::Failed(transport_failure(e, reached))
-        }
-        PE::ResponseBodyError(e) => Attempt::Failed(transport_failure(e, true)),
-        PE::InvalidRequest(message) | PE::Custom(message) => {
-            Attempt::Failed(Failure::InvalidRequest(InvalidRequest::new(message)))
-        }
+/// Reads and decodes a success body. Operations that document no body return `()`, which
+/// decodes from JSON `null` whatever was sent, as the generated code ignores such a body.
+async fn read_success<T: DeserializeOwned + 'static>(
+    mut response: reqwest::Response,
+) -> Attempt<T> {
+    let status = response.status();
+    // Moved, not cloned: the value keeps them.
+    let headers = std::mem::take(response.headers_mut());
+    let body = match response.bytes().await {
+        Ok(body) => body,
+        Err(e) => return Attempt::Failed(transport_failure(e, true)),
     };
-    Classified::Done(attempt)
+    let json: &[u8] = if TypeId::of::<T>() == TypeId::of::<()>() {
+        b"null"
+    } else {
+        &body
+    };
+    match serde_json::from_slice(json) {
+        Ok(value) => Attempt::Success(Box::new(ResponseValue::new(value, status, headers))),
+        Err(e) => Attempt::Failed(Failure::Decode(DecodeFailure {
+            status,
+            body: RawBody::capped(body),
+            reason: e.to_string(),
+        })),
+    }
+}
+
+/// Why a generated builder could not make the request (a value that cannot go in a header
+/// or URL). Every attempt would fail the same way, so it is never retried.
+fn build_failure(error: progenitor_client::Error<()>) -> Failure {
+    let reason = match error {
+        progenitor_client::Error::InvalidRequest(message)
+        | progenitor_client::Error::Custom(message) => message,
+        // reqwest's Display includes the URL, and with it query parameters; keep the cause.
+        progenitor_client::Error::CommunicationError(e) => match std::error::Error::source(&e) {
+            Some(cause) => format!("the request could not be built: {cause}"),
+            None => "the request could not be built".to_string(),
+        },
+        other => format!("the request could not be built: {other}"),
+    };
+    Failure::InvalidRequest(InvalidRequest::new(reason))
+}
+
+pin_project_lite::pin_project! {
+    /// `future`'s output, or `None` once the attempt's timer fires first. One timer serves
+    /// every phase of an attempt, so it is registered once.
+    struct Within<'t, F> {
+        #[pin]
+        future: F,
+        timer: Pin<&'t mut Sleep>,
+    }
+}
+
+impl<'t, F> Within<'t, F> {
+    fn new(future: F, timer: Pin<&'t mut Sleep>) -> Self {
+        Within { future, timer }
+    }
+}
+
+impl<F: Future> Future for Within<'_, F> {
+    type Output = Option<F::Output>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Poll::Ready(output) = this.future.poll(cx) {
+            return Poll::Ready(Some(output));
+        }
+        this.timer.as_mut().poll(cx).map(|()| None)
+    }
 }
 
 fn transport_failure(e: reqwest::Error, may_have_reached_server: bool) -> Failure {
