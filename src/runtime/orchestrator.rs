@@ -1,5 +1,5 @@
-//! The call loop: send one attempt through a generated client, classify what came back,
-//! and either return, or wait and resend with the same idempotency key.
+//! The call loop: build one attempt's request with a generated builder, send it, classify
+//! what came back, and either return, or wait and resend with the same idempotency key.
 
 use std::any::TypeId;
 use std::fmt;
@@ -167,6 +167,12 @@ impl Transport {
             policy,
         })
     }
+
+    /// A generated client for this transport's base URL and HTTP client, made once per
+    /// provider client: calls use its request builders.
+    pub(crate) fn generated<C>(&self, new: fn(&str, reqwest::Client, CallCtx) -> C) -> C {
+        new(&self.base_url, self.http.clone(), CallCtx::default())
+    }
 }
 
 /// Where a call's credential headers come from.
@@ -175,14 +181,6 @@ pub(crate) enum Credentials<'s> {
     Fixed(FixedHeaders),
     /// A user session: its current headers, renewed by logging in again on a 401.
     Session(&'s dyn Session),
-}
-
-impl Transport {
-    /// A generated client for this transport's base URL and HTTP client, made once per
-    /// provider client: calls use its request builders.
-    pub(crate) fn generated<C>(&self, new: fn(&str, reqwest::Client, CallCtx) -> C) -> C {
-        new(&self.base_url, self.http.clone(), CallCtx::default())
-    }
 }
 
 /// One logical call.
