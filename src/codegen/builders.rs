@@ -29,8 +29,8 @@ pub fn split(file: &mut syn::File) {
     }
 }
 
-fn is_client(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+fn is_client(ty: &Type) -> bool {
+    matches!(ty, Type::Path(p) if p.path.is_ident("Client"))
 }
 
 /// The builder of `operation`, whose body is rewritten to call it; `None` when the body has

@@ -29,13 +29,13 @@ impl VisitMut for InlineHooks {
         // `self.post(result, info).await?`
         if let Expr::Try(tried) = expr
             && let Expr::Await(awaited) = tried.expr.as_ref()
-            && let Some(call) = self_call(&awaited.base, &["post"])
+            && let Some(call) = self_call(&awaited.base, "post")
         {
             let first = &call.args[0];
             *expr = parse_quote!(self.inner.after_receive(#first));
         // `self.exec(request, info).await`
         } else if let Expr::Await(awaited) = expr
-            && let Some(call) = self_call(&awaited.base, &["exec"])
+            && let Some(call) = self_call(&awaited.base, "exec")
         {
             let request = &call.args[0];
             *expr = parse_quote!(self.client.execute(#request).await);
@@ -48,7 +48,7 @@ fn is_hook_statement(stmt: &Stmt, method: &str) -> bool {
     let Stmt::Expr(Expr::Try(tried), Some(_)) = stmt else {
         return false;
     };
-    matches!(tried.expr.as_ref(), Expr::Await(awaited) if self_call(&awaited.base, &[method]).is_some())
+    matches!(tried.expr.as_ref(), Expr::Await(awaited) if self_call(&awaited.base, method).is_some())
 }
 
 /// `let info = OperationInfo { .. };`
@@ -63,14 +63,14 @@ fn binds_operation_info(stmt: &Stmt) -> bool {
     is_info && is_struct
 }
 
-/// `self.<one of methods>(a, b)`.
-fn self_call<'e>(expr: &'e Expr, methods: &[&str]) -> Option<&'e ExprMethodCall> {
+/// `self.<method>(a, b)`.
+fn self_call<'e>(expr: &'e Expr, method: &str) -> Option<&'e ExprMethodCall> {
     let Expr::MethodCall(call) = expr else {
         return None;
     };
     let Expr::Path(receiver) = call.receiver.as_ref() else {
         return None;
     };
-    let wanted = methods.iter().any(|m| call.method == m);
-    (wanted && receiver.path.is_ident("self") && call.args.len() == 2).then_some(call)
+    (call.method == method && receiver.path.is_ident("self") && call.args.len() == 2)
+        .then_some(call)
 }

@@ -12,9 +12,10 @@
 //! 5. `lenient`: open string enums, string fields that accept numbers; `api_version`: drop
 //!    the undocumented `api-version` header progenitor adds to every request; `decode`:
 //!    success bodies decoded by `crate::runtime`, which moves headers instead of cloning;
-//!    `hooks`: the request hooks called directly, not through progenitor's async trait;
-//!    `path_params`: path parameters percent-encoded as the URL is formatted;
-//! 6. `template`: hooks, operation metadata and per-operation error enums;
+//!    `hooks`: progenitor's async hook calls replaced by direct code;
+//!    `path_params`: path parameters percent-encoded as the URL is formatted; `builders`:
+//!    each operation split into a request builder, which the facade uses, and the send;
+//! 6. `template`: the status hook, operation metadata and per-operation error enums;
 //! 7. prettyplease formats the file into `OUT_DIR`.
 
 mod api_version;

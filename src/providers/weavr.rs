@@ -203,19 +203,6 @@ impl ProviderPolicy for WeavrPolicy {
         Some(&REQUEST_REF_HEADER)
     }
 
-    fn request_ref(
-        &self,
-        _status: StatusCode,
-        headers: &HeaderMap,
-        _body: &[u8],
-    ) -> Option<String> {
-        headers
-            .get(&REQUEST_REF_HEADER)?
-            .to_str()
-            .ok()
-            .map(str::to_string)
-    }
-
     fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
         retry_after_header(headers).or_else(|| {
             let secs = headers

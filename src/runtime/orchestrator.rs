@@ -1,7 +1,6 @@
 //! The call loop: build one attempt's request with a generated builder, send it, classify
 //! what came back, and either return, or wait and resend with the same idempotency key.
 
-use std::any::TypeId;
 use std::fmt;
 use std::future::Future;
 use std::ops::Deref;
@@ -20,6 +19,7 @@ use tracing::instrument::Instrumented;
 
 use super::config::{BuildError, ClientConfig};
 use super::context::{CallCtx, FixedHeaders};
+use super::decode::{BodyError, read_json};
 use super::error::{
     DecodeFailure, Error, ErrorMeta, Failure, InvalidRequest, OperationError, RawBody, RawResponse,
     TimeoutError, TimeoutKind, TransportError,
@@ -33,13 +33,22 @@ use super::session::Session;
 /// What differs between providers in how responses are read. Small and stateless; each
 /// provider module implements it once.
 pub trait ProviderPolicy: Send + Sync + 'static {
-    /// The provider's reference for a request, from an error response.
-    fn request_ref(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Option<String>;
-
-    /// The header carrying the provider's reference on successful responses, if it sends
-    /// one. Read only when the caller asks, so a success costs no lookup.
+    /// The header carrying the provider's reference for a request, if it sends one. On a
+    /// success it is read only when the caller asks, so a success costs no lookup.
     fn request_ref_header(&self) -> Option<&'static HeaderName> {
         None
+    }
+
+    /// The provider's reference for a request, from an error response. By default, the
+    /// [`request_ref_header`](Self::request_ref_header).
+    fn request_ref(
+        &self,
+        _status: StatusCode,
+        headers: &HeaderMap,
+        _body: &[u8],
+    ) -> Option<String> {
+        let value = headers.get(self.request_ref_header()?)?;
+        value.to_str().ok().map(str::to_string)
     }
 
     /// How long the provider asks to wait before retrying.
@@ -56,8 +65,8 @@ pub trait ProviderPolicy: Send + Sync + 'static {
 
 /// A successful call: the decoded body plus what the caller may need to keep.
 pub struct Response<T> {
-    // The generated client's value, kept whole: it owns the status and headers already.
-    // Boxed once, so the layers of the call move a pointer rather than the decoded body.
+    // progenitor's value: it holds the status and headers with the body. Boxed once, so the
+    // call loop moves a pointer rather than the decoded body.
     value: Box<ResponseValue<T>>,
     idempotency_key: Option<String>,
     request_ref_header: Option<&'static HeaderName>,
@@ -298,8 +307,7 @@ impl Transport {
         let op = invocation.op;
         let started = Instant::now();
         let deadline = started + config.overall_timeout;
-        let safe_to_resend =
-            invocation.op.is_idempotent_method() || invocation.idempotency.is_some();
+        let safe_to_resend = op.is_idempotent_method() || invocation.idempotency.is_some();
 
         if let Some(invalid) = invocation.invalid {
             let meta = ErrorMeta::default();
@@ -552,26 +560,13 @@ fn is_success(op: &OperationSpec, status: StatusCode) -> bool {
     }
 }
 
-/// Reads and decodes a success body. Operations that document no body return `()`, which
-/// decodes from JSON `null` whatever was sent, as the generated code ignores such a body.
-async fn read_success<T: DeserializeOwned + 'static>(
-    mut response: reqwest::Response,
-) -> Attempt<T> {
+/// Reads and decodes a success body; one that does not decode keeps its status.
+async fn read_success<T: DeserializeOwned + 'static>(response: reqwest::Response) -> Attempt<T> {
     let status = response.status();
-    // Moved, not cloned: the value keeps them.
-    let headers = std::mem::take(response.headers_mut());
-    let body = match response.bytes().await {
-        Ok(body) => body,
-        Err(e) => return Attempt::Failed(transport_failure(e, true)),
-    };
-    let json: &[u8] = if TypeId::of::<T>() == TypeId::of::<()>() {
-        b"null"
-    } else {
-        &body
-    };
-    match serde_json::from_slice(json) {
-        Ok(value) => Attempt::Success(Box::new(ResponseValue::new(value, status, headers))),
-        Err(e) => Attempt::Failed(Failure::Decode(DecodeFailure {
+    match read_json(response).await {
+        Ok(value) => Attempt::Success(Box::new(value)),
+        Err(BodyError::Read(e)) => Attempt::Failed(transport_failure(e, true)),
+        Err(BodyError::Decode(body, e)) => Attempt::Failed(Failure::Decode(DecodeFailure {
             status,
             body: RawBody::capped(body),
             reason: e.to_string(),

@@ -9,9 +9,9 @@ use super::context::FixedHeaders;
 /// A login, in flight; boxed because it is itself a call through the same loop.
 pub(crate) type Renewal<'s> = Pin<Box<dyn Future<Output = bool> + Send + 's>>;
 
-/// Implemented by provider clients that can log a user in. The call loop asks it for the
-/// headers of each attempt, logs in before the first attempt when no token is held, and logs
-/// in once more on a 401.
+/// Implemented by provider clients that can log a user in. The call loop logs in before the
+/// first attempt when no token is held, takes the headers to send, and on a 401 logs in once
+/// more and takes them again.
 pub(crate) trait Session: Send + Sync {
     /// The credential headers to send now.
     fn headers(&self) -> FixedHeaders;
