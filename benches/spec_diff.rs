@@ -205,6 +205,7 @@ fn pair(total_kb: usize) -> (String, String) {
 fn settings() -> Settings {
     Settings {
         today: "2026-01-01".into(),
+        ..Settings::default()
     }
 }
 

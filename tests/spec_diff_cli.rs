@@ -148,6 +148,61 @@ fn fail_on_sets_the_threshold() {
 }
 
 #[test]
+fn level_sets_a_rules_level_for_the_report_and_the_exit_code() {
+    let (b, r) = (
+        fixture("api-operation-id-changed", "base"),
+        fixture("api-operation-id-changed", "revision"),
+    );
+    let o = run(&["--level", "api-operation-id-changed=WARN", &b, &r]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("WARN  api-operation-id-changed"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&[
+        "--format",
+        "json",
+        "--level",
+        "api-operation-id-changed=info",
+        &b,
+        &r,
+    ]);
+    assert!(stdout(&o).contains(r#""level": "INFO""#), "{}", stdout(&o));
+
+    let (b, r) = (
+        fixture("request-parameter-removed", "base"),
+        fixture("request-parameter-removed", "revision"),
+    );
+    let o = run(&["--level", "request-parameter-removed=ERR", &b, &r]);
+    assert_eq!(
+        code(&o),
+        1,
+        "a WARN rule raised to ERR fails the default gate"
+    );
+    assert!(
+        stdout(&o).contains("ERR   request-parameter-removed"),
+        "{}",
+        stdout(&o)
+    );
+
+    for (bad, says) in [
+        ("no-such-rule=ERR", "unknown rule id \"no-such-rule\""),
+        ("request-parameter-removed=FATAL", "unknown level \"FATAL\""),
+        ("request-parameter-removed", "expected RULE=LEVEL"),
+    ] {
+        let o = run(&["--level", bad, &b, &r]);
+        assert_eq!(code(&o), 2, "{bad}");
+        assert!(stderr(&o).contains(says), "{bad}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("--level <RULE=LEVEL>"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
 fn invalid_yaml_exits_2_naming_file_line_and_column() {
     let s = Scratch::new("badyaml");
     let bad = s.write(
@@ -207,8 +262,27 @@ fn unreadable_file_and_bad_usage_exit_2() {
         "unknown format"
     );
     assert_eq!(code(&run(&["--bogus", &good, &good])), 2, "unknown flag");
-    let o = run(&[&good]);
-    assert!(stderr(&o).contains("Usage"), "{}", stderr(&o));
+    // Every bad argument comes with a usage line.
+    for args in [
+        vec![good.as_str()],
+        vec!["--format", "yaml", &good, &good],
+        vec!["--fail-on", "BOGUS", &good, &good],
+        vec!["--bogus", &good, &good],
+    ] {
+        let o = run(&args);
+        assert!(
+            stderr(&o).contains("Usage: spec-diff"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    let o = run(&["--help"]);
+    assert_eq!(code(&o), 0, "--help is not an error");
+    assert!(
+        stdout(&o).contains("--level <RULE=LEVEL>"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 // ---- formats ----

@@ -619,6 +619,7 @@ const PRESENCE: &[(&str, Level, &str)] = &[
 fn settings() -> Settings {
     Settings {
         today: "2026-01-01".into(),
+        ..Settings::default()
     }
 }
 
@@ -699,12 +700,72 @@ fn presence_rules_report_their_fixture() {
         } else {
             (None, Some(name.as_str()))
         };
-        let findings = diff::diff_presence("fixture.yaml", b, r);
+        let findings = diff::diff_presence("fixture.yaml", b, r, &settings());
         assert_eq!(findings.len(), 1, "{id}:{}", show(&findings));
         assert_eq!((findings[0].id, findings[0].level), (id, level));
         assert_eq!(findings[0].location, "fixture.yaml");
         assert_eq!(findings[0].operation, None);
     }
+}
+
+#[test]
+fn level_overrides_replace_a_rules_default_and_the_last_one_wins() {
+    let mut levels = diff::LevelOverrides::default();
+    levels
+        .set_from_arg("api-operation-id-changed=info")
+        .expect("valid setting");
+    levels
+        .set_from_arg(" api-operation-id-changed = WARN ")
+        .expect("valid setting");
+    levels
+        .set_from_arg("spec-added=ERR")
+        .expect("valid setting");
+    let settings = Settings {
+        levels,
+        ..settings()
+    };
+
+    let b = load::load(&load::Input::File(fixture(
+        "api-operation-id-changed",
+        "base.yaml",
+    )))
+    .expect("base fixture parses");
+    let r = load::load(&load::Input::File(fixture(
+        "api-operation-id-changed",
+        "revision.yaml",
+    )))
+    .expect("revision fixture parses");
+    let findings = diff::diff_docs("fixture.yaml", &b, &r, &settings).expect("fixture diffs");
+    // With no ERR left, the major-version rule (which fires on ERR findings) stays quiet.
+    let got: Vec<_> = findings.iter().map(|f| (f.id, f.level)).collect();
+    assert_eq!(
+        got,
+        [("api-operation-id-changed", Warn)],
+        "{}",
+        show(&findings)
+    );
+
+    let added = diff::diff_presence("fixture.yaml", None, Some("new.yaml"), &settings);
+    assert_eq!(
+        added[0].level, Err,
+        "directory-mode findings take overrides too"
+    );
+
+    let mut levels = diff::LevelOverrides::default();
+    let unknown = levels.set_from_arg("no-such-rule=ERR").unwrap_err();
+    assert!(
+        unknown.contains("unknown rule id \"no-such-rule\""),
+        "{unknown}"
+    );
+    let bad_level = levels.set_from_arg("spec-added=FATAL").unwrap_err();
+    assert!(bad_level.contains("unknown level \"FATAL\""), "{bad_level}");
+    let no_level = levels.set_from_arg("spec-added").unwrap_err();
+    assert!(no_level.contains("expected RULE=LEVEL"), "{no_level}");
+    assert_eq!(
+        levels,
+        diff::LevelOverrides::default(),
+        "errors set nothing"
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 use paysdk::diff::cli::{self, Color, Options};
 use paysdk::diff::report::Format;
-use paysdk::diff::{Level, rules};
+use paysdk::diff::{Level, LevelOverrides, rules};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum FormatArg {
@@ -62,6 +62,10 @@ struct Args {
     /// Fail when ERR findings exist and the crate's major version did not increase against the base revision.
     #[arg(long)]
     require_major_bump: bool,
+    /// Report RULE at LEVEL (ERR, WARN or INFO) instead of its default; repeatable. Rule ids
+    /// are listed by --list-rules.
+    #[arg(long = "level", value_name = "RULE=LEVEL", value_parser = level_setting)]
+    levels: Vec<String>,
     /// Cargo manifest read by --require-major-bump.
     #[arg(long, value_name = "PATH", default_value = "Cargo.toml")]
     manifest: PathBuf,
@@ -76,8 +80,29 @@ struct Args {
     list_rules: bool,
 }
 
+const USAGE: &str = "Usage: spec-diff [OPTIONS] OLD NEW | spec-diff --base REV DIR (see --help)";
+
+/// Checks a `--level` value when the arguments are parsed, so a bad one exits 2 with usage.
+fn level_setting(arg: &str) -> Result<String, String> {
+    LevelOverrides::default().set_from_arg(arg)?;
+    Ok(arg.to_string())
+}
+
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        // --help and --version print to stdout and exit 0.
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            // clap names the bad argument; the usage line says what a good call looks like.
+            let message = e.render().to_string();
+            eprint!("{message}");
+            if !message.contains("Usage:") {
+                eprintln!("{USAGE}");
+            }
+            return ExitCode::from(2);
+        }
+    };
     if args.list_rules {
         print!("{}", rules::markdown_table());
         return ExitCode::SUCCESS;
@@ -107,6 +132,7 @@ fn main() -> ExitCode {
             ColorArg::Never => Color::Never,
         },
         today: args.today,
+        levels: args.levels,
     };
     match cli::run(&opts) {
         Ok((text, code)) => {
@@ -116,9 +142,7 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("spec-diff: error: {e}");
             if e.file.is_none() {
-                eprintln!(
-                    "Usage: spec-diff [OPTIONS] OLD NEW | spec-diff --base REV DIR (see --help)"
-                );
+                eprintln!("{USAGE}");
             }
             ExitCode::from(2)
         }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::load::{self, Input};
 use super::report::{self, Format, Report, SpecEntry, SpecStatus};
-use super::{Error, Finding, Level, Settings, ignore, semver};
+use super::{Error, Finding, Level, LevelOverrides, Settings, ignore, semver};
 
 /// When to colour text output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,13 +40,22 @@ pub struct Options {
     pub color: Color,
     /// Today's date override (`YYYY-MM-DD`) for `x-sunset` checks.
     pub today: Option<String>,
+    /// `RULE=LEVEL` settings replacing rules' default levels (a later one for a rule wins).
+    pub levels: Vec<String>,
 }
 
 /// Runs spec-diff; returns the report text and the exit code (0 or 1).
 /// Errors (exit code 2) name the file, line and column when known.
 pub fn run(opts: &Options) -> Result<(String, i32), Error> {
+    let mut levels = LevelOverrides::default();
+    for arg in &opts.levels {
+        levels
+            .set_from_arg(arg)
+            .map_err(|e| Error::usage(format!("--level: {e}")))?;
+    }
     let settings = Settings {
         today: opts.today.clone().unwrap_or_else(super::compare::today),
+        levels,
     };
     let (findings, specs, base_rev) = collect(opts, &settings)?;
     let entries = match &opts.ignore {
@@ -115,7 +124,7 @@ fn collect(opts: &Options, settings: &Settings) -> Result<Collected, Error> {
             let spec = ri.file_name();
             let base_exists = load::read(&bi).is_ok();
             if !path.exists() && base_exists {
-                let f = super::diff_presence(&spec, Some(&bi.display()), None);
+                let f = super::diff_presence(&spec, Some(&bi.display()), None, settings);
                 let e = SpecEntry {
                     spec,
                     base: Some(bi.display()),
@@ -128,7 +137,7 @@ fn collect(opts: &Options, settings: &Settings) -> Result<Collected, Error> {
                 // Let the real read report the error unless the file is simply new.
                 if path.exists() {
                     load::load(&ri)?;
-                    let f = super::diff_presence(&spec, None, Some(&ri.display()));
+                    let f = super::diff_presence(&spec, None, Some(&ri.display()), settings);
                     let e = SpecEntry {
                         spec,
                         base: None,
@@ -213,7 +222,7 @@ fn directory(
             (Some(bi), Some(ri)) => (SpecStatus::Compared, pair(&name, bi, ri, settings)?),
             (Some(bi), None) => (
                 SpecStatus::Removed,
-                super::diff_presence(&name, Some(&bi.display()), None),
+                super::diff_presence(&name, Some(&bi.display()), None, settings),
             ),
             (None, Some(ri)) => {
                 // A new spec must still be valid.
@@ -221,7 +230,7 @@ fn directory(
                 super::model::Spec::build(&doc)?;
                 (
                     SpecStatus::Added,
-                    super::diff_presence(&name, None, Some(&ri.display())),
+                    super::diff_presence(&name, None, Some(&ri.display()), settings),
                 )
             }
             (None, None) => continue,

@@ -7,6 +7,7 @@ use std::hash::{Hash, Hasher};
 use super::Direction;
 use super::doc::{Doc, Kind, NodeId, Pos};
 use super::model::{Media, Operation, Param, ParamIn, Spec};
+use super::rules::LevelOverrides;
 use super::schema::{Differ, SchemaChange, SchemaDiff, Side};
 
 /// Upper bound on schema changes expanded per diff: a guard against
@@ -193,11 +194,16 @@ pub struct Change {
 pub struct Settings {
     /// Today's date as `YYYY-MM-DD`, for `x-sunset` checks.
     pub today: String,
+    /// Rules reported at a level other than their default.
+    pub levels: LevelOverrides,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { today: today() }
+        Settings {
+            today: today(),
+            levels: LevelOverrides::default(),
+        }
     }
 }
 

@@ -30,7 +30,7 @@ use sha2::{Digest, Sha256};
 
 pub use compare::Settings;
 pub use doc::{Doc, Pos};
-pub use rules::{Level, RULES, Rule};
+pub use rules::{Level, LevelOverrides, RULES, Rule};
 
 use compare::{Change, Delta, Scope};
 use schema::Side;
@@ -175,6 +175,7 @@ fn findings_for(
     base_name: &str,
     rev_name: &str,
     change: &Change,
+    levels: &LevelOverrides,
     out: &mut Vec<Finding>,
 ) {
     for (rule, detail) in rules::apply(change) {
@@ -188,7 +189,7 @@ fn findings_for(
         };
         out.push(Finding {
             id: rule.id,
-            level: rule.level,
+            level: levels.level_of(rule),
             direction: rule.direction,
             spec: spec.to_string(),
             operation: change.operation.clone(),
@@ -249,7 +250,7 @@ pub fn diff_docs(
     let changes = compare::compare(&bspec, &rspec, settings);
     let mut out = Vec::new();
     for c in &changes {
-        findings_for(spec, &base.name, &rev.name, c, &mut out);
+        findings_for(spec, &base.name, &rev.name, c, &settings.levels, &mut out);
     }
     if out.iter().any(|f| f.level == Level::Err)
         && let (Some((bv, _)), Some((rv, pos))) = (&bspec.info_version, &rspec.info_version)
@@ -268,14 +269,26 @@ pub fn diff_docs(
             side: Side::Revision,
             pos: *pos,
         };
-        findings_for(spec, &base.name, &rev.name, &change, &mut out);
+        findings_for(
+            spec,
+            &base.name,
+            &rev.name,
+            &change,
+            &settings.levels,
+            &mut out,
+        );
     }
     sort(&mut out);
     Ok(out)
 }
 
 /// Findings for a spec present on one side only (directory mode).
-pub fn diff_presence(spec: &str, base: Option<&str>, rev: Option<&str>) -> Vec<Finding> {
+pub fn diff_presence(
+    spec: &str,
+    base: Option<&str>,
+    rev: Option<&str>,
+    settings: &Settings,
+) -> Vec<Finding> {
     let (delta, side, name) = match (base, rev) {
         (Some(b), None) => (Delta::SpecRemoved, Side::Base, b),
         (None, Some(r)) => (Delta::SpecAdded, Side::Revision, r),
@@ -292,7 +305,7 @@ pub fn diff_presence(spec: &str, base: Option<&str>, rev: Option<&str>) -> Vec<F
         pos: Pos::default(),
     };
     let mut out = Vec::new();
-    findings_for(spec, name, name, &change, &mut out);
+    findings_for(spec, name, name, &change, &settings.levels, &mut out);
     out
 }
 

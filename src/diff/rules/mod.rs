@@ -333,6 +333,44 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
 
+/// Levels replacing the registry's defaults for some rules, so a team can make a rule
+/// stricter or milder for its own callers (`--level RULE=LEVEL`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LevelOverrides(Vec<(&'static str, Level)>);
+
+impl LevelOverrides {
+    /// Sets `id`'s level; a later setting for the same rule wins. Errors on an unknown id.
+    pub fn set(&mut self, id: &str, level: Level) -> Result<(), String> {
+        let rule = rule(id).ok_or_else(|| format!("unknown rule id {id:?} (see --list-rules)"))?;
+        self.0.retain(|(r, _)| *r != rule.id);
+        self.0.push((rule.id, level));
+        Ok(())
+    }
+
+    /// Parses `RULE=LEVEL` (level `ERR`, `WARN` or `INFO`, any case) and sets it.
+    pub fn set_from_arg(&mut self, arg: &str) -> Result<(), String> {
+        let (id, level) = arg
+            .split_once('=')
+            .ok_or_else(|| format!("expected RULE=LEVEL, got {arg:?}"))?;
+        let level = Level::parse(level.trim()).ok_or_else(|| {
+            format!(
+                "unknown level {:?} for {}: use ERR, WARN or INFO",
+                level.trim(),
+                id.trim()
+            )
+        })?;
+        self.set(id.trim(), level)
+    }
+
+    /// The level `rule` reports at.
+    pub fn level_of(&self, rule: &Rule) -> Level {
+        self.0
+            .iter()
+            .find(|(id, _)| *id == rule.id)
+            .map_or(rule.level, |&(_, level)| level)
+    }
+}
+
 /// The rules that apply to one change.
 pub fn apply(change: &Change) -> impl Iterator<Item = (&'static Rule, String)> + '_ {
     RULES
