@@ -6,12 +6,14 @@
 //! type:
 //! - `raw_reqwest`: a `reqwest::Client` with the facade's user agent; the URL is formatted
 //!   from the id on each call, as a hand-written client must;
-//! - `raw_reqwest_with_timeout`: the same, with the 30 s per-request timeout the facade
-//!   arms on every attempt (a timer costs on its own);
+//! - `raw_reqwest_with_timeout`: the same, with reqwest's own 30 s per-request timeout (a
+//!   timer costs on its own);
+//! - `raw_reqwest_in_tokio_timeout`: the raw call inside `tokio::time::timeout` of 30 s, the
+//!   kind of timer the facade arms on every attempt (one `Sleep` beside the request future);
 //! - `facade`: the Weavr facade with its default configuration.
 //!
 //! Loopback latency on a shared VM drifts over seconds, so contenders measured one after
-//! another pick up different conditions. Every sample therefore runs all three contenders in
+//! another pick up different conditions. Every sample therefore runs all the contenders in
 //! alternating chunks and times each; a bench function reports its own contender's time to
 //! criterion, and the summary printed at the end gives each contender's median and the
 //! median of the per-sample ratios, which compare calls made at the same moments.
@@ -31,7 +33,13 @@ const CHUNK: u64 = 8;
 /// The facade's default per-attempt timeout, given to the raw call that has one.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
-const NAMES: [&str; 3] = ["raw_reqwest", "raw_reqwest_with_timeout", "facade"];
+const NAMES: [&str; 4] = [
+    "raw_reqwest",
+    "raw_reqwest_with_timeout",
+    "raw_reqwest_in_tokio_timeout",
+    "facade",
+];
+const FACADE: usize = 3;
 
 fn body() -> String {
     serde_json::json!({
@@ -123,6 +131,9 @@ impl Contenders {
         match which {
             0 => self.raw(None).await,
             1 => self.raw(Some(ATTEMPT_TIMEOUT)).await,
+            2 => tokio::time::timeout(ATTEMPT_TIMEOUT, self.raw(None))
+                .await
+                .expect("the loopback answers within the timeout"),
             _ => self
                 .facade
                 .get_linked_account(std::hint::black_box(ID))
@@ -134,14 +145,14 @@ impl Contenders {
 
     /// `iters` calls of each contender, interleaved in chunks (the order rotating), and the
     /// time each contender took.
-    fn interleaved(&self, rt: &tokio::runtime::Runtime, iters: u64) -> [Duration; 3] {
+    fn interleaved(&self, rt: &tokio::runtime::Runtime, iters: u64) -> [Duration; NAMES.len()] {
         rt.block_on(async {
-            let mut took = [Duration::ZERO; 3];
+            let mut took = [Duration::ZERO; NAMES.len()];
             let (mut done, mut round) = (0, 0);
             while done < iters {
                 let n = CHUNK.min(iters - done);
-                for k in 0..3 {
-                    let which = (k + round) % 3;
+                for k in 0..NAMES.len() {
+                    let which = (k + round) % NAMES.len();
                     let start = Instant::now();
                     for _ in 0..n {
                         std::hint::black_box(self.call(which).await);
@@ -193,7 +204,7 @@ fn bench(c: &mut Criterion) {
     // Like for like: every contender's request, header lines in any order, is the same.
     *captured.lock().expect("capture") = Some(Vec::new());
     rt.block_on(async {
-        for which in 0..3 {
+        for which in 0..NAMES.len() {
             contenders.call(which).await;
         }
     });
@@ -207,11 +218,11 @@ fn bench(c: &mut Criterion) {
         })
         .collect();
     assert!(
-        normalized.len() == 3 && normalized.iter().all(|h| h == &normalized[0]),
+        normalized.len() == NAMES.len() && normalized.iter().all(|h| h == &normalized[0]),
         "the contenders must send the same request; got {heads:#?}"
     );
 
-    let samples: Mutex<Vec<[Duration; 3]>> = Mutex::new(Vec::new());
+    let samples: Mutex<Vec<[Duration; NAMES.len()]>> = Mutex::new(Vec::new());
     let mut group = c.benchmark_group("get_linked_account");
     group.measurement_time(Duration::from_secs(4));
     for (which, name) in NAMES.iter().enumerate() {
@@ -248,15 +259,26 @@ fn bench(c: &mut Criterion) {
         samples.len()
     );
     for (which, name) in NAMES.iter().enumerate() {
-        println!("  {name:<26} median {:>8.2} µs/call", median(micros(which)));
+        println!("  {name:<30} median {:>8.2} µs/call", median(micros(which)));
     }
     println!(
-        "  facade / raw_reqwest               {:.3}  (median of per-sample ratios)",
+        "  facade / raw_reqwest                       {:.3}  (median of per-sample ratios)",
+        ratio(FACADE, 0)
+    );
+    println!(
+        "  facade / raw_reqwest_in_tokio_timeout      {:.3}  (the facade beyond its timer)",
+        ratio(FACADE, 2)
+    );
+    println!(
+        "  facade / raw_reqwest_with_timeout          {:.3}",
+        ratio(FACADE, 1)
+    );
+    println!(
+        "  raw_reqwest_in_tokio_timeout / raw         {:.3}  (the facade's kind of timer alone)",
         ratio(2, 0)
     );
-    println!("  facade / raw_reqwest_with_timeout  {:.3}", ratio(2, 1));
     println!(
-        "  raw_reqwest_with_timeout / raw     {:.3}  (the timer alone)",
+        "  raw_reqwest_with_timeout / raw             {:.3}  (reqwest's timer alone)",
         ratio(1, 0)
     );
 }
