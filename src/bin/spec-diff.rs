@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 use paysdk::diff::cli::{self, Color, Options};
 use paysdk::diff::report::Format;
-use paysdk::diff::{Level, LevelOverrides, rules};
+use paysdk::diff::{Level, LevelOverrides, Rule, rules};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum FormatArg {
@@ -64,8 +64,8 @@ struct Args {
     require_major_bump: bool,
     /// Report RULE at LEVEL (ERR, WARN or INFO) instead of its default; repeatable. Rule ids
     /// are listed by --list-rules.
-    #[arg(long = "level", value_name = "RULE=LEVEL", value_parser = level_setting)]
-    levels: Vec<String>,
+    #[arg(long = "level", value_name = "RULE=LEVEL", value_parser = LevelOverrides::parse_setting)]
+    levels: Vec<(&'static Rule, Level)>,
     /// Cargo manifest read by --require-major-bump.
     #[arg(long, value_name = "PATH", default_value = "Cargo.toml")]
     manifest: PathBuf,
@@ -81,12 +81,6 @@ struct Args {
 }
 
 const USAGE: &str = "Usage: spec-diff [OPTIONS] OLD NEW | spec-diff --base REV DIR (see --help)";
-
-/// Checks a `--level` value when the arguments are parsed, so a bad one exits 2 with usage.
-fn level_setting(arg: &str) -> Result<String, String> {
-    LevelOverrides::default().set_from_arg(arg)?;
-    Ok(arg.to_string())
-}
 
 fn main() -> ExitCode {
     let args = match Args::try_parse() {
@@ -132,7 +126,13 @@ fn main() -> ExitCode {
             ColorArg::Never => Color::Never,
         },
         today: args.today,
-        levels: args.levels,
+        levels: args.levels.into_iter().fold(
+            LevelOverrides::default(),
+            |mut levels, (rule, level)| {
+                levels.set(rule, level);
+                levels
+            },
+        ),
     };
     match cli::run(&opts) {
         Ok((text, code)) => {

@@ -40,22 +40,16 @@ pub struct Options {
     pub color: Color,
     /// Today's date override (`YYYY-MM-DD`) for `x-sunset` checks.
     pub today: Option<String>,
-    /// `RULE=LEVEL` settings replacing rules' default levels (a later one for a rule wins).
-    pub levels: Vec<String>,
+    /// Rules reported at a level other than their default.
+    pub levels: LevelOverrides,
 }
 
 /// Runs spec-diff; returns the report text and the exit code (0 or 1).
 /// Errors (exit code 2) name the file, line and column when known.
 pub fn run(opts: &Options) -> Result<(String, i32), Error> {
-    let mut levels = LevelOverrides::default();
-    for arg in &opts.levels {
-        levels
-            .set_from_arg(arg)
-            .map_err(|e| Error::usage(format!("--level: {e}")))?;
-    }
     let settings = Settings {
         today: opts.today.clone().unwrap_or_else(super::compare::today),
-        levels,
+        levels: opts.levels.clone(),
     };
     let (findings, specs, base_rev) = collect(opts, &settings)?;
     let entries = match &opts.ignore {

@@ -339,27 +339,23 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 pub struct LevelOverrides(Vec<(&'static str, Level)>);
 
 impl LevelOverrides {
-    /// Sets `id`'s level; a later setting for the same rule wins. Errors on an unknown id.
-    pub fn set(&mut self, id: &str, level: Level) -> Result<(), String> {
-        let rule = rule(id).ok_or_else(|| format!("unknown rule id {id:?} (see --list-rules)"))?;
-        self.0.retain(|(r, _)| *r != rule.id);
-        self.0.push((rule.id, level));
-        Ok(())
-    }
-
-    /// Parses `RULE=LEVEL` (level `ERR`, `WARN` or `INFO`, any case) and sets it.
-    pub fn set_from_arg(&mut self, arg: &str) -> Result<(), String> {
+    /// Parses a `RULE=LEVEL` setting (level `ERR`, `WARN` or `INFO`, any case), checking
+    /// that the rule exists.
+    pub fn parse_setting(arg: &str) -> Result<(&'static Rule, Level), String> {
         let (id, level) = arg
             .split_once('=')
             .ok_or_else(|| format!("expected RULE=LEVEL, got {arg:?}"))?;
-        let level = Level::parse(level.trim()).ok_or_else(|| {
-            format!(
-                "unknown level {:?} for {}: use ERR, WARN or INFO",
-                level.trim(),
-                id.trim()
-            )
-        })?;
-        self.set(id.trim(), level)
+        let (id, level) = (id.trim(), level.trim());
+        let rule = rule(id).ok_or_else(|| format!("unknown rule id {id:?} (see --list-rules)"))?;
+        let level = Level::parse(level)
+            .ok_or_else(|| format!("unknown level {level:?} for {id}: use ERR, WARN or INFO"))?;
+        Ok((rule, level))
+    }
+
+    /// Reports `rule` at `level`; a later setting for the same rule wins.
+    pub fn set(&mut self, rule: &'static Rule, level: Level) {
+        self.0.retain(|(id, _)| *id != rule.id);
+        self.0.push((rule.id, level));
     }
 
     /// The level `rule` reports at.
