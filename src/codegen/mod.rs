@@ -9,7 +9,9 @@
 //!    one document, keeping where each part is written so later errors name that file;
 //! 2. [`validate`]: version, `paths`, `$ref` targets (errors with a JSON pointer);
 //! 3. [`normalize`]: rewrite into what progenitor accepts, recording error responses and
-//!    servers in a [`model::ApiModel`];
+//!    servers in a [`model::ApiModel`]; then [`webhooks`]: webhook bodies lifted into
+//!    `components/schemas` (after the operations' schemas are named, so they keep their names),
+//!    the webhook keys removed;
 //! 4. progenitor generates the client and typify the types;
 //! 5. `lenient`: open string enums, string fields that accept numbers; `api_version`: drop
 //!    the undocumented `api-version` header progenitor adds to every request; `decode`:
@@ -18,6 +20,7 @@
 //!    `path_params`: path parameters percent-encoded as the URL is formatted; `builders`:
 //!    each operation split into a request builder, which the facade uses, and the send;
 //! 6. `template`: the status hook, operation metadata and per-operation error enums;
+//!    [`webhooks`]: the `Event` enum over the webhook bodies;
 //! 7. prettyplease formats the file into `OUT_DIR`.
 
 mod api_version;
@@ -32,6 +35,7 @@ pub mod normalize;
 mod path_params;
 mod template;
 pub mod validate;
+pub mod webhooks;
 
 use std::collections::HashSet;
 use std::fs;
@@ -236,6 +240,7 @@ fn generate_doc(
 ) -> Result<(String, String), SpecError> {
     validate::check(spec, &doc)?;
     let model = normalize::normalize(spec, &mut doc)?;
+    let hooks = webhooks::lift(spec, &mut doc)?;
     let title = format!(
         "{} (version {})",
         doc.pointer("/info/title")
@@ -280,10 +285,12 @@ fn generate_doc(
             }
         }
     }
+    webhooks::check_types(spec, &hooks, &type_names)?;
     let body_type = |schema: &str| Some(normalize::pascal_case(schema));
     let mut additions = template::hooks();
     additions.extend(template::operations(&model));
     additions.extend(template::errors(&model, &body_type));
+    additions.extend(webhooks::tokens(&hooks));
     let additions: syn::File = syn::parse2(additions).map_err(|e| {
         SpecError::new(
             spec,
