@@ -7,7 +7,9 @@
 //! 1. [`load`]: YAML or JSON text into a JSON value (syntax errors with line and column);
 //! 2. [`validate`]: version, `paths`, `$ref` targets (errors with a JSON pointer);
 //! 3. [`normalize`]: rewrite into what progenitor accepts, recording error responses and
-//!    servers in a [`model::ApiModel`];
+//!    servers in a [`model::ApiModel`]; then [`webhooks`]: webhook bodies lifted into
+//!    `components/schemas` (after the operations' schemas are named, so they keep their names),
+//!    the webhook keys removed;
 //! 4. progenitor generates the client and typify the types;
 //! 5. `lenient`: open string enums, string fields that accept numbers; `api_version`: drop
 //!    the undocumented `api-version` header progenitor adds to every request; `decode`:
@@ -16,6 +18,7 @@
 //!    `path_params`: path parameters percent-encoded as the URL is formatted; `builders`:
 //!    each operation split into a request builder, which the facade uses, and the send;
 //! 6. `template`: the status hook, operation metadata and per-operation error enums;
+//!    [`webhooks`]: the `Event` enum over the webhook bodies;
 //! 7. prettyplease formats the file into `OUT_DIR`.
 
 mod api_version;
@@ -35,6 +38,7 @@ mod path_params;
 mod successes;
 mod template;
 pub mod validate;
+pub mod webhooks;
 
 use std::collections::HashSet;
 use std::fs;
@@ -191,6 +195,7 @@ pub fn generate(spec: &Path, text: &str) -> Result<GeneratedModule, SpecError> {
     let mut doc = load::parse(spec, text)?;
     validate::check(spec, &doc)?;
     let model = normalize::normalize(spec, &mut doc)?;
+    let hooks = webhooks::lift(spec, &mut doc)?;
     let title = format!(
         "{} (version {})",
         doc.pointer("/info/title")
@@ -248,11 +253,13 @@ pub fn generate(spec: &Path, text: &str) -> Result<GeneratedModule, SpecError> {
             }
         }
     }
+    webhooks::check_types(spec, &hooks, &type_names)?;
     let body_type = |schema: &str| Some(normalize::pascal_case(schema));
     let mut additions = template::hooks();
     additions.extend(template::operations(&model));
     additions.extend(successes::module(&model, &body_type));
     additions.extend(template::errors(&model, &body_type));
+    additions.extend(webhooks::tokens(&hooks));
     let additions: syn::File = syn::parse2(additions).map_err(|e| {
         SpecError::new(
             spec,
