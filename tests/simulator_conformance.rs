@@ -1,0 +1,175 @@
+//! The simulator against its own specs: each non-conformance Schemathesis found
+//! (`scripts/schemathesis`) as a regression test on raw HTTP, so the facade's own checks
+//! cannot hide it.
+
+use paysdk::simulator::{Simulator, SimulatorHandle};
+use reqwest::{Client, Method, StatusCode};
+
+fn enfuce_basic(sim: &SimulatorHandle) -> (String, Option<String>) {
+    let creds = sim.credentials();
+    (
+        creds.enfuce_username.clone(),
+        Some(creds.enfuce_password.clone()),
+    )
+}
+
+async fn enfuce(sim: &SimulatorHandle, method: Method, path_and_query: &str) -> reqwest::Response {
+    let (user, password) = enfuce_basic(sim);
+    Client::new()
+        .request(method, format!("{}{path_and_query}", sim.enfuce_url()))
+        .basic_auth(user, password)
+        .send()
+        .await
+        .expect("simulator answers")
+}
+
+/// A Weavr user token, from `login_with_password`.
+async fn weavr_token(sim: &SimulatorHandle) -> String {
+    let creds = sim.credentials();
+    let user = &creds.weavr_users[0];
+    let response = Client::new()
+        .post(format!("{}/v1/login_with_password", sim.weavr_url()))
+        .header("api-key", &creds.weavr_api_key)
+        .json(&serde_json::json!({ "email": user.email, "password": { "value": user.password } }))
+        .send()
+        .await
+        .expect("simulator answers");
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: serde_json::Value = response.json().await.expect("login body");
+    body["token"].as_str().expect("token").to_string()
+}
+
+async fn weavr(
+    sim: &SimulatorHandle,
+    method: Method,
+    path_and_query: &str,
+    body: Option<serde_json::Value>,
+) -> reqwest::Response {
+    let token = weavr_token(sim).await;
+    let mut request = Client::new()
+        .request(method, format!("{}{path_and_query}", sim.weavr_url()))
+        .header("api-key", &sim.credentials().weavr_api_key)
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.expect("simulator answers")
+}
+
+fn allow(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get("allow")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+// Schemathesis ST202 on every Enfuce operation: the spec's auditUser is any string, so an
+// empty one is valid. Fixed in the simulator (the spec is the vendor's).
+#[tokio::test]
+async fn enfuce_accepts_an_empty_audit_user() {
+    let sim = Simulator::start().await.unwrap();
+    let response = enfuce(&sim, Method::GET, "/v3/151077912?auditUser=").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    // Still required: no auditUser at all is a 400.
+    let response = enfuce(&sim, Method::GET, "/v3/151077912").await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
+
+// Schemathesis ST204: a 405 must say which methods the resource has (RFC 9110 15.5.6).
+#[tokio::test]
+async fn enfuce_405_lists_the_allowed_methods() {
+    let sim = Simulator::start().await.unwrap();
+    for (path, expected) in [
+        ("/v3/1?auditUser=a", "GET"),
+        ("/v3/1/link?auditUser=a", "GET, POST"),
+        ("/v3/1/link/2?auditUser=a", "DELETE"),
+        ("/v3/PRIVATE/1?auditUser=a", "PATCH"),
+        ("/v3/regNo/1/id?auditUser=a", "GET"),
+        ("/v3/PRIVATE/1/update/DELETE_TEMPORARY_ADDRESS?auditUser=a", "POST"),
+    ] {
+        let response = enfuce(&sim, Method::TRACE, path).await;
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{path}");
+        assert_eq!(allow(&response).as_deref(), Some(expected), "{path}");
+    }
+}
+
+// A literal segment does not hide a parameter template of another method: `GET /v3/PRIVATE`
+// is `getCustomerUsingGET` with id `PRIVATE` (404), not a 405 of `POST /v3/PRIVATE`.
+#[tokio::test]
+async fn enfuce_literal_paths_do_not_shadow_parameters() {
+    let sim = Simulator::start().await.unwrap();
+    let response = enfuce(&sim, Method::GET, "/v3/PRIVATE?auditUser=a").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let response = enfuce(&sim, Method::GET, "/v3/PRIVATE/link?auditUser=a").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let response = enfuce(&sim, Method::TRACE, "/v3/PRIVATE?auditUser=a").await;
+    assert_eq!(allow(&response).as_deref(), Some("GET, POST"));
+}
+
+#[tokio::test]
+async fn weavr_405_lists_the_allowed_methods() {
+    let sim = Simulator::start().await.unwrap();
+    for (path, expected) in [
+        ("/v1/logout", "POST"),
+        ("/v1/login_with_password", "POST"),
+        ("/v1/linked_accounts", "GET"),
+        ("/v1/linked_accounts/652d25b73541d8084a88a38d", "GET, PATCH"),
+        ("/v1/linked_accounts/652d25b73541d8084a88a38d/unlink", "POST"),
+        ("/v1/institutions", "GET"),
+        ("/simulate/v1/linked_accounts", "POST"),
+    ] {
+        let response = weavr(&sim, Method::TRACE, path, None).await;
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{path}");
+        assert_eq!(allow(&response).as_deref(), Some(expected), "{path}");
+    }
+}
+
+// Schemathesis ST202: `buyerId` is any string, so an empty one is valid input; it names no
+// buyer, which the spec answers with 409 BUYER_ID_INVALID. Fixed in the simulator.
+#[tokio::test]
+async fn weavr_empty_buyer_id_is_an_unknown_buyer_not_a_400() {
+    let sim = Simulator::start().await.unwrap();
+    let body = serde_json::json!({
+        "buyerId": "",
+        "accountIdentification": { "accountNumber": "00000000", "sortCode": "000000" },
+    });
+    let response = weavr(&sim, Method::POST, "/simulate/v1/linked_accounts", Some(body)).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["errorCode"], "BUYER_ID_INVALID");
+}
+
+// Schemathesis ST202: `password.value` has no minLength; an empty password is a wrong
+// password (401), not a malformed request. Fixed in the simulator.
+#[tokio::test]
+async fn weavr_empty_password_is_a_failed_login_not_a_400() {
+    let sim = Simulator::start().await.unwrap();
+    let response = Client::new()
+        .post(format!("{}/v1/login_with_password", sim.weavr_url()))
+        .header("api-key", &sim.credentials().weavr_api_key)
+        .json(&serde_json::json!({ "email": "0@0.com", "password": { "value": "" } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+// Schemathesis ST201: `offset` and `limit` are int32; 2^31 is out of range and must be a 400.
+// Fixed in the simulator.
+#[tokio::test]
+async fn weavr_institution_paging_is_int32() {
+    let sim = Simulator::start().await.unwrap();
+    for (query, status) in [
+        ("offset=2147483648", StatusCode::BAD_REQUEST),
+        ("limit=2147483648", StatusCode::BAD_REQUEST),
+        ("offset=-1", StatusCode::BAD_REQUEST),
+        ("limit=0", StatusCode::BAD_REQUEST),
+        ("offset=2147483647", StatusCode::OK),
+        ("limit=2147483647", StatusCode::OK),
+    ] {
+        let path = format!("/v1/institutions?{query}");
+        let response = weavr(&sim, Method::GET, &path, None).await;
+        assert_eq!(response.status(), status, "{query}");
+    }
+}
