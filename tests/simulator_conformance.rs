@@ -5,6 +5,13 @@
 use paysdk::simulator::{Simulator, SimulatorHandle};
 use reqwest::{Client, Method, StatusCode};
 
+/// A plain reqwest client; reqwest is built without a default TLS provider, so one is
+/// installed as paysdk does.
+fn http() -> Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Client::new()
+}
+
 fn enfuce_basic(sim: &SimulatorHandle) -> (String, Option<String>) {
     let creds = sim.credentials();
     (
@@ -15,7 +22,7 @@ fn enfuce_basic(sim: &SimulatorHandle) -> (String, Option<String>) {
 
 async fn enfuce(sim: &SimulatorHandle, method: Method, path_and_query: &str) -> reqwest::Response {
     let (user, password) = enfuce_basic(sim);
-    Client::new()
+    http()
         .request(method, format!("{}{path_and_query}", sim.enfuce_url()))
         .basic_auth(user, password)
         .send()
@@ -27,7 +34,7 @@ async fn enfuce(sim: &SimulatorHandle, method: Method, path_and_query: &str) -> 
 async fn weavr_token(sim: &SimulatorHandle) -> String {
     let creds = sim.credentials();
     let user = &creds.weavr_users[0];
-    let response = Client::new()
+    let response = http()
         .post(format!("{}/v1/login_with_password", sim.weavr_url()))
         .header("api-key", &creds.weavr_api_key)
         .json(&serde_json::json!({ "email": user.email, "password": { "value": user.password } }))
@@ -46,7 +53,7 @@ async fn weavr(
     body: Option<serde_json::Value>,
 ) -> reqwest::Response {
     let token = weavr_token(sim).await;
-    let mut request = Client::new()
+    let mut request = http()
         .request(method, format!("{}{path_and_query}", sim.weavr_url()))
         .header("api-key", &sim.credentials().weavr_api_key)
         .bearer_auth(token);
@@ -86,7 +93,10 @@ async fn enfuce_405_lists_the_allowed_methods() {
         ("/v3/1/link/2?auditUser=a", "DELETE"),
         ("/v3/PRIVATE/1?auditUser=a", "PATCH"),
         ("/v3/regNo/1/id?auditUser=a", "GET"),
-        ("/v3/PRIVATE/1/update/DELETE_TEMPORARY_ADDRESS?auditUser=a", "POST"),
+        (
+            "/v3/PRIVATE/1/update/DELETE_TEMPORARY_ADDRESS?auditUser=a",
+            "POST",
+        ),
     ] {
         let response = enfuce(&sim, Method::TRACE, path).await;
         assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{path}");
@@ -115,7 +125,10 @@ async fn weavr_405_lists_the_allowed_methods() {
         ("/v1/login_with_password", "POST"),
         ("/v1/linked_accounts", "GET"),
         ("/v1/linked_accounts/652d25b73541d8084a88a38d", "GET, PATCH"),
-        ("/v1/linked_accounts/652d25b73541d8084a88a38d/unlink", "POST"),
+        (
+            "/v1/linked_accounts/652d25b73541d8084a88a38d/unlink",
+            "POST",
+        ),
         ("/v1/institutions", "GET"),
         ("/simulate/v1/linked_accounts", "POST"),
     ] {
@@ -134,7 +147,13 @@ async fn weavr_empty_buyer_id_is_an_unknown_buyer_not_a_400() {
         "buyerId": "",
         "accountIdentification": { "accountNumber": "00000000", "sortCode": "000000" },
     });
-    let response = weavr(&sim, Method::POST, "/simulate/v1/linked_accounts", Some(body)).await;
+    let response = weavr(
+        &sim,
+        Method::POST,
+        "/simulate/v1/linked_accounts",
+        Some(body),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["errorCode"], "BUYER_ID_INVALID");
@@ -145,7 +164,7 @@ async fn weavr_empty_buyer_id_is_an_unknown_buyer_not_a_400() {
 #[tokio::test]
 async fn weavr_empty_password_is_a_failed_login_not_a_400() {
     let sim = Simulator::start().await.unwrap();
-    let response = Client::new()
+    let response = http()
         .post(format!("{}/v1/login_with_password", sim.weavr_url()))
         .header("api-key", &sim.credentials().weavr_api_key)
         .json(&serde_json::json!({ "email": "0@0.com", "password": { "value": "" } }))

@@ -146,6 +146,59 @@ impl Incoming {
     }
 }
 
+/// One operation's method and path template below the API's base; `*` is a parameter segment.
+pub(crate) type Template = (Method, &'static [&'static str]);
+
+/// How a request's method and path meet an API's templates.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Matched<'a> {
+    /// The index of the first template with this method and path, and its parameter segments.
+    Found(usize, Vec<&'a str>),
+    /// The path exists, for other methods only: the `Allow` header's value (RFC 9110 15.5.6).
+    MethodNotAllowed(String),
+    /// No template has this path.
+    NotFound,
+}
+
+/// Matches `segments` against `templates` in order. A literal template of another method
+/// does not hide a parameter template of the request's method (`GET /v3/PRIVATE` is
+/// `GET /v3/{id}`, not a 405 of `POST /v3/PRIVATE`).
+pub(crate) fn match_route<'a>(
+    templates: &[Template],
+    method: &Method,
+    segments: &'a [String],
+) -> Matched<'a> {
+    let mut allowed: Vec<&Method> = Vec::new();
+    for (index, (template_method, template)) in templates.iter().enumerate() {
+        let fits = template.len() == segments.len()
+            && template
+                .iter()
+                .zip(segments)
+                .all(|(t, s)| *t == "*" || *t == s.as_str());
+        if !fits {
+            continue;
+        }
+        if template_method == method {
+            let params = template
+                .iter()
+                .zip(segments)
+                .filter(|(t, _)| **t == "*")
+                .map(|(_, s)| s.as_str())
+                .collect();
+            return Matched::Found(index, params);
+        }
+        if !allowed.contains(&template_method) {
+            allowed.push(template_method);
+        }
+    }
+    if allowed.is_empty() {
+        return Matched::NotFound;
+    }
+    allowed.sort_by_key(|m| m.as_str());
+    let names: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
+    Matched::MethodNotAllowed(names.join(", "))
+}
+
 /// `%XX` decoding (and `+` as space in queries); `None` if the result is not UTF-8.
 fn percent_decode(s: &str, plus_is_space: bool) -> Option<String> {
     let bytes = s.as_bytes();
@@ -488,6 +541,40 @@ mod tests {
         assert_eq!(percent_decode("100%", false).as_deref(), Some("100%"));
         assert_eq!(percent_decode("%zz%4", false).as_deref(), Some("%zz%4"));
         assert_eq!(percent_decode("%ff", false), None);
+    }
+
+    #[test]
+    fn routes_match_by_path_then_method() {
+        const T: &[Template] = &[
+            (Method::POST, &["v3", "PRIVATE"]),
+            (Method::GET, &["v3", "*", "link"]),
+            (Method::POST, &["v3", "*", "link"]),
+            (Method::GET, &["v3", "*"]),
+        ];
+        let segs = |p: &str| p.split('/').map(str::to_string).collect::<Vec<_>>();
+        let s = segs("v3/PRIVATE");
+        assert_eq!(
+            match_route(T, &Method::GET, &s),
+            Matched::Found(3, vec!["PRIVATE"])
+        );
+        assert_eq!(match_route(T, &Method::POST, &s), Matched::Found(0, vec![]));
+        assert_eq!(
+            match_route(T, &Method::DELETE, &s),
+            Matched::MethodNotAllowed("GET, POST".to_string())
+        );
+        let s = segs("v3/7/link");
+        assert_eq!(
+            match_route(T, &Method::POST, &s),
+            Matched::Found(2, vec!["7"])
+        );
+        assert_eq!(
+            match_route(T, &Method::PUT, &s),
+            Matched::MethodNotAllowed("GET, POST".to_string())
+        );
+        assert_eq!(
+            match_route(T, &Method::GET, &segs("v4/x")),
+            Matched::NotFound
+        );
     }
 
     #[test]

@@ -10,12 +10,13 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
+use http::header::ALLOW;
 use http::{HeaderName, Method, StatusCode};
 use serde_json::Value;
 use tokio::time::Instant;
 
 use super::idempotency::Policy;
-use super::server::{Incoming, Model, Reply};
+use super::server::{Incoming, Matched, Model, Reply, Template, match_route};
 use super::{Api, Shared};
 use crate::raw::weavr_payment_run::operations as ops;
 use crate::raw::weavr_payment_run::types;
@@ -147,6 +148,18 @@ fn is_account_id(id: &str) -> bool {
     id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// The spec's operations; `route` maps each index to a [`Route`].
+const TEMPLATES: &[Template] = &[
+    (Method::POST, &["v1", "login_with_password"]),
+    (Method::POST, &["v1", "logout"]),
+    (Method::GET, &["v1", "linked_accounts"]),
+    (Method::GET, &["v1", "linked_accounts", "*"]),
+    (Method::PATCH, &["v1", "linked_accounts", "*"]),
+    (Method::POST, &["v1", "linked_accounts", "*", "unlink"]),
+    (Method::GET, &["v1", "institutions"]),
+    (Method::POST, &["simulate", "v1", "linked_accounts"]),
+];
+
 /// The Weavr API.
 pub(crate) struct Weavr;
 
@@ -157,38 +170,31 @@ impl Model for Weavr {
     type Command = Command;
 
     fn route(req: &Incoming) -> Result<Route, Reply> {
-        let segments: Vec<&str> = req.segments.iter().map(String::as_str).collect();
-        let m = &req.method;
-        let allowed = |method: Method, route: Route| -> Result<Route, Reply> {
-            if *m == method {
-                Ok(route)
-            } else {
-                Err(Reply::json(
+        let (index, p) = match match_route(TEMPLATES, &req.method, &req.segments) {
+            Matched::Found(index, params) => (index, params),
+            Matched::MethodNotAllowed(allow) => {
+                let reply = Reply::json(
                     StatusCode::METHOD_NOT_ALLOWED,
                     &types::DefaultError {
                         code: Some("METHOD_NOT_ALLOWED".to_string()),
-                        message: Some(format!("{m} is not allowed here")),
+                        message: Some(format!("{} is not allowed here", req.method)),
                     },
-                ))
+                );
+                return Err(reply.with_header(ALLOW, allow));
             }
+            Matched::NotFound => return Err(not_found(&format!("operation {}", req.path))),
         };
-        match segments.as_slice() {
-            ["v1", "login_with_password"] => allowed(Method::POST, Route::Login),
-            ["v1", "logout"] => allowed(Method::POST, Route::Logout),
-            ["v1", "linked_accounts"] => allowed(Method::GET, Route::ListAccounts),
-            ["v1", "linked_accounts", id] if *m == Method::PATCH => {
-                Ok(Route::PatchAccount(id.to_string()))
-            }
-            ["v1", "linked_accounts", id] => {
-                allowed(Method::GET, Route::GetAccount(id.to_string()))
-            }
-            ["v1", "linked_accounts", id, "unlink"] => {
-                allowed(Method::POST, Route::Unlink(id.to_string()))
-            }
-            ["v1", "institutions"] => allowed(Method::GET, Route::Institutions),
-            ["simulate", "v1", "linked_accounts"] => allowed(Method::POST, Route::SimulateCreate),
-            _ => Err(not_found(&format!("operation {}", req.path))),
-        }
+        let id = || p.first().map_or_else(String::new, |s| s.to_string());
+        Ok(match index {
+            0 => Route::Login,
+            1 => Route::Logout,
+            2 => Route::ListAccounts,
+            3 => Route::GetAccount(id()),
+            4 => Route::PatchAccount(id()),
+            5 => Route::Unlink(id()),
+            6 => Route::Institutions,
+            _ => Route::SimulateCreate,
+        })
     }
 
     fn operation_id(route: &Route) -> &'static str {
@@ -257,8 +263,8 @@ impl Model for Weavr {
         let command = match route {
             Route::Login => {
                 let body = json_object(&req.body)?;
-                let email = required_text(&body, &["email"])?;
-                let password = required_text(&body, &["password", "value"])?;
+                let email = required_text(&body, &["email"], 256)?;
+                let password = required_text(&body, &["password", "value"], 100)?;
                 Command::Login { email, password }
             }
             Route::Logout => {
@@ -307,7 +313,7 @@ impl Model for Weavr {
             Route::Institutions => Command::Institutions(institution_filter(req)?),
             Route::SimulateCreate => {
                 let body = json_object(&req.body)?;
-                required_text(&body, &["buyerId"])?;
+                required_text(&body, &["buyerId"], usize::MAX)?;
                 check_account_identification(body.get("accountIdentification"))?;
                 let body: types::PostLinkedAccountsBody =
                     serde_json::from_value(Value::Object(body))
@@ -520,8 +526,13 @@ fn json_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, Reply> {
     }
 }
 
-/// A non-empty string at `path` (for example `password.value`).
-fn required_text(body: &serde_json::Map<String, Value>, path: &[&str]) -> Result<String, Reply> {
+/// A string at `path` (for example `password.value`) of at most `max_len` characters. The
+/// spec sets no minLength on these, so the empty string is valid input.
+fn required_text(
+    body: &serde_json::Map<String, Value>,
+    path: &[&str],
+    max_len: usize,
+) -> Result<String, Reply> {
     let name = path.join(".");
     let mut value = None;
     let mut map = Some(body);
@@ -531,7 +542,8 @@ fn required_text(body: &serde_json::Map<String, Value>, path: &[&str]) -> Result
     }
     match value {
         None | Some(Value::Null) => Err(invalid_field(&name, "REQUIRED", &[])),
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
+        Some(Value::String(s)) if s.chars().count() <= max_len => Ok(s.clone()),
+        Some(Value::String(_)) => Err(invalid_field(&name, "SIZE", &["0", &max_len.to_string()])),
         Some(_) => Err(invalid_field(&name, "HAS_TEXT", &[])),
     }
 }
@@ -638,12 +650,17 @@ fn new_account(
 }
 
 fn institution_filter(req: &Incoming) -> Result<InstitutionFilter, Reply> {
-    let number = |name: &str, min: usize| -> Result<Option<usize>, Reply> {
+    // Both are `int32` with a minimum, so the maximum is i32::MAX.
+    let number = |name: &str, min: i32| -> Result<Option<usize>, Reply> {
         match req.query_param(name) {
             None => Ok(None),
-            Some(v) => match v.parse::<usize>() {
-                Ok(n) if n >= min => Ok(Some(n)),
-                _ => Err(invalid_field(name, "RANGE", &[&min.to_string()])),
+            Some(v) => match v.parse::<i32>() {
+                Ok(n) if n >= min => Ok(usize::try_from(n).ok()),
+                _ => Err(invalid_field(
+                    name,
+                    "RANGE",
+                    &[&min.to_string(), &i32::MAX.to_string()],
+                )),
             },
         }
     };
