@@ -192,3 +192,45 @@ async fn weavr_institution_paging_is_int32() {
         assert_eq!(response.status(), status, "{query}");
     }
 }
+
+async fn simulate_account(sim: &SimulatorHandle, ident: serde_json::Value) -> reqwest::Response {
+    let body = serde_json::json!({ "buyerId": sim.weavr_buyer_id(), "accountIdentification": ident });
+    weavr(&sim, Method::POST, "/simulate/v1/linked_accounts", Some(body)).await
+}
+
+// Schemathesis ST202 (stateful phase): `accountIdentification` is a oneOf without
+// `additionalProperties: false`, so valid Faster Payments details with a stray, invalid
+// `iban` match exactly one branch and are valid. The simulator judged by `iban` alone.
+// Fixed in the simulator: valid when exactly one branch matches, and the account is made
+// from the branch that matched.
+#[tokio::test]
+async fn weavr_account_identification_is_one_of() {
+    let sim = Simulator::start().await.unwrap();
+    let faster_with_stray_iban = serde_json::json!({
+        "accountNumber": "12345678", "sortCode": "040004", "iban": "not an iban",
+    });
+    let response = simulate_account(&sim, faster_with_stray_iban).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["currency"], "GBP");
+
+    // SEPA with stray, invalid Faster Payments fields: the SEPA branch alone matches.
+    let sepa_with_stray_number = serde_json::json!({
+        "iban": "DE89370400440532013000", "accountNumber": "x", "sortCode": "y",
+    });
+    let response = simulate_account(&sim, sepa_with_stray_number).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["currency"], "EUR");
+
+    // Both branches match: not exactly one, so invalid.
+    let both = serde_json::json!({
+        "accountNumber": "12345678", "sortCode": "040004", "iban": "DE89370400440532013000",
+    });
+    assert_eq!(simulate_account(&sim, both).await.status(), StatusCode::BAD_REQUEST);
+    // Neither matches.
+    let neither = serde_json::json!({ "accountNumber": "1234", "sortCode": "040004" });
+    assert_eq!(simulate_account(&sim, neither).await.status(), StatusCode::BAD_REQUEST);
+    let bad_bic = serde_json::json!({ "iban": "DE89370400440532013000", "bankIdentifierCode": "12345678" });
+    assert_eq!(simulate_account(&sim, bad_bic).await.status(), StatusCode::BAD_REQUEST);
+}
