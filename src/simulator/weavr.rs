@@ -314,10 +314,12 @@ impl Model for Weavr {
             Route::SimulateCreate => {
                 let body = json_object(&req.body)?;
                 required_text(&body, &["buyerId"], usize::MAX)?;
-                check_account_identification(body.get("accountIdentification"))?;
-                let body: types::PostLinkedAccountsBody =
+                let ident = check_account_identification(body.get("accountIdentification"))?;
+                let mut body: types::PostLinkedAccountsBody =
                     serde_json::from_value(Value::Object(body))
                         .map_err(|_| malformed("the request body does not match the schema"))?;
+                // The untagged enum takes the first branch whose fields are present.
+                body.account_identification = ident;
                 Command::SimulateCreate(Box::new(body))
             }
         };
@@ -548,67 +550,119 @@ fn required_text(
     }
 }
 
-/// Faster Payments (`accountNumber` 8 digits, `sortCode` 6) or SEPA (`iban`, optional BIC).
-fn check_account_identification(value: Option<&Value>) -> Result<(), Reply> {
+/// `accountIdentification`, a `oneOf` of Faster Payments (`accountNumber` 8 digits,
+/// `sortCode` 6) and SEPA (`iban`, optional BIC), neither closed to other properties: valid
+/// when exactly one branch matches, and the details are those of that branch.
+fn check_account_identification(
+    value: Option<&Value>,
+) -> Result<types::AccountIdentification, Reply> {
     let Some(Value::Object(ident)) = value else {
         return Err(invalid_field("accountIdentification", "REQUIRED", &[]));
     };
-    let text = |name: &str| ident.get(name).and_then(Value::as_str);
+    let faster = faster_payments(ident);
+    let sepa = sepa(ident);
+    match (faster, sepa) {
+        (Ok(one), Err(_)) | (Err(_), Ok(one)) => Ok(one),
+        (Ok(_), Ok(_)) => Err(invalid_field(
+            "accountIdentification",
+            "EXACTLY",
+            &["1", "FasterPaymentsBankDetails", "SepaBankDetails"],
+        )),
+        // The error of the branch the caller seems to mean.
+        (Err(faster), Err(sepa)) => Err(if ident.contains_key("iban") {
+            sepa
+        } else {
+            faster
+        }),
+    }
+}
+
+/// An optional string property: `Ok(None)` when absent, an error when not a string.
+fn optional_text<'a>(
+    ident: &'a serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<Option<&'a str>, Reply> {
+    match ident.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(invalid_field(
+            &format!("accountIdentification.{name}"),
+            "HAS_TEXT",
+            &[],
+        )),
+    }
+}
+
+fn required(ident: &serde_json::Map<String, Value>, name: &str) -> Result<String, Reply> {
+    optional_text(ident, name)?
+        .map(str::to_string)
+        .ok_or_else(|| invalid_field(&format!("accountIdentification.{name}"), "REQUIRED", &[]))
+}
+
+fn faster_payments(
+    ident: &serde_json::Map<String, Value>,
+) -> Result<types::AccountIdentification, Reply> {
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    if let Some(iban) = text("iban") {
-        let ok = (15..=34).contains(&iban.len())
-            && iban.as_bytes()[..2].iter().all(u8::is_ascii_uppercase)
-            && iban.as_bytes()[2..4].iter().all(u8::is_ascii_digit)
-            && iban.as_bytes()[4..]
-                .iter()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    let account_number = required(ident, "accountNumber")?;
+    let sort_code = required(ident, "sortCode")?;
+    let secondary_reference = optional_text(ident, "secondaryReference")?.map(str::to_string);
+    if !digits(&account_number, 8) {
+        return Err(invalid_field(
+            "accountIdentification.accountNumber",
+            "REGEX",
+            &["^[0-9]{8}$"],
+        ));
+    }
+    if !digits(&sort_code, 6) {
+        return Err(invalid_field(
+            "accountIdentification.sortCode",
+            "REGEX",
+            &["^[0-9]{6}$"],
+        ));
+    }
+    Ok(types::AccountIdentification::FasterPaymentsBankDetails {
+        account_number,
+        secondary_reference,
+        sort_code,
+    })
+}
+
+fn sepa(ident: &serde_json::Map<String, Value>) -> Result<types::AccountIdentification, Reply> {
+    let iban = required(ident, "iban")?;
+    let bytes = iban.as_bytes();
+    // ^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$, length 15 to 34.
+    let iban_ok = (15..=34).contains(&bytes.len())
+        && bytes[..2].iter().all(u8::is_ascii_uppercase)
+        && bytes[2..4].iter().all(u8::is_ascii_digit)
+        && bytes[4..]
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if !iban_ok {
+        return Err(invalid_field(
+            "accountIdentification.iban",
+            "REGEX",
+            &["^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$"],
+        ));
+    }
+    let bic = optional_text(ident, "bankIdentifierCode")?;
+    if let Some(bic) = bic {
+        // ^[a-zA-Z0-9]{4}[a-zA-Z]{2}[a-zA-Z0-9]{2}[a-zA-Z0-9]{0,3}$, length 8 to 11.
+        let b = bic.as_bytes();
+        let ok = (8..=11).contains(&b.len())
+            && b.iter().all(u8::is_ascii_alphanumeric)
+            && b[4..6].iter().all(u8::is_ascii_alphabetic);
         if !ok {
             return Err(invalid_field(
-                "accountIdentification.iban",
-                "REGEX",
-                &["^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$"],
-            ));
-        }
-        if let Some(bic) = text("bankIdentifierCode")
-            && !((8..=11).contains(&bic.len()) && bic.bytes().all(|b| b.is_ascii_alphanumeric()))
-        {
-            return Err(invalid_field(
                 "accountIdentification.bankIdentifierCode",
-                "SIZE",
-                &["8", "11"],
+                "REGEX",
+                &["^[a-zA-Z0-9]{4}[a-zA-Z]{2}[a-zA-Z0-9]{2}[a-zA-Z0-9]{0,3}$"],
             ));
         }
-        return Ok(());
     }
-    match (text("accountNumber"), text("sortCode")) {
-        (Some(number), Some(sort)) => {
-            if !digits(number, 8) {
-                return Err(invalid_field(
-                    "accountIdentification.accountNumber",
-                    "REGEX",
-                    &["^[0-9]{8}$"],
-                ));
-            }
-            if !digits(sort, 6) {
-                return Err(invalid_field(
-                    "accountIdentification.sortCode",
-                    "REGEX",
-                    &["^[0-9]{6}$"],
-                ));
-            }
-            Ok(())
-        }
-        (None, _) => Err(invalid_field(
-            "accountIdentification.accountNumber",
-            "REQUIRED",
-            &[],
-        )),
-        (_, None) => Err(invalid_field(
-            "accountIdentification.sortCode",
-            "REQUIRED",
-            &[],
-        )),
-    }
+    Ok(types::AccountIdentification::SepaBankDetails {
+        bank_identifier_code: bic.map(str::to_string),
+        iban,
+    })
 }
 
 fn new_account(
