@@ -194,8 +194,15 @@ async fn weavr_institution_paging_is_int32() {
 }
 
 async fn simulate_account(sim: &SimulatorHandle, ident: serde_json::Value) -> reqwest::Response {
-    let body = serde_json::json!({ "buyerId": sim.weavr_buyer_id(), "accountIdentification": ident });
-    weavr(&sim, Method::POST, "/simulate/v1/linked_accounts", Some(body)).await
+    let body =
+        serde_json::json!({ "buyerId": sim.weavr_buyer_id(), "accountIdentification": ident });
+    weavr(
+        &sim,
+        Method::POST,
+        "/simulate/v1/linked_accounts",
+        Some(body),
+    )
+    .await
 }
 
 // Schemathesis ST202 (stateful phase): `accountIdentification` is a oneOf without
@@ -227,10 +234,37 @@ async fn weavr_account_identification_is_one_of() {
     let both = serde_json::json!({
         "accountNumber": "12345678", "sortCode": "040004", "iban": "DE89370400440532013000",
     });
-    assert_eq!(simulate_account(&sim, both).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        simulate_account(&sim, both).await.status(),
+        StatusCode::BAD_REQUEST
+    );
     // Neither matches.
     let neither = serde_json::json!({ "accountNumber": "1234", "sortCode": "040004" });
-    assert_eq!(simulate_account(&sim, neither).await.status(), StatusCode::BAD_REQUEST);
-    let bad_bic = serde_json::json!({ "iban": "DE89370400440532013000", "bankIdentifierCode": "12345678" });
-    assert_eq!(simulate_account(&sim, bad_bic).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        simulate_account(&sim, neither).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    let bad_bic =
+        serde_json::json!({ "iban": "DE89370400440532013000", "bankIdentifierCode": "12345678" });
+    assert_eq!(
+        simulate_account(&sim, bad_bic).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+}
+
+// Schemathesis ST201: `market` items are the enum [EEA]; other values must be a 400, and the
+// filter must apply. Fixed in the simulator, which ignored the parameter.
+#[tokio::test]
+async fn weavr_institution_market_is_an_enum_and_filters() {
+    let sim = Simulator::start().await.unwrap();
+    let response = weavr(&sim, Method::GET, "/v1/institutions?market=MOON", None).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let response = weavr(&sim, Method::GET, "/v1/institutions?market=EEA&market=", None).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let response = weavr(&sim, Method::GET, "/v1/institutions?market=EEA", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: serde_json::Value = response.json().await.unwrap();
+    let institutions = body["institutions"].as_array().unwrap();
+    assert!(!institutions.is_empty());
+    assert!(institutions.iter().all(|i| i["markets"] == serde_json::json!(["EEA"])));
 }
