@@ -98,6 +98,8 @@ pub(crate) struct InstitutionFilter {
     country: Option<String>,
     name: Option<String>,
     ids: Vec<String>,
+    /// Markets the institution must serve (the spec's enum has only `EEA`).
+    markets: Vec<String>,
     offset: usize,
     limit: Option<usize>,
 }
@@ -718,6 +720,14 @@ fn institution_filter(req: &Incoming) -> Result<InstitutionFilter, Reply> {
             },
         }
     };
+    let markets: Vec<String> = req
+        .query_values("market")
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    if markets.iter().any(|m| m != "EEA") {
+        return Err(invalid_field("market", "IN", &["EEA"]));
+    }
     Ok(InstitutionFilter {
         country: req.query_param("country").map(str::to_string),
         name: req.query_param("institutionName").map(str::to_lowercase),
@@ -726,6 +736,7 @@ fn institution_filter(req: &Incoming) -> Result<InstitutionFilter, Reply> {
             .into_iter()
             .map(str::to_string)
             .collect(),
+        markets,
         offset: number("offset", 0)?.unwrap_or(0),
         limit: number("limit", 1)?,
     })
@@ -771,6 +782,12 @@ fn institutions(filter: &InstitutionFilter) -> types::GetInstitutionsResponse {
             })
         })
         .filter(|i| filter.ids.is_empty() || filter.ids.contains(&i.id))
+        .filter(|i| {
+            filter
+                .markets
+                .iter()
+                .all(|m| i.markets.iter().any(|im| im.as_str() == m))
+        })
         .collect();
     let count = matching.len();
     let page: Vec<_> = matching
