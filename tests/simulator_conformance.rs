@@ -175,7 +175,13 @@ async fn enfuce_field_bounds_are_the_specs() {
 
     // customerId is any string: an empty one names no customer (404), it is not malformed.
     let link = serde_json::json!({ "type": "CUSTOMER_LINK", "customerId": "" });
-    let response = enfuce_json(&sim, Method::POST, &format!("/v3/{id}/link?auditUser="), link).await;
+    let response = enfuce_json(
+        &sim,
+        Method::POST,
+        &format!("/v3/{id}/link?auditUser="),
+        link,
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 

@@ -269,23 +269,25 @@ impl Model for Enfuce {
             Route::GetIdByRegNo(r) => Command::GetIdByRegNo(r),
             Route::CreatePrivate => {
                 let body: types::CreatePrivateCustomer = parse(&req.body)?;
-                check_customer_number(Some(&body.customer_number))?;
-                check_len("regNo", Some(&body.reg_no), 1, 64)?;
-                check_len("firstName", Some(&body.first_name), 1, 255)?;
-                check_len("lastName", Some(&body.last_name), 1, 255)?;
-                check_len("middleName", body.middle_name.as_ref(), 0, 255)?;
+                check_len("customerNumber", Some(&body.customer_number), 64)?;
+                check_len("regNo", Some(&body.reg_no), 64)?;
+                check_len("firstName", Some(&body.first_name), 255)?;
+                check_len("lastName", Some(&body.last_name), 255)?;
+                check_len("middleName", body.middle_name.as_ref(), 255)?;
+                check_len("salutation", body.salutation.as_ref(), 32)?;
+                check_len("email", body.email.as_ref(), 255)?;
                 check_enums(Some(&body.locale), body.risk_score.as_ref())?;
                 Command::CreatePrivate(Box::new(body))
             }
             Route::CreateCorporate => {
                 let body: types::CreateCorporateCustomer = parse(&req.body)?;
-                check_customer_number(Some(&body.customer_number))?;
-                check_len("regNo", Some(&body.reg_no), 1, 64)?;
-                check_len("name", Some(&body.name), 1, 255)?;
+                check_len("customerNumber", Some(&body.customer_number), 64)?;
+                check_len("regNo", Some(&body.reg_no), 64)?;
+                check_len("name", Some(&body.name), 255)?;
+                check_len("email", body.email.as_ref(), 255)?;
                 check_len(
                     "customerRepresentative",
                     body.customer_representative.as_ref(),
-                    0,
                     64,
                 )?;
                 check_enums(Some(&body.locale), body.risk_score.as_ref())?;
@@ -293,18 +295,15 @@ impl Model for Enfuce {
             }
             Route::UpdatePrivate(id) => {
                 let body: types::UpdatePrivateCustomer = parse(&req.body)?;
-                check_customer_number(body.customer_number.as_ref())?;
-                check_len("regNo", body.reg_no.as_ref(), 1, 64)?;
-                check_len("firstName", body.first_name.as_ref(), 1, 255)?;
-                check_len("lastName", body.last_name.as_ref(), 1, 255)?;
+                check_len("customerNumber", body.customer_number.as_ref(), 32)?;
+                check_len("regNo", body.reg_no.as_ref(), 32)?;
                 check_enums(body.locale.as_ref(), body.risk_score.as_ref())?;
                 Command::UpdatePrivate(id, Box::new(body))
             }
             Route::UpdateCorporate(id) => {
                 let body: types::UpdateCorporateCustomer = parse(&req.body)?;
-                check_customer_number(body.customer_number.as_ref())?;
-                check_len("regNo", body.reg_no.as_ref(), 1, 64)?;
-                check_len("name", body.name.as_ref(), 1, 255)?;
+                check_len("customerNumber", body.customer_number.as_ref(), 32)?;
+                check_len("regNo", body.reg_no.as_ref(), 32)?;
                 check_enums(body.locale.as_ref(), body.risk_score.as_ref())?;
                 Command::UpdateCorporate(id, Box::new(body))
             }
@@ -330,7 +329,6 @@ impl Model for Enfuce {
                 if body.type_.is_unknown() {
                     return Err(bad_request("type must be CUSTOMER_LINK"));
                 }
-                check_len("customerId", Some(&body.customer_id), 1, 64)?;
                 Command::CreateLink(id, body.customer_id)
             }
             Route::DeleteLink(id, link) => Command::DeleteLink(id, link),
@@ -575,25 +573,13 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Reply> {
     serde_json::from_slice(body).map_err(|e| bad_request(format!("invalid request body: {e}")))
 }
 
-fn check_len(field: &str, value: Option<&String>, min: usize, max: usize) -> Result<(), Reply> {
+/// The spec's `maxLength` (it sets no `minLength` and no pattern on these fields; the
+/// vendor's prose mentions `[A-Za-z0-9-]{1,64}` for customerNumber, its spec does not).
+fn check_len(field: &str, value: Option<&String>, max: usize) -> Result<(), Reply> {
     match value {
-        Some(v) if v.chars().count() < min || v.chars().count() > max => Err(bad_request(format!(
-            "{field} must be {min} to {max} characters"
+        Some(v) if v.chars().count() > max => Err(bad_request(format!(
+            "{field} must be at most {max} characters"
         ))),
-        _ => Ok(()),
-    }
-}
-
-/// `customerNumber`: `[A-Za-z0-9-]{1,64}`.
-fn check_customer_number(value: Option<&String>) -> Result<(), Reply> {
-    match value {
-        Some(v)
-            if v.is_empty()
-                || v.len() > 64
-                || !v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
-        {
-            Err(bad_request("customerNumber must match [A-Za-z0-9-]{1,64}"))
-        }
         _ => Ok(()),
     }
 }

@@ -160,43 +160,38 @@ pub(crate) enum Matched<'a> {
     NotFound,
 }
 
-/// Matches `segments` against `templates` in order. A literal template of another method
-/// does not hide a parameter template of the request's method (`GET /v3/PRIVATE` is
-/// `GET /v3/{id}`, not a 405 of `POST /v3/PRIVATE`).
+/// Matches `segments` against `templates` as OpenAPI matches paths: the first path that
+/// fits is the resource (the table lists concrete paths before templated ones), then the
+/// method picks the operation among that path's templates.
 pub(crate) fn match_route<'a>(
     templates: &[Template],
     method: &Method,
     segments: &'a [String],
 ) -> Matched<'a> {
-    let mut allowed: Vec<&Method> = Vec::new();
-    for (index, (template_method, template)) in templates.iter().enumerate() {
-        let fits = template.len() == segments.len()
+    let fits = |template: &[&str]| {
+        template.len() == segments.len()
             && template
                 .iter()
                 .zip(segments)
-                .all(|(t, s)| *t == "*" || *t == s.as_str());
-        if !fits {
-            continue;
-        }
-        if template_method == method {
-            let params = template
-                .iter()
-                .zip(segments)
-                .filter(|(t, _)| **t == "*")
-                .map(|(_, s)| s.as_str())
-                .collect();
-            return Matched::Found(index, params);
-        }
-        if !allowed.contains(&template_method) {
-            allowed.push(template_method);
-        }
-    }
-    if allowed.is_empty() {
+                .all(|(t, s)| *t == "*" || *t == s.as_str())
+    };
+    let Some((_, path)) = templates.iter().find(|(_, t)| fits(t)) else {
         return Matched::NotFound;
+    };
+    let same_path = || templates.iter().enumerate().filter(|(_, (_, t))| t == path);
+    if let Some((index, _)) = same_path().find(|(_, (m, _))| m == method) {
+        let params = path
+            .iter()
+            .zip(segments)
+            .filter(|(t, _)| **t == "*")
+            .map(|(_, s)| s.as_str())
+            .collect();
+        return Matched::Found(index, params);
     }
-    allowed.sort_by_key(|m| m.as_str());
-    let names: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
-    Matched::MethodNotAllowed(names.join(", "))
+    let mut allowed: Vec<&str> = same_path().map(|(_, (m, _))| m.as_str()).collect();
+    allowed.sort_unstable();
+    allowed.dedup();
+    Matched::MethodNotAllowed(allowed.join(", "))
 }
 
 /// `%XX` decoding (and `+` as space in queries); `None` if the result is not UTF-8.
@@ -552,15 +547,16 @@ mod tests {
             (Method::GET, &["v3", "*"]),
         ];
         let segs = |p: &str| p.split('/').map(str::to_string).collect::<Vec<_>>();
+        // The concrete path wins, whatever the method (OpenAPI's path matching).
         let s = segs("v3/PRIVATE");
-        assert_eq!(
-            match_route(T, &Method::GET, &s),
-            Matched::Found(3, vec!["PRIVATE"])
-        );
         assert_eq!(match_route(T, &Method::POST, &s), Matched::Found(0, vec![]));
         assert_eq!(
-            match_route(T, &Method::DELETE, &s),
-            Matched::MethodNotAllowed("GET, POST".to_string())
+            match_route(T, &Method::GET, &s),
+            Matched::MethodNotAllowed("POST".to_string())
+        );
+        assert_eq!(
+            match_route(T, &Method::GET, &segs("v3/7")),
+            Matched::Found(3, vec!["7"])
         );
         let s = segs("v3/7/link");
         assert_eq!(
