@@ -346,3 +346,42 @@ async fn weavr_institution_market_is_an_enum_and_filters() {
             .all(|i| i["markets"] == serde_json::json!(["EEA"]))
     );
 }
+
+// Schemathesis ST201: the simulator read bodies through the generated types, which are
+// lenient on purpose (numbers taken for strings, open enums), so `customerNumber: 123` and
+// `riskScore: 5` were accepted. The spec declares strings; fixed in the simulator, which now
+// rejects a body whose JSON types differ from the spec's (and nulls: nothing is nullable).
+#[tokio::test]
+async fn request_bodies_are_type_checked_strictly() {
+    let sim = Simulator::start().await.unwrap();
+    let private = |field: &str, value: serde_json::Value| {
+        let mut body = serde_json::json!({
+            "customerNumber": "n", "locale": "af_ZA", "regNo": "r", "address": {},
+            "firstName": "f", "lastName": "l",
+        });
+        body[field] = value;
+        body
+    };
+    for (field, value) in [
+        ("customerNumber", serde_json::json!(123)),
+        ("riskScore", serde_json::json!(5)),
+        ("email", serde_json::Value::Null),
+        ("address", serde_json::json!({ "city": 7 })),
+        ("nationality", serde_json::json!(["FIN", 1])),
+    ] {
+        let body = private(field, value.clone());
+        let response = enfuce_json(&sim, Method::POST, "/v3/PRIVATE?auditUser=", body).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{field}: {value}");
+    }
+    // Unknown properties stay allowed (no additionalProperties: false).
+    let body = private("somethingElse", serde_json::json!({ "x": [1, null] }));
+    let response = enfuce_json(&sim, Method::POST, "/v3/PRIVATE?auditUser=", body).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+
+    let body = serde_json::json!({
+        "buyerId": sim.weavr_buyer_id(), "institutionId": 5,
+        "accountIdentification": { "accountNumber": "12345678", "sortCode": "040004" },
+    });
+    let response = weavr(&sim, Method::POST, "/simulate/v1/linked_accounts", Some(body)).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
