@@ -371,7 +371,11 @@ async fn request_bodies_are_type_checked_strictly() {
     ] {
         let body = private(field, value.clone());
         let response = enfuce_json(&sim, Method::POST, "/v3/PRIVATE?auditUser=", body).await;
-        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{field}: {value}");
+        assert_eq!(
+            response.status(),
+            StatusCode::BAD_REQUEST,
+            "{field}: {value}"
+        );
     }
     // Unknown properties stay allowed (no additionalProperties: false).
     let body = private("somethingElse", serde_json::json!({ "x": [1, null] }));
@@ -382,6 +386,12 @@ async fn request_bodies_are_type_checked_strictly() {
         "buyerId": sim.weavr_buyer_id(), "institutionId": 5,
         "accountIdentification": { "accountNumber": "12345678", "sortCode": "040004" },
     });
-    let response = weavr(&sim, Method::POST, "/simulate/v1/linked_accounts", Some(body)).await;
+    let response = weavr(
+        &sim,
+        Method::POST,
+        "/simulate/v1/linked_accounts",
+        Some(body),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 }

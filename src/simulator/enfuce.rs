@@ -12,7 +12,7 @@ use http::header::ALLOW;
 use http::{Method, StatusCode};
 
 use super::idempotency::Policy;
-use super::server::{Incoming, Matched, Model, Reply, Template, match_route};
+use super::server::{Incoming, Matched, Model, Reply, Template, match_route, strict_json};
 use super::{Api, Shared};
 use crate::raw::enfuce_customer::operations as ops;
 use crate::raw::enfuce_customer::types;
@@ -569,8 +569,8 @@ impl State {
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Reply> {
-    serde_json::from_slice(body).map_err(|e| bad_request(format!("invalid request body: {e}")))
+fn parse<T: serde::de::DeserializeOwned + serde::Serialize>(body: &[u8]) -> Result<T, Reply> {
+    strict_json(body).map_err(|e| bad_request(format!("invalid request body: {e}")))
 }
 
 /// The spec's `maxLength` (it sets no `minLength` and no pattern on these fields; the

@@ -194,6 +194,75 @@ pub(crate) fn match_route<'a>(
     Matched::MethodNotAllowed(allowed.join(", "))
 }
 
+/// A JSON body read as `T`, with the spec's types enforced. The generated types are lenient
+/// on purpose (a client takes `123` for a string field), a provider is not: the body is
+/// written back from `T` and every value `T` kept must be the value sent, and a `null` sent
+/// for a field `T` knows is refused (nothing in these specs is nullable). Properties `T` does
+/// not know are allowed, as the specs do not close their objects. The error names the field.
+pub(crate) fn strict_json<T>(body: &[u8]) -> Result<T, String>
+where
+    T: serde::de::DeserializeOwned + serde::Serialize,
+{
+    let sent: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("invalid JSON: {e}"))?;
+    let typed: T = serde_json::from_value(sent.clone())
+        .map_err(|e| format!("the body does not match the schema: {e}"))?;
+    let kept = serde_json::to_value(&typed).map_err(|e| format!("internal: {e}"))?;
+    let mut nulls = Vec::new();
+    if let Some(at) = first_difference(&sent, &kept, String::new(), &mut nulls) {
+        return Err(format!("{at} has the wrong type"));
+    }
+    // A null `T` dropped is either an unknown property (allowed) or an optional field sent as
+    // null (not allowed): a known field refuses one of two probes of other JSON types.
+    for at in nulls {
+        for probe in [serde_json::Value::Bool(true), serde_json::Value::from("x")] {
+            let mut doc = sent.clone();
+            if let Some(slot) = doc.pointer_mut(&at) {
+                *slot = probe;
+            }
+            if serde_json::from_value::<T>(doc).is_err() {
+                return Err(format!("{at} must not be null"));
+            }
+        }
+    }
+    Ok(typed)
+}
+
+/// The first place where `kept` (what `T` made of `sent`) differs from `sent`, as a JSON
+/// pointer; the pointers of nulls `T` dropped go to `nulls`.
+fn first_difference(
+    sent: &serde_json::Value,
+    kept: &serde_json::Value,
+    at: String,
+    nulls: &mut Vec<String>,
+) -> Option<String> {
+    use serde_json::Value;
+    match (sent, kept) {
+        (Value::Object(sent), Value::Object(kept)) => {
+            for (key, value) in sent {
+                let here = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+                match kept.get(key) {
+                    Some(k) => {
+                        if let Some(d) = first_difference(value, k, here, nulls) {
+                            return Some(d);
+                        }
+                    }
+                    None if value.is_null() => nulls.push(here),
+                    None => {}
+                }
+            }
+            None
+        }
+        (Value::Array(sent), Value::Array(kept)) if sent.len() == kept.len() => sent
+            .iter()
+            .zip(kept)
+            .enumerate()
+            .find_map(|(i, (s, k))| first_difference(s, k, format!("{at}/{i}"), nulls)),
+        (Value::Number(s), Value::Number(k)) => (s.as_f64() != k.as_f64()).then_some(at),
+        (s, k) => (s != k).then_some(at),
+    }
+}
+
 /// `%XX` decoding (and `+` as space in queries); `None` if the result is not UTF-8.
 fn percent_decode(s: &str, plus_is_space: bool) -> Option<String> {
     let bytes = s.as_bytes();

@@ -16,7 +16,7 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use super::idempotency::Policy;
-use super::server::{Incoming, Matched, Model, Reply, Template, match_route};
+use super::server::{Incoming, Matched, Model, Reply, Template, match_route, strict_json};
 use super::{Api, Shared};
 use crate::raw::weavr_payment_run::operations as ops;
 use crate::raw::weavr_payment_run::types;
@@ -317,9 +317,9 @@ impl Model for Weavr {
                 let body = json_object(&req.body)?;
                 required_text(&body, &["buyerId"], usize::MAX)?;
                 let ident = check_account_identification(body.get("accountIdentification"))?;
-                let mut body: types::PostLinkedAccountsBody =
-                    serde_json::from_value(Value::Object(body))
-                        .map_err(|_| malformed("the request body does not match the schema"))?;
+                let raw = serde_json::to_vec(&body).unwrap_or_default();
+                let mut body: types::PostLinkedAccountsBody = strict_json(&raw)
+                    .map_err(|e| malformed(&format!("invalid request body: {e}")))?;
                 // The untagged enum takes the first branch whose fields are present.
                 body.account_identification = ident;
                 Command::SimulateCreate(Box::new(body))
