@@ -265,7 +265,7 @@ async fn simulate_account(sim: &SimulatorHandle, ident: serde_json::Value) -> re
     let body =
         serde_json::json!({ "buyerId": sim.weavr_buyer_id(), "accountIdentification": ident });
     weavr(
-        &sim,
+        sim,
         Method::POST,
         "/simulate/v1/linked_accounts",
         Some(body),
