@@ -15,6 +15,7 @@ mod prepared;
 mod retry;
 mod secret;
 mod session;
+pub mod webhook;
 
 pub use call::Call;
 pub use config::{BuildError, ClientConfig};
