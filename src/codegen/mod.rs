@@ -8,7 +8,8 @@
 //!    `crate::spec` walks the files a folder spec or a `$ref` reaches and bundles them into
 //!    one document, keeping where each part is written so later errors name that file;
 //!    [`downgrade`]: OpenAPI 3.1 and 3.2 converted to 3.0 (`docs/openapi-3.1.md`);
-//! 2. [`validate`]: version, `paths`, `$ref` targets (errors with a JSON pointer);
+//! 2. [`validate`]: version, `paths`, `$ref` targets (errors with a JSON pointer); `defaults`:
+//!    a schema `default` that contradicts its type coerced (`"false"` → `false`) or dropped;
 //! 3. [`normalize`]: rewrite into what progenitor accepts, recording error responses and
 //!    servers in a [`model::ApiModel`]; then [`webhooks`]: webhook bodies lifted into
 //!    `components/schemas` (after the operations' schemas are named, so they keep their names),
@@ -28,6 +29,7 @@ mod api_version;
 mod bodies;
 mod builders;
 mod decode;
+mod defaults;
 pub mod downgrade;
 pub mod error;
 mod find;
@@ -247,6 +249,7 @@ fn generate_doc(
 ) -> Result<(String, String), SpecError> {
     downgrade::downgrade(spec, &mut doc)?;
     validate::check(spec, &doc)?;
+    defaults::repair(&mut doc);
     let model = normalize::normalize(spec, &mut doc)?;
     let hooks = webhooks::lift(spec, &mut doc)?;
     let title = format!(
