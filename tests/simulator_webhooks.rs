@@ -85,10 +85,13 @@ async fn forged_and_stale_first_attempts_are_refused_and_the_retry_is_handled() 
     while let Ok(e) = receiver.events.try_recv() {
         handled.push(e);
     }
-    let keys: Vec<_> = handled.iter().map(|(k, _)| k.clone()).collect();
-    let expected: Vec<_> = published.iter().map(|p| p.call_ref.clone()).collect();
+    // Both first attempts failed, so the retries may arrive in either order.
+    let mut keys: Vec<_> = handled.iter().map(|(k, _)| k.clone()).collect();
+    let mut expected: Vec<_> = published.iter().map(|p| p.call_ref.clone()).collect();
+    keys.sort();
+    expected.sort();
     assert_eq!(keys, expected, "same call-ref on the retry");
-    let statuses: Vec<_> = handled
+    let mut statuses: Vec<_> = handled
         .iter()
         .map(|(_, e)| match e {
             Event::LinkedAccountWatch(w) => match &w.payload {
@@ -101,6 +104,7 @@ async fn forged_and_stale_first_attempts_are_refused_and_the_retry_is_handled() 
             other => panic!("unexpected event {}", other.kind()),
         })
         .collect();
+    statuses.sort();
     assert_eq!(statuses, ["LINKED", "UNLINKED"]);
 }
 
