@@ -305,31 +305,31 @@ impl crate::spec::Tree for Doc {
         self.root
     }
 
-    fn get<'a>(&'a self, node: NodeId, key: &str) -> Option<NodeId> {
+    fn get(&self, node: NodeId, key: &str) -> Option<NodeId> {
         Doc::get(self, node, key)
     }
 
-    fn item<'a>(&'a self, node: NodeId, index: usize) -> Option<NodeId> {
+    fn item(&self, node: NodeId, index: usize) -> Option<NodeId> {
         self.items(node).get(index).copied()
     }
 
-    fn for_each_entry<'a>(&'a self, node: NodeId, f: &mut dyn FnMut(&str, NodeId)) {
+    fn for_each_entry(&self, node: NodeId, f: &mut dyn FnMut(&str, NodeId)) {
         for e in self.entries(node) {
             f(self.sym(e.key), e.value);
         }
     }
 
-    fn for_each_item<'a>(&'a self, node: NodeId, f: &mut dyn FnMut(NodeId)) {
+    fn for_each_item(&self, node: NodeId, f: &mut dyn FnMut(NodeId)) {
         for &i in self.items(node) {
             f(i);
         }
     }
 
-    fn as_str<'a>(&'a self, node: NodeId) -> Option<&'a str> {
+    fn as_str(&self, node: NodeId) -> Option<&str> {
         self.str(node)
     }
 
-    fn is_list<'a>(&'a self, node: NodeId) -> bool {
+    fn is_list(&self, node: NodeId) -> bool {
         matches!(self.kind(node), Kind::Seq { .. })
     }
 }

@@ -53,6 +53,8 @@ pub struct Param {
     pub required: bool,
     /// `deprecated`.
     pub deprecated: bool,
+    /// `x-sunset`.
+    pub sunset: Option<String>,
     /// Effective `style` (defaults applied).
     pub style: String,
     /// Effective `explode` (defaults applied).
@@ -584,6 +586,7 @@ fn params(
             key,
             required: doc.get_bool(p, "required").unwrap_or(false) || location == ParamIn::Path,
             deprecated: doc.get_bool(p, "deprecated").unwrap_or(false),
+            sunset: doc.get(p, "x-sunset").map(|v| doc.scalar_text(v)),
             style,
             explode,
             schema: doc.get(p, "schema").or_else(|| {
