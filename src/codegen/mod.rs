@@ -24,15 +24,20 @@
 //! 7. prettyplease formats the file into `OUT_DIR`.
 
 mod api_version;
+mod bodies;
 mod builders;
 mod decode;
 pub mod error;
+mod find;
+pub mod fixtures;
 mod hooks;
 mod lenient;
 pub mod load;
+mod media;
 pub mod model;
 pub mod normalize;
 mod path_params;
+mod successes;
 mod template;
 pub mod validate;
 pub mod webhooks;
@@ -266,18 +271,31 @@ fn generate_doc(
     hooks::inline(&mut file);
     path_params::stream(&mut file);
     builders::split(&mut file);
+    successes::retype(spec, &mut file, &model)?;
+    bodies::encode(&mut file, &model);
 
     let type_names = generated_type_names(&file);
     for op in &model.operations {
-        for e in &op.errors {
-            if let Some(schema) = &e.body_schema
-                && !type_names.contains(&normalize::pascal_case(schema))
-            {
+        let error_bodies = op.errors.iter().filter_map(|e| e.body_schema.as_deref());
+        let success_bodies = match &op.success {
+            model::SuccessModel::Enum(responses) => responses.as_slice(),
+            _ => &[],
+        }
+        .iter()
+        .filter_map(|r| match &r.body {
+            Some(model::SuccessBody::Json(schema)) => Some(schema.as_str()),
+            _ => None,
+        });
+        for (schema, role) in error_bodies
+            .map(|s| (s, "error"))
+            .chain(success_bodies.map(|s| (s, "success")))
+        {
+            if !type_names.contains(&normalize::pascal_case(schema)) {
                 return Err(SpecError::at(
                     spec,
                     &error::pointer("/components/schemas", &[schema]),
                     format!(
-                        "no Rust type was generated for schema '{schema}', the error body of \
+                        "no Rust type was generated for schema '{schema}', the {role} body of \
                          operation '{}'",
                         op.operation_id
                     ),
@@ -289,6 +307,7 @@ fn generate_doc(
     let body_type = |schema: &str| Some(normalize::pascal_case(schema));
     let mut additions = template::hooks();
     additions.extend(template::operations(&model));
+    additions.extend(successes::module(&model, &body_type));
     additions.extend(template::errors(&model, &body_type));
     additions.extend(webhooks::tokens(&hooks));
     let additions: syn::File = syn::parse2(additions).map_err(|e| {
@@ -410,5 +429,7 @@ fn run_progenitor(
 
 #[cfg(test)]
 mod input_tests;
+#[cfg(test)]
+mod media_tests;
 #[cfg(test)]
 mod tests;
