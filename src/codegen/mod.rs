@@ -13,7 +13,8 @@
 //!    the undocumented `api-version` header progenitor adds to every request; `decode`:
 //!    success bodies decoded by `crate::runtime`, which moves headers instead of cloning;
 //!    `hooks`: progenitor's async hook calls replaced by direct code;
-//!    `path_params`: path parameters percent-encoded as the URL is formatted; `builders`:
+//!    `path_params`: path parameters percent-encoded as the URL is formatted;
+//!    `query_styles`: query parameters in styles progenitor cannot write; `builders`:
 //!    each operation split into a request builder, which the facade uses, and the send;
 //! 6. `template`: the status hook, operation metadata and per-operation error enums;
 //! 7. prettyplease formats the file into `OUT_DIR`.
@@ -26,8 +27,10 @@ mod hooks;
 mod lenient;
 pub mod load;
 pub mod model;
+mod names;
 pub mod normalize;
 mod path_params;
+mod query_styles;
 mod template;
 pub mod validate;
 
@@ -210,13 +213,24 @@ pub fn generate(spec: &Path, text: &str) -> Result<GeneratedModule, SpecError> {
     decode::route(&mut file);
     hooks::inline(&mut file);
     path_params::stream(&mut file);
+    query_styles::encode(&mut file, &model.query_params);
     builders::split(&mut file);
+    if let Some(name) = names::duplicate_type(&file) {
+        return Err(SpecError::new(
+            spec,
+            Location::File,
+            format!(
+                "two generated types are both named '{name}' (two schemas that give the same \
+                 Rust name): give one of them a different title"
+            ),
+        ));
+    }
 
     let type_names = generated_type_names(&file);
     for op in &model.operations {
         for e in &op.errors {
             if let Some(schema) = &e.body_schema
-                && !type_names.contains(&normalize::pascal_case(schema))
+                && !type_names.contains(&names::type_name(schema))
             {
                 return Err(SpecError::at(
                     spec,
@@ -230,7 +244,7 @@ pub fn generate(spec: &Path, text: &str) -> Result<GeneratedModule, SpecError> {
             }
         }
     }
-    let body_type = |schema: &str| Some(normalize::pascal_case(schema));
+    let body_type = |schema: &str| Some(names::type_name(schema));
     let mut additions = template::hooks();
     additions.extend(template::operations(&model));
     additions.extend(template::errors(&model, &body_type));

@@ -23,12 +23,15 @@ pub fn normalize(file: &Path, doc: &mut Value) -> Result<ApiModel, SpecError> {
     fill_operation_ids(file, doc)?;
     strip_parameter_read_only(doc);
     relax_string_constraints(doc);
-    let operations = extract_error_responses(file, doc)?;
+    let mut operations = extract_error_responses(file, doc)?;
     hoist_repeated_inline_schemas(doc);
+    super::names::make_unique(doc, &mut operations);
     check_single_success_body(file, doc)?;
+    let query_params = super::query_styles::route(file, doc)?;
     Ok(ApiModel {
         servers,
         operations,
+        query_params,
     })
 }
 
@@ -571,7 +574,10 @@ fn hoist_repeated_inline_schemas(doc: &mut Value) {
     for (i, o) in occurrences.iter().enumerate() {
         let members = groups.entry(o.canon.clone()).or_default();
         if members.is_empty() {
-            by_len.entry(o.canon.len()).or_default().push(o.canon.clone());
+            by_len
+                .entry(o.canon.len())
+                .or_default()
+                .push(o.canon.clone());
         }
         members.push(i);
     }
@@ -594,9 +600,7 @@ fn hoist_repeated_inline_schemas(doc: &mut Value) {
                 .enumerate()
                 .map(|(at, canon)| (at, live(canon)))
                 .filter(|(_, m)| m.len() >= 2)
-                .min_by(|(_, a), (_, b)| {
-                    occurrences[a[0]].pointer.cmp(&occurrences[b[0]].pointer)
-                })
+                .min_by(|(_, a), (_, b)| occurrences[a[0]].pointer.cmp(&occurrences[b[0]].pointer))
             else {
                 break;
             };
@@ -659,7 +663,10 @@ fn hoist_repeated_inline_schemas(doc: &mut Value) {
                 // Shorter than this bucket, so its own bucket is still to come.
                 let members = groups.entry(o.canon.clone()).or_default();
                 if members.is_empty() {
-                    by_len.entry(o.canon.len()).or_default().push(o.canon.clone());
+                    by_len
+                        .entry(o.canon.len())
+                        .or_default()
+                        .push(o.canon.clone());
                 }
                 members.push(occurrences.len());
                 occurrences.push(o);
