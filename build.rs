@@ -1,21 +1,37 @@
-//! Turns every OpenAPI file in `specs/` into a client module; the work is in `src/codegen`.
+//! Turns every OpenAPI spec in `specs/` (a file, or a folder with an `openapi.*` root) into a
+//! client module; the work is in `src/codegen`, spec files and `$ref`s in `src/spec`.
 
 #[path = "src/codegen/mod.rs"]
 #[allow(dead_code)] // The library exposes parts of this module that the build does not call.
 mod codegen;
+#[path = "src/spec/mod.rs"]
+#[allow(dead_code, unused_imports)]
+mod spec;
 
 use std::path::{Path, PathBuf};
 
 fn main() {
-    // The directory, not each file: a per-file list misses specs added later.
+    // The directory, not each file: a per-file list misses specs added later. Cargo scans a
+    // directory recursively, so files inside spec folders are covered too.
     println!("cargo::rerun-if-changed=specs");
     println!("cargo::rerun-if-changed=src/codegen");
+    println!("cargo::rerun-if-changed=src/spec");
     let Some(out_dir) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
         eprintln!("paysdk: OUT_DIR is not set; run the build through cargo");
         std::process::exit(1);
     };
-    if let Err(e) = codegen::build(Path::new("specs"), &out_dir) {
-        eprintln!("{e}");
-        std::process::exit(1);
+    match codegen::build(Path::new("specs"), &out_dir) {
+        Ok(modules) => {
+            // A `$ref` may reach a file outside specs/ (`../../shared/common.yaml`).
+            for file in modules.iter().flat_map(|m| &m.files) {
+                if !file.starts_with("specs") {
+                    println!("cargo::rerun-if-changed={}", file.display());
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
     }
 }

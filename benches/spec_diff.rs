@@ -4,6 +4,11 @@
 //! Besides criterion's timings it prints a summary table: median time per
 //! size, time per MB (flat = linear), and peak heap during one diff relative
 //! to the pair's size, measured with a counting global allocator.
+//!
+//! A second group diffs one component schema reached through 500 operations
+//! and changed in 50 places (`support/shared_schema.rs`): 50 findings, each
+//! listing its 500 operations (the count is asserted in
+//! `tests/spec_diff_grouping.rs`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::fmt::Write as _;
@@ -12,6 +17,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+#[path = "support/shared_schema.rs"]
+mod shared_schema;
 use paysdk::diff::{Settings, diff_texts};
 
 struct Counting;
@@ -262,6 +270,7 @@ fn bench(c: &mut Criterion) {
         std::fs::write(dir.join("revision.yaml"), r).expect("write revision");
     }
     summary();
+    shared_summary();
     let mut g = c.benchmark_group("spec_diff");
     g.sample_size(10)
         .measurement_time(Duration::from_secs(4))
@@ -276,6 +285,38 @@ fn bench(c: &mut Criterion) {
         );
     }
     g.finish();
+
+    let (b, r) = shared_schema::shared_schema_pair(500, 50);
+    let mut g = c.benchmark_group("spec_diff_shared_schema");
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(4))
+        .warm_up_time(Duration::from_secs(1));
+    g.throughput(Throughput::Bytes((b.len() + r.len()) as u64));
+    g.bench_function("500_operations_50_changes", |bench| {
+        bench.iter(|| black_box(run(&b, &r)))
+    });
+    g.finish();
+}
+
+/// The shared-schema case in the summary: findings and the operations they list.
+fn shared_summary() {
+    let (b, r) = shared_schema::shared_schema_pair(500, 50);
+    let mut times: Vec<Duration> = (0..7)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(run(&b, &r));
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    let findings = diff_texts("shared.yaml", "base", &b, "rev", &r, &settings())
+        .expect("synthetic specs diff");
+    let listed: usize = findings.iter().map(|f| f.operations.len()).sum();
+    println!(
+        "shared schema, 500 operations, 50 changes: {} findings listing {listed} uses, median {:.1}ms\n",
+        findings.len(),
+        times[3].as_secs_f64() * 1e3
+    );
 }
 
 criterion_group!(benches, bench);

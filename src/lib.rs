@@ -18,6 +18,8 @@ pub mod runtime;
 /// fault tests (feature `simulator`).
 #[cfg(feature = "simulator")]
 pub mod simulator;
+#[cfg(any(feature = "codegen", feature = "cli"))]
+pub mod spec;
 
 pub use providers::{enfuce, weavr};
 pub use runtime::{

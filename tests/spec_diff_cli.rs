@@ -300,8 +300,15 @@ fn json_has_fingerprints_sources_and_summary() {
     assert_eq!(f["id"], "response-property-enum-value-added");
     assert_eq!(f["level"], "WARN");
     assert_eq!(f["direction"], "response");
-    assert_eq!(f["operation"], "GET /pets/{petId}");
-    assert_eq!(f["location"], "response[200].body[application/json].status");
+    // The enum lives in a component: reported there, with the operation using it.
+    assert_eq!(f["operation"], serde_json::Value::Null);
+    assert_eq!(f["location"], "components.schemas.Pet.properties.status");
+    assert_eq!(f["operations_count"], 1);
+    assert_eq!(f["operations"][0]["operation"], "GET /pets/{petId}");
+    assert_eq!(
+        f["operations"][0]["location"],
+        "response[200].body[application/json]"
+    );
     let fp = f["fingerprint"].as_str().expect("fingerprint");
     assert!(
         fp.len() == 12 && fp.chars().all(|c| c.is_ascii_hexdigit()),

@@ -10,573 +10,583 @@ use Level::{Err, Info, Warn};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec-diff");
 
-/// `(rule id, level, operation, location)` expected from
-/// `tests/fixtures/spec-diff/<rule id>/{base,revision}.yaml`.
-const CASES: &[(&str, Level, Option<&str>, &str)] = &[
+/// `(rule id, level, location, operations)` expected from
+/// `tests/fixtures/spec-diff/<rule id>/{base,revision}.yaml`; operations are
+/// `(METHOD /path, location of the use)`. A change inside a component schema
+/// is located in the component and lists the operations that use it; an
+/// inline change lists its one operation at its own location.
+type Case = (
+    &'static str,
+    Level,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+const CASES: &[Case] = &[
     (
         "api-removed-without-deprecation",
         Err,
-        Some("DELETE /pets/{petId}"),
         "path",
+        &[("DELETE /pets/{petId}", "path")],
     ),
     (
         "api-path-removed-without-deprecation",
         Err,
-        Some("POST /pets"),
         "path",
+        &[("POST /pets", "path")],
     ),
     (
         "api-removed-with-deprecation",
         Warn,
-        Some("DELETE /pets/{petId}"),
         "path",
+        &[("DELETE /pets/{petId}", "path")],
     ),
     (
         "api-removed-before-sunset",
         Err,
-        Some("DELETE /pets/{petId}"),
         "path",
+        &[("DELETE /pets/{petId}", "path")],
     ),
-    ("api-path-changed", Err, Some("POST /animals"), "path"),
-    ("endpoint-added", Info, Some("GET /pets"), "path"),
+    (
+        "api-path-changed",
+        Err,
+        "path",
+        &[("POST /animals", "path")],
+    ),
+    ("endpoint-added", Info, "path", &[("GET /pets", "path")]),
     (
         "request-path-parameter-renamed",
         Info,
-        Some("GET /pets/{id}"),
         "request.path.id",
+        &[("GET /pets/{id}", "request.path.id")],
     ),
     (
         "api-operation-id-changed",
         Err,
-        Some("GET /pets/{petId}"),
         "operationId",
+        &[("GET /pets/{petId}", "operationId")],
     ),
     (
         "api-tag-removed",
         Info,
-        Some("GET /pets/{petId}"),
         "tags.pets",
+        &[("GET /pets/{petId}", "tags.pets")],
     ),
     (
         "new-required-request-parameter",
         Err,
-        Some("GET /pets/{petId}"),
         "request.query.owner",
+        &[("GET /pets/{petId}", "request.query.owner")],
     ),
     (
         "new-request-path-parameter",
         Err,
-        Some("GET /owners/{ownerId}/pets/{petId}"),
         "request.path.ownerId",
+        &[("GET /owners/{ownerId}/pets/{petId}", "request.path.ownerId")],
     ),
     (
         "new-optional-request-parameter",
         Warn,
-        Some("GET /pets/{petId}"),
         "request.query.limit",
+        &[("GET /pets/{petId}", "request.query.limit")],
     ),
     (
         "request-parameter-removed",
         Warn,
-        Some("GET /pets/{petId}"),
         "request.query.limit",
+        &[("GET /pets/{petId}", "request.query.limit")],
     ),
     (
         "request-parameter-became-required",
         Err,
-        Some("GET /pets/{petId}"),
         "request.query.limit",
+        &[("GET /pets/{petId}", "request.query.limit")],
     ),
     (
         "request-parameter-became-optional",
         Warn,
-        Some("GET /pets/{petId}"),
         "request.query.limit",
+        &[("GET /pets/{petId}", "request.query.limit")],
     ),
     (
         "request-parameter-type-changed",
         Err,
-        Some("GET /pets/{petId}"),
         "request.query.limit",
+        &[("GET /pets/{petId}", "request.query.limit")],
     ),
     (
         "request-parameter-enum-value-removed",
         Err,
-        Some("GET /pets/{petId}"),
         "request.query.sort",
+        &[("GET /pets/{petId}", "request.query.sort")],
     ),
     (
         "request-parameter-enum-value-added",
         Info,
-        Some("GET /pets/{petId}"),
         "request.query.sort",
+        &[("GET /pets/{petId}", "request.query.sort")],
     ),
     (
         "request-parameter-became-enum",
         Err,
-        Some("GET /pets/{petId}"),
         "request.query.sort",
+        &[("GET /pets/{petId}", "request.query.sort")],
     ),
     (
         "request-parameter-default-value-changed",
         Warn,
-        Some("GET /pets/{petId}"),
         "request.query.limit",
+        &[("GET /pets/{petId}", "request.query.limit")],
     ),
     (
         "request-parameter-constraint-tightened",
         Err,
-        Some("GET /pets/{petId}"),
         "request.query.limit",
+        &[("GET /pets/{petId}", "request.query.limit")],
     ),
     (
         "request-parameter-constraint-set",
         Warn,
-        Some("GET /pets/{petId}"),
         "request.query.limit",
+        &[("GET /pets/{petId}", "request.query.limit")],
     ),
     (
         "request-parameter-pattern-changed",
         Warn,
-        Some("GET /pets/{petId}"),
         "request.path.petId",
+        &[("GET /pets/{petId}", "request.path.petId")],
     ),
     (
         "request-parameter-became-not-nullable",
         Err,
-        Some("GET /pets/{petId}"),
         "request.query.since",
+        &[("GET /pets/{petId}", "request.query.since")],
     ),
     (
         "request-parameter-serialization-changed",
         Err,
-        Some("GET /pets/{petId}"),
         "request.query.tags",
+        &[("GET /pets/{petId}", "request.query.tags")],
     ),
     (
         "request-body-added-required",
         Err,
-        Some("POST /pets"),
         "request.body",
+        &[("POST /pets", "request.body")],
     ),
     (
         "request-body-added-optional",
         Warn,
-        Some("POST /pets"),
         "request.body",
+        &[("POST /pets", "request.body")],
     ),
     (
         "request-body-became-required",
         Err,
-        Some("POST /pets"),
         "request.body",
+        &[("POST /pets", "request.body")],
     ),
     (
         "request-body-removed",
         Err,
-        Some("POST /pets"),
         "request.body",
+        &[("POST /pets", "request.body")],
     ),
     (
         "request-body-media-type-removed",
         Err,
-        Some("POST /pets"),
         "request.body[application/xml]",
+        &[("POST /pets", "request.body[application/xml]")],
     ),
     (
         "new-required-request-property",
         Err,
-        Some("POST /pets"),
-        "request.body[application/json].age",
+        "components.schemas.NewPet.properties.age",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "new-optional-request-property",
         Info,
-        Some("POST /pets"),
-        "request.body[application/json].age",
+        "components.schemas.NewPet.properties.age",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-became-required",
         Err,
-        Some("POST /pets"),
-        "request.body[application/json].tag",
+        "components.schemas.NewPet.properties.tag",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-became-optional",
         Warn,
-        Some("POST /pets"),
-        "request.body[application/json].name",
+        "components.schemas.NewPet.properties.name",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-removed",
         Warn,
-        Some("POST /pets"),
-        "request.body[application/json].tag",
+        "components.schemas.NewPet.properties.tag",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-type-changed",
         Err,
-        Some("POST /pets"),
-        "request.body[application/json].tag",
+        "components.schemas.NewPet.properties.tag",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-enum-value-removed",
         Err,
-        Some("POST /pets"),
-        "request.body[application/json].kind",
+        "components.schemas.NewPet.properties.kind",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-enum-value-added",
         Info,
-        Some("POST /pets"),
-        "request.body[application/json].kind",
+        "components.schemas.NewPet.properties.kind",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-became-enum",
         Err,
-        Some("POST /pets"),
-        "request.body[application/json].kind",
+        "components.schemas.NewPet.properties.kind",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-became-not-nullable",
         Err,
-        Some("POST /pets"),
-        "request.body[application/json].tag",
+        "components.schemas.NewPet.properties.tag",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-became-nullable",
         Warn,
-        Some("POST /pets"),
-        "request.body[application/json].tag",
+        "components.schemas.NewPet.properties.tag",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-one-of-removed",
         Err,
-        Some("POST /pets"),
-        "request.body[application/json].owner",
+        "components.schemas.NewPet.properties.owner",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-one-of-added",
         Info,
-        Some("POST /pets"),
-        "request.body[application/json].owner",
+        "components.schemas.NewPet.properties.owner",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "response-property-one-of-added",
         Err,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].owner",
+        "components.schemas.Pet.properties.owner",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-property-one-of-removed",
         Warn,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].owner",
+        "components.schemas.Pet.properties.owner",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "request-property-any-of-removed",
         Err,
-        Some("POST /pets"),
-        "request.body[application/json].owner",
+        "components.schemas.NewPet.properties.owner",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-any-of-added",
         Info,
-        Some("POST /pets"),
-        "request.body[application/json].owner",
+        "components.schemas.NewPet.properties.owner",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "response-property-any-of-added",
         Err,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].owner",
+        "components.schemas.Pet.properties.owner",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-property-any-of-removed",
         Warn,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].owner",
+        "components.schemas.Pet.properties.owner",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "request-property-all-of-added",
         Err,
-        Some("POST /pets"),
-        "request.body[application/json]",
+        "components.schemas.NewPet",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-all-of-removed",
         Warn,
-        Some("POST /pets"),
-        "request.body[application/json]",
+        "components.schemas.NewPet",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "response-property-all-of-added",
         Warn,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json]",
+        "components.schemas.Pet",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-property-all-of-removed",
         Warn,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json]",
+        "components.schemas.Pet",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "request-body-wrapped-in-one-of",
         Err,
-        Some("POST /pets"),
         "request.body[application/json]",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "response-body-wrapped-in-one-of",
         Err,
-        Some("GET /pets/{petId}"),
         "response[200].body[application/json]",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "request-property-discriminator-changed",
         Err,
-        Some("POST /pets"),
-        "request.body[application/json]",
+        "components.schemas.NewPet",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "response-property-discriminator-changed",
         Err,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json]",
+        "components.schemas.Pet",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "request-property-constraint-tightened",
         Err,
-        Some("POST /pets"),
-        "request.body[application/json].name",
+        "components.schemas.NewPet.properties.name",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-constraint-set",
         Warn,
-        Some("POST /pets"),
-        "request.body[application/json].name",
+        "components.schemas.NewPet.properties.name",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-pattern-changed",
         Warn,
-        Some("POST /pets"),
-        "request.body[application/json].name",
+        "components.schemas.NewPet.properties.name",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-became-read-only",
         Warn,
-        Some("POST /pets"),
-        "request.body[application/json].tag",
+        "components.schemas.NewPet.properties.tag",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-additional-properties-closed",
         Warn,
-        Some("POST /pets"),
-        "request.body[application/json]",
+        "components.schemas.NewPet",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "request-property-default-value-changed",
         Warn,
-        Some("POST /pets"),
-        "request.body[application/json].tag",
+        "components.schemas.NewPet.properties.tag",
+        &[("POST /pets", "request.body[application/json]")],
     ),
     (
         "response-success-status-removed",
         Err,
-        Some("GET /pets/{petId}"),
         "response[200]",
+        &[("GET /pets/{petId}", "response[200]")],
     ),
     (
         "response-non-success-status-removed",
         Warn,
-        Some("GET /pets/{petId}"),
         "response[404]",
+        &[("GET /pets/{petId}", "response[404]")],
     ),
     (
         "response-success-status-added",
         Warn,
-        Some("GET /pets/{petId}"),
         "response[202]",
+        &[("GET /pets/{petId}", "response[202]")],
     ),
     (
         "response-non-success-status-added",
         Info,
-        Some("GET /pets/{petId}"),
         "response[404]",
+        &[("GET /pets/{petId}", "response[404]")],
     ),
     (
         "response-media-type-removed",
         Err,
-        Some("GET /pets/{petId}"),
         "response[200].body[application/xml]",
+        &[("GET /pets/{petId}", "response[200].body[application/xml]")],
     ),
     (
         "response-required-property-removed",
         Err,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].name",
+        "components.schemas.Pet.properties.name",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-optional-property-removed",
         Warn,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].tag",
+        "components.schemas.Pet.properties.tag",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-property-became-optional",
         Err,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].name",
+        "components.schemas.Pet.properties.name",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-property-became-required",
         Warn,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].tag",
+        "components.schemas.Pet.properties.tag",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-property-became-nullable",
         Err,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].tag",
+        "components.schemas.Pet.properties.tag",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-property-became-not-nullable",
         Warn,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].tag",
+        "components.schemas.Pet.properties.tag",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-property-type-changed",
         Err,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].tag",
+        "components.schemas.Pet.properties.tag",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-property-id-became-numeric",
         Warn,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].id",
+        "components.schemas.Pet.properties.id",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-property-enum-value-added",
         Warn,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].status",
+        "components.schemas.Pet.properties.status",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-property-enum-value-removed",
         Warn,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].status",
+        "components.schemas.Pet.properties.status",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-property-became-enum",
         Warn,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].status",
+        "components.schemas.Pet.properties.status",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-required-property-added",
         Info,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].age",
+        "components.schemas.Pet.properties.age",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-optional-property-added",
         Info,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].age",
+        "components.schemas.Pet.properties.age",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-required-header-removed",
         Warn,
-        Some("GET /pets/{petId}"),
         "response[200].header.x-rate-limit",
+        &[("GET /pets/{petId}", "response[200].header.x-rate-limit")],
     ),
     (
         "response-optional-header-removed",
         Info,
-        Some("GET /pets/{petId}"),
         "response[200].header.x-rate-limit",
+        &[("GET /pets/{petId}", "response[200].header.x-rate-limit")],
     ),
     (
         "response-header-became-optional",
         Warn,
-        Some("GET /pets/{petId}"),
         "response[200].header.x-rate-limit",
+        &[("GET /pets/{petId}", "response[200].header.x-rate-limit")],
     ),
     (
         "response-header-type-changed",
         Warn,
-        Some("GET /pets/{petId}"),
         "response[200].header.x-rate-limit",
+        &[("GET /pets/{petId}", "response[200].header.x-rate-limit")],
     ),
     (
         "response-property-constraint-loosened",
         Warn,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].name",
+        "components.schemas.Pet.properties.name",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-property-pattern-changed",
         Info,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].name",
+        "components.schemas.Pet.properties.name",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-property-became-write-only",
         Warn,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json].tag",
+        "components.schemas.Pet.properties.tag",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "response-property-additional-properties-opened",
         Err,
-        Some("GET /pets/{petId}"),
-        "response[200].body[application/json]",
+        "components.schemas.Pet",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
     ),
     (
         "api-security-added",
         Err,
-        Some("GET /pets/{petId}"),
         "security",
+        &[("GET /pets/{petId}", "security")],
     ),
     (
         "api-security-scheme-changed",
         Err,
-        None,
         "components.securitySchemes.apiKey",
+        &[],
     ),
-    (
-        "api-schema-removed",
-        Warn,
-        None,
-        "components.schemas.Legacy",
-    ),
-    (
-        "api-schema-renamed",
-        Warn,
-        None,
-        "components.schemas.Legacy",
-    ),
-    ("api-server-url-changed", Warn, None, "servers"),
-    ("webhook-removed", Warn, None, "webhooks.petAdopted"),
+    ("api-schema-removed", Warn, "components.schemas.Legacy", &[]),
+    ("api-schema-renamed", Warn, "components.schemas.Legacy", &[]),
+    ("api-server-url-changed", Warn, "servers", &[]),
+    ("webhook-removed", Warn, "webhooks.petAdopted", &[]),
     (
         "api-stability-decreased",
         Err,
-        Some("GET /pets/{petId}"),
         "x-stability-level",
+        &[("GET /pets/{petId}", "x-stability-level")],
     ),
     (
         "api-sunset-date-changed-too-small",
         Err,
-        Some("GET /pets/{petId}"),
         "x-sunset",
+        &[("GET /pets/{petId}", "x-sunset")],
     ),
-    ("sunset-deleted", Err, Some("GET /pets/{petId}"), "x-sunset"),
-    ("api-major-version-not-bumped", Info, None, "info.version"),
+    (
+        "sunset-deleted",
+        Err,
+        "x-sunset",
+        &[("GET /pets/{petId}", "x-sunset")],
+    ),
+    ("api-major-version-not-bumped", Info, "info.version", &[]),
 ];
 
 /// Other findings a fixture legitimately triggers (besides the info.version
@@ -651,16 +661,34 @@ fn show(findings: &[Finding]) -> String {
 #[test]
 fn each_rule_reports_its_fixture_with_exact_id_level_operation_and_location() {
     let mut problems = Vec::new();
-    for &(id, level, op, loc) in CASES {
+    for &(id, level, loc, ops) in CASES {
         let findings = diff_case(id);
         let hits: Vec<&Finding> = findings.iter().filter(|f| f.id == id).collect();
         match hits.as_slice() {
             [f] => {
+                // Inline changes belong to their one operation; shared ones to none.
+                let grouped = loc.starts_with("components.") && !ops.is_empty();
+                let op = if grouped {
+                    None
+                } else {
+                    ops.first().map(|o| o.0)
+                };
                 if f.level != level || f.operation.as_deref() != op || f.location != loc {
                     problems.push(format!(
                         "{id}: got {} {:?} {:?}, want {level} {op:?} {loc:?}",
                         f.level, f.operation, f.location
                     ));
+                }
+                let got: Vec<(&str, &str)> = f
+                    .operations
+                    .iter()
+                    .map(|u| (u.operation.as_str(), u.location.as_str()))
+                    .collect();
+                if got != ops {
+                    problems.push(format!("{id}: operations {got:?}, want {ops:?}"));
+                }
+                if f.operations.iter().any(|u| u.id != id || u.level != level) {
+                    problems.push(format!("{id}: a use has another rule or level"));
                 }
                 if f.source.is_none() {
                     problems.push(format!("{id}: no source location"));
@@ -956,7 +984,8 @@ fn a_path_parameter_rename_is_only_an_info() {
 #[test]
 fn a_real_change_in_the_refactored_spec_is_still_found() {
     // The refactored copy moved `institution` to components: a change there
-    // must be reported at the same location as in the inline original.
+    // is reported once, in the component, naming the operation that uses it
+    // and where.
     let base = std::fs::read_to_string(realistic("base.yaml")).expect("fixture");
     let rev = std::fs::read_to_string(realistic("refactored.yaml"))
         .expect("fixture")
@@ -973,11 +1002,20 @@ fn a_real_change_in_the_refactored_spec_is_still_found() {
         .unwrap_or_else(|| panic!("not found:{}", show(&findings)));
     assert_eq!(
         f.location,
-        "response[200].body[application/json].institution.displayName"
+        "components.schemas.Institution.properties.displayName"
     );
-    assert_eq!(
-        f.operation.as_deref(),
-        Some("POST /v1/linked_accounts/{linked_account_id}/unlink")
+    assert_eq!(f.operation, None);
+    let uses: Vec<(&str, &str)> = f
+        .operations
+        .iter()
+        .map(|u| (u.operation.as_str(), u.location.as_str()))
+        .collect();
+    assert!(
+        uses.contains(&(
+            "POST /v1/linked_accounts/{linked_account_id}/unlink",
+            "response[200].body[application/json].institution"
+        )),
+        "{uses:?}"
     );
 }
 
@@ -1023,9 +1061,15 @@ fn circular_refs_terminate_and_still_report_changes() {
         .iter()
         .find(|f| f.id == "response-property-type-changed")
         .unwrap_or_else(|| panic!("{}", show(&findings)));
+    assert_eq!(f.location, "components.schemas.Edge.properties.weight");
+    let uses: Vec<(&str, &str)> = f
+        .operations
+        .iter()
+        .map(|u| (u.operation.as_str(), u.location.as_str()))
+        .collect();
     assert_eq!(
-        f.location,
-        "response[200].body[application/json].parent.weight"
+        uses,
+        [("GET /nodes", "response[200].body[application/json].parent")]
     );
 }
 

@@ -70,6 +70,34 @@ impl fmt::Display for SpecError {
 
 impl std::error::Error for SpecError {}
 
+impl From<crate::spec::Error> for SpecError {
+    fn from(e: crate::spec::Error) -> Self {
+        let location = match e.pointer {
+            Some(p) => Location::Pointer(p),
+            None => Location::File,
+        };
+        SpecError::new(&e.file, location, e.problem)
+    }
+}
+
+impl SpecError {
+    /// The same error, moved to the file and pointer where the construct is written when the
+    /// pointer is into a bundled multi-file document.
+    pub(crate) fn relocated(self, provenance: &crate::spec::bundle::Provenance) -> Self {
+        match &self.location {
+            Location::Pointer(p) if self.file == provenance.root() => {
+                let (file, pointer) = provenance.locate(p);
+                SpecError {
+                    file: file.to_path_buf(),
+                    location: Location::Pointer(pointer),
+                    problem: self.problem,
+                }
+            }
+            _ => self,
+        }
+    }
+}
+
 /// Longest problem text kept; generator messages can embed whole `Debug` dumps.
 const MAX_PROBLEM_LEN: usize = 600;
 

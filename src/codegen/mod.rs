@@ -5,9 +5,13 @@
 //! spec (see [`generate`]):
 //!
 //! 1. [`load`]: YAML or JSON text into a JSON value (syntax errors with line and column);
+//!    `crate::spec` walks the files a folder spec or a `$ref` reaches and bundles them into
+//!    one document, keeping where each part is written so later errors name that file;
 //! 2. [`validate`]: version, `paths`, `$ref` targets (errors with a JSON pointer);
 //! 3. [`normalize`]: rewrite into what progenitor accepts, recording error responses and
-//!    servers in a [`model::ApiModel`];
+//!    servers in a [`model::ApiModel`]; then [`webhooks`]: webhook bodies lifted into
+//!    `components/schemas` (after the operations' schemas are named, so they keep their names),
+//!    the webhook keys removed;
 //! 4. progenitor generates the client and typify the types;
 //! 5. `lenient`: open string enums, string fields that accept numbers; `api_version`: drop
 //!    the undocumented `api-version` header progenitor adds to every request; `decode`:
@@ -17,6 +21,7 @@
 //!    `query_styles`: query parameters in styles progenitor cannot write; `builders`:
 //!    each operation split into a request builder, which the facade uses, and the send;
 //! 6. `template`: the status hook, operation metadata and per-operation error enums;
+//!    [`webhooks`]: the `Event` enum over the webhook bodies;
 //! 7. prettyplease formats the file into `OUT_DIR`.
 
 mod api_version;
@@ -33,6 +38,7 @@ mod path_params;
 mod query_styles;
 mod template;
 pub mod validate;
+pub mod webhooks;
 
 use std::collections::HashSet;
 use std::fs;
@@ -41,22 +47,27 @@ use std::path::{Path, PathBuf};
 pub use error::{Location, SpecError};
 
 /// File endings read as specs.
-pub const SPEC_EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
+pub const SPEC_EXTENSIONS: [&str; 3] = crate::spec::SPEC_EXTENSIONS;
 
 /// One generated module.
 #[derive(Debug, Clone)]
 pub struct GeneratedModule {
-    /// The Rust module name, from the file name (`weavr-payment-run.yaml` → `weavr_payment_run`).
+    /// The Rust module name, from the file name (`weavr-payment-run.yaml` → `weavr_payment_run`)
+    /// or the folder name of a multi-file spec (`specs/unit/` → `unit`).
     pub module: String,
-    /// The spec it came from.
+    /// The spec it came from: the file, or the folder.
     pub spec: PathBuf,
     /// The API title and version, for the module's doc comment.
     pub title: String,
     /// The formatted Rust source.
     pub code: String,
+    /// Every file the spec consists of, the root first (one for a single-file spec).
+    pub files: Vec<PathBuf>,
 }
 
-/// The spec files of a directory, sorted by name.
+/// The specs of a directory, sorted by name: every spec file, and every folder (a multi-file
+/// spec whose root is `openapi.yaml`, `openapi.yml` or `openapi.json`). Hidden entries
+/// (`.name`) are skipped.
 pub fn discover(specs_dir: &Path) -> Result<Vec<PathBuf>, SpecError> {
     let entries = fs::read_dir(specs_dir).map_err(|e| {
         SpecError::new(
@@ -65,7 +76,7 @@ pub fn discover(specs_dir: &Path) -> Result<Vec<PathBuf>, SpecError> {
             format!("cannot read the specs directory: {e}"),
         )
     })?;
-    let mut files = Vec::new();
+    let mut specs = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| {
             SpecError::new(
@@ -75,25 +86,31 @@ pub fn discover(specs_dir: &Path) -> Result<Vec<PathBuf>, SpecError> {
             )
         })?;
         let path = entry.path();
-        let is_spec = path.is_file()
-            && path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| SPEC_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)));
-        if is_spec {
-            files.push(path);
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() || (path.is_file() && crate::spec::is_spec_file(&path)) {
+            specs.push(path);
         }
     }
-    files.sort();
-    Ok(files)
+    specs.sort();
+    Ok(specs)
 }
 
-/// The module name for a spec file: its stem in snake case, a valid Rust identifier.
+/// The module name for a spec file or folder: its stem (a folder's whole name) in snake
+/// case, a valid Rust identifier.
 pub fn module_name(spec: &Path) -> Result<String, SpecError> {
-    let stem = spec
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
+    let stem = if crate::spec::is_spec_file(spec) {
+        spec.file_stem()
+    } else {
+        spec.file_name()
+    }
+    .and_then(|s| s.to_str())
+    .unwrap_or_default();
     let name = normalize::snake_case(stem);
     let valid = name
         .chars()
@@ -119,16 +136,13 @@ pub fn build(specs_dir: &Path, out_dir: &Path) -> Result<Vec<GeneratedModule>, S
     let mut modules = Vec::new();
     let mut names = HashSet::new();
     for spec in discover(specs_dir)? {
-        let text = fs::read_to_string(&spec).map_err(|e| {
-            SpecError::new(&spec, Location::File, format!("cannot read the file: {e}"))
-        })?;
-        let module = generate(&spec, &text)?;
+        let module = generate_from(&crate::spec::WorkingTree, &spec)?;
         if !names.insert(module.module.clone()) {
             return Err(SpecError::new(
                 &spec,
                 Location::File,
                 format!(
-                    "another spec in {} also makes module '{}': rename one of the files",
+                    "another spec in {} also makes module '{}': rename one of them",
                     specs_dir.display(),
                     module.module
                 ),
@@ -183,17 +197,58 @@ fn apis_index(modules: &[GeneratedModule]) -> String {
     out
 }
 
-/// Generates one module from one spec's text.
+/// Generates one module from one spec's text. `$ref`s to other files are read from the
+/// working tree, relative to `spec`.
 pub fn generate(spec: &Path, text: &str) -> Result<GeneratedModule, SpecError> {
-    let module = module_name(spec)?;
-    let mut doc = load::parse(spec, text)?;
+    let source = crate::spec::MemorySource::over(&crate::spec::WorkingTree).with(spec, text);
+    generate_from(&source, spec)
+}
+
+/// Generates one module from the spec file or folder at `spec`, reading its files from
+/// `source`. Errors name the file where the construct is written, also for multi-file specs.
+pub fn generate_from(
+    source: &dyn crate::spec::Source,
+    spec: &Path,
+) -> Result<GeneratedModule, SpecError> {
+    let root = crate::spec::find_root(source, spec)?;
+    let module = module_name(&root.path)?;
+    let files = crate::spec::FileSet::load(source, &root.file, load::parse)?;
+    let bundle = crate::spec::bundle::bundle(&files)?;
+    drop(files);
+    let provenance = bundle.provenance;
+    let (title, code) =
+        generate_doc(&root.file, &module, bundle.doc).map_err(|e| e.relocated(&provenance))?;
+    let code = format!(
+        "// Generated by paysdk from {}. Do not edit.\n{code}",
+        root.path
+            .file_name()
+            .and_then(|f| f.to_str())
+            .unwrap_or_default(),
+    );
+    Ok(GeneratedModule {
+        module,
+        spec: root.path,
+        title,
+        code,
+        files: bundle.files,
+    })
+}
+
+/// The pipeline after loading: title and formatted code. Errors point into `doc`; the caller
+/// moves them to the file where the construct is written.
+fn generate_doc(
+    spec: &Path,
+    module: &str,
+    mut doc: serde_json::Value,
+) -> Result<(String, String), SpecError> {
     validate::check(spec, &doc)?;
     let model = normalize::normalize(spec, &mut doc)?;
+    let hooks = webhooks::lift(spec, &mut doc)?;
     let title = format!(
         "{} (version {})",
         doc.pointer("/info/title")
             .and_then(|v| v.as_str())
-            .unwrap_or(&module),
+            .unwrap_or(module),
         doc.pointer("/info/version")
             .and_then(|v| v.as_str())
             .unwrap_or("unversioned")
@@ -244,10 +299,12 @@ pub fn generate(spec: &Path, text: &str) -> Result<GeneratedModule, SpecError> {
             }
         }
     }
+    webhooks::check_types(spec, &hooks, &type_names)?;
     let body_type = |schema: &str| Some(names::type_name(schema));
     let mut additions = template::hooks();
     additions.extend(template::operations(&model));
     additions.extend(template::errors(&model, &body_type));
+    additions.extend(webhooks::tokens(&hooks));
     let additions: syn::File = syn::parse2(additions).map_err(|e| {
         SpecError::new(
             spec,
@@ -256,19 +313,7 @@ pub fn generate(spec: &Path, text: &str) -> Result<GeneratedModule, SpecError> {
         )
     })?;
     file.items.extend(additions.items);
-    let code = format!(
-        "// Generated by paysdk from {}. Do not edit.\n{}",
-        spec.file_name()
-            .and_then(|f| f.to_str())
-            .unwrap_or_default(),
-        prettyplease::unparse(&file)
-    );
-    Ok(GeneratedModule {
-        module,
-        spec: spec.to_path_buf(),
-        title,
-        code,
-    })
+    Ok((title, prettyplease::unparse(&file)))
 }
 
 /// The typed document progenitor reads. openapiv3 flattens the path map, which hides where
@@ -377,5 +422,7 @@ fn run_progenitor(
     }
 }
 
+#[cfg(test)]
+mod input_tests;
 #[cfg(test)]
 mod tests;

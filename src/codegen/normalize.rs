@@ -231,7 +231,7 @@ fn strip_parameter_read_only(doc: &mut Value) {
 /// Drops `pattern`, `minLength` and `maxLength` from string schemas. The vendors' limits drift
 /// between versions of their own docs; the server validates, and a client that refused a
 /// 33-character value it was sent would lose a real response.
-fn relax_string_constraints(node: &mut Value) {
+pub fn relax_string_constraints(node: &mut Value) {
     match node {
         Value::Object(map) => {
             if map.get("type").and_then(Value::as_str) == Some("string") {
@@ -493,7 +493,7 @@ fn components_schemas(doc: &mut Value) -> Option<&mut Map<String, Value>> {
 }
 
 /// `name`, or `name2`, `name3`… if a component schema already uses it (in any case).
-fn unique_schema_name(doc: &Value, name: &str) -> String {
+pub fn unique_schema_name(doc: &Value, name: &str) -> String {
     let taken = |candidate: &str| {
         doc.pointer("/components/schemas")
             .and_then(Value::as_object)

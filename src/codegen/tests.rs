@@ -120,13 +120,19 @@ fn dangling_ref_names_the_pointer() {
 }
 
 #[test]
-fn external_ref_is_refused() {
+fn a_missing_external_file_names_the_reference() {
     let text = MINIMAL.replace(
         "schema: {type: object, properties: {id: {type: string}}}",
         "schema: {$ref: 'other.yaml#/thing'}",
     );
     let e = fails("specs/x.yaml", &text);
-    assert!(e.problem.contains("external $ref"), "{e}");
+    assert!(e.problem.contains("cannot read 'specs/other.yaml'"), "{e}");
+    assert_eq!(
+        e.location,
+        Location::Pointer(
+            "/paths/~1things~1{id}/get/responses/200/content/application~1json/schema/$ref".into()
+        )
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::error::{SpecError, pointer};
+use super::error::SpecError;
 
 /// Runs every check; the first problem found is returned.
 pub fn check(file: &Path, doc: &Value) -> Result<(), SpecError> {
@@ -61,48 +61,42 @@ pub fn check(file: &Path, doc: &Value) -> Result<(), SpecError> {
             ));
         }
     }
-    check_refs(file, doc, doc, "")
+    check_refs(file, doc)
 }
 
-fn check_refs(file: &Path, doc: &Value, node: &Value, at: &str) -> Result<(), SpecError> {
-    match node {
-        Value::Object(map) => {
-            if let Some(Value::String(target)) = map.get("$ref") {
-                let here = pointer(at, &["$ref"]);
-                if !target.starts_with('#') {
-                    return Err(SpecError::at(
-                        file,
-                        &here,
-                        format!(
-                            "external $ref '{target}' is not supported: bundle the spec into one \
-                             file (for example with `redocly bundle`)"
-                        ),
-                    ));
-                }
-                if resolve(doc, target).is_none() {
-                    return Err(SpecError::at(
-                        file,
-                        &here,
-                        format!("dangling $ref '{target}': nothing is defined at that path"),
-                    ));
-                }
-            }
-            for (key, value) in map {
-                check_refs(file, doc, value, &pointer(at, &[key]))?;
-            }
+/// Every `$ref` in a position the OpenAPI grammar reads as an object must point somewhere in
+/// the (bundled) document; references inside examples and other data are not followed.
+/// Discriminator mappings are left alone: the generator does not read them.
+fn check_refs(file: &Path, doc: &Value) -> Result<(), SpecError> {
+    use crate::spec::{Kind, Tree};
+    for site in doc.ref_sites("", Kind::Document).unwrap_or_default() {
+        if site.mapping {
+            continue;
         }
-        Value::Array(items) => {
-            for (i, value) in items.iter().enumerate() {
-                check_refs(file, doc, value, &format!("{at}/{i}"))?;
-            }
+        let here = site.ref_pointer();
+        let target = &site.reference;
+        if !target.starts_with('#') {
+            return Err(SpecError::at(
+                file,
+                &here,
+                format!("$ref '{target}' was not resolved into the document"),
+            ));
         }
-        _ => {}
+        if resolve(doc, target).is_none() {
+            return Err(SpecError::at(
+                file,
+                &here,
+                format!("dangling $ref '{target}': nothing is defined at that path"),
+            ));
+        }
     }
     Ok(())
 }
 
-/// Resolves a local `$ref` such as `#/components/schemas/x`.
+/// Resolves a local `$ref` such as `#/components/schemas/x` (percent-encoding decoded).
 pub fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
-    let pointer = reference.strip_prefix('#')?;
-    doc.pointer(pointer)
+    match crate::spec::Reference::parse(reference).ok()? {
+        crate::spec::Reference::Local { pointer } => doc.pointer(&pointer),
+        _ => None,
+    }
 }

@@ -56,7 +56,9 @@ pub fn run(opts: &Options) -> Result<(String, i32), Error> {
         Some(p) => ignore::read(p)?,
         None => Vec::new(),
     };
-    let applied = ignore::apply(findings, &entries);
+    let mut applied = ignore::apply(findings, &entries);
+    // A partly ignored finding may have a lower level now.
+    super::sort(&mut applied.kept);
     let mut report = Report {
         findings: applied.kept,
         ignored: applied.ignored,

@@ -9,6 +9,7 @@ use super::doc::{Doc, Kind, NodeId, Pos};
 use super::model::{Media, Operation, Param, ParamIn, Spec};
 use super::rules::LevelOverrides;
 use super::schema::{Differ, SchemaChange, SchemaDiff, Side};
+use std::rc::Rc;
 
 /// Upper bound on schema changes expanded per diff: a guard against
 /// pathological `$ref` fan-out, far above anything a real spec produces.
@@ -154,7 +155,7 @@ pub enum Delta {
 }
 
 /// Which part of an operation a change is in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// The spec as a whole (components, servers, info).
     Spec,
@@ -187,6 +188,19 @@ pub struct Change {
     pub side: Side,
     /// Source position.
     pub pos: Pos,
+    /// Set for a change inside a schema reached through `$ref`: `location` is
+    /// then the schema's own, and the operations using it are looked up.
+    pub shared: Option<Shared>,
+}
+
+/// The schema (in the revision) a shared change is in, and the direction it
+/// was compared in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Shared {
+    /// The schema node in the revision.
+    pub node: NodeId,
+    /// Request or response.
+    pub dir: Direction,
 }
 
 /// Settings for a comparison.
@@ -251,6 +265,9 @@ struct Walker<'a, 'd> {
     out: Vec<Change>,
     settings: &'a Settings,
     schema_budget: usize,
+    /// Shared schemas with differences, each expanded once at its own location.
+    shared: Vec<Rc<SchemaDiff>>,
+    shared_seen: HashSet<(NodeId, NodeId, Direction)>,
 }
 
 /// Lists all differences between two specs.
@@ -262,8 +279,11 @@ pub fn compare(base: &Spec<'_>, rev: &Spec<'_>, settings: &Settings) -> Vec<Chan
         out: Vec::new(),
         settings,
         schema_budget: MAX_SCHEMA_CHANGES,
+        shared: Vec::new(),
+        shared_seen: HashSet::new(),
     };
     w.operations();
+    w.shared_schemas();
     w.spec_level();
     w.out
 }
@@ -279,6 +299,7 @@ impl<'a, 'd> Walker<'a, 'd> {
             location,
             side,
             pos,
+            shared: None,
         });
     }
 
@@ -647,11 +668,77 @@ impl<'a, 'd> Walker<'a, 'd> {
             self.push(ctx, Delta::Schema(c.change.clone()), at, c.side, c.pos);
         }
         for (seg, child) in &d.children {
+            if self.enqueue_shared(child) {
+                continue;
+            }
             let len = loc.len();
             if let Some(seg) = seg {
                 seg.push_to(loc);
             }
             self.expand(ctx, child, loc);
+            loc.truncate(len);
+        }
+    }
+
+    /// A diff of a schema reached through `$ref` is not expanded where it is
+    /// used: it is queued to be reported once, at its own location.
+    fn enqueue_shared(&mut self, d: &Rc<SchemaDiff>) -> bool {
+        let Some(b) = &d.boundary else {
+            return false;
+        };
+        if self.shared_seen.insert((b.base, b.node, b.dir)) {
+            self.shared.push(d.clone());
+        }
+        true
+    }
+
+    fn shared_schemas(&mut self) {
+        let mut i = 0;
+        while i < self.shared.len() {
+            let d = self.shared[i].clone();
+            i += 1;
+            let Some(b) = &d.boundary else { continue };
+            let shared = Shared {
+                node: b.node,
+                dir: b.dir,
+            };
+            let mut loc = b.location.clone();
+            self.expand_shared(shared, &d, &mut loc);
+        }
+    }
+
+    fn expand_shared(&mut self, shared: Shared, d: &SchemaDiff, loc: &mut String) {
+        for c in &d.changes {
+            if self.schema_budget == 0 {
+                return;
+            }
+            self.schema_budget -= 1;
+            let mut at = loc.clone();
+            if let Some(sub) = &c.sub {
+                at.push_str(".properties.");
+                at.push_str(sub);
+            }
+            self.out.push(Change {
+                delta: Delta::Schema(c.change.clone()),
+                direction: shared.dir,
+                scope: Scope::Body,
+                operation: None,
+                operation_id: None,
+                location: at,
+                side: c.side,
+                pos: c.pos,
+                shared: Some(shared),
+            });
+        }
+        for (seg, child) in &d.children {
+            if self.enqueue_shared(child) {
+                continue;
+            }
+            let len = loc.len();
+            if let Some(seg) = seg {
+                seg.push_doc_to(loc);
+            }
+            self.expand_shared(shared, child, loc);
             loc.truncate(len);
         }
     }

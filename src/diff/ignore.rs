@@ -13,7 +13,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::doc::{Doc, Pos};
-use super::{Error, Finding, Source, load, rules};
+use super::{Error, Finding, Source, Use, load, rules};
 
 /// One entry of the ignore file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -155,11 +155,29 @@ fn matches(e: &IgnoreEntry, f: &Finding) -> bool {
         && e.spec.as_ref().is_none_or(|s| *s == f.spec)
 }
 
+/// Whether an entry suppresses one operation's use of a shared-schema change.
+fn matches_use(e: &IgnoreEntry, f: &Finding, u: &Use) -> bool {
+    e.id == u.id
+        && (e.operation == "*" || e.operation == u.operation)
+        && e.fingerprint.as_ref().is_none_or(|fp| *fp == f.fingerprint)
+        && e.spec.as_ref().is_none_or(|s| *s == f.spec)
+}
+
 /// Splits findings into kept and ignored, and lists unused entries.
+///
+/// A finding for a change in a shared schema is matched use by use: an entry
+/// naming one operation suppresses that operation's use, and the finding
+/// stays with the others (its level and id become those of the worst use
+/// left; message and fingerprint stay). It is ignored as a whole only when
+/// no use is left.
 pub fn apply(findings: Vec<Finding>, entries: &[IgnoreEntry]) -> Applied {
     let mut used = vec![false; entries.len()];
     let mut out = Applied::default();
     for f in findings {
+        if f.is_grouped() {
+            split_grouped(f, entries, &mut used, &mut out);
+            continue;
+        }
         match entries.iter().position(|e| matches(e, &f)) {
             Some(i) => {
                 used[i] = true;
@@ -178,6 +196,42 @@ pub fn apply(findings: Vec<Finding>, entries: &[IgnoreEntry]) -> Applied {
         .map(|(e, _)| e.clone())
         .collect();
     out
+}
+
+fn split_grouped(mut f: Finding, entries: &[IgnoreEntry], used: &mut [bool], out: &mut Applied) {
+    let mut kept = Vec::new();
+    let mut dropped: Vec<(usize, Vec<Use>)> = Vec::new();
+    for u in std::mem::take(&mut f.operations) {
+        match entries.iter().position(|e| matches_use(e, &f, &u)) {
+            Some(i) => {
+                used[i] = true;
+                match dropped.iter_mut().find(|(j, _)| *j == i) {
+                    Some((_, list)) => list.push(u),
+                    None => dropped.push((i, vec![u])),
+                }
+            }
+            None => kept.push(u),
+        }
+    }
+    for (i, uses) in dropped {
+        let mut part = f.clone();
+        part.operations = uses;
+        out.ignored.push(Ignored {
+            reason: entries[i].reason.clone(),
+            finding: part,
+        });
+    }
+    if kept.is_empty() {
+        return;
+    }
+    let worst = kept.iter().map(|u| u.level).max().unwrap_or(f.level);
+    if let Some(u) = kept.iter().find(|u| u.level == worst) {
+        f.id = u.id;
+        f.direction = u.direction;
+    }
+    f.level = worst;
+    f.operations = kept;
+    out.kept.push(f);
 }
 
 /// Position of an entry (for messages).

@@ -22,6 +22,7 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod semver;
+pub mod uses;
 
 use std::fmt;
 
@@ -34,6 +35,7 @@ pub use rules::{Level, LevelOverrides, RULES, Rule};
 
 use compare::{Change, Delta, Scope};
 use schema::Side;
+use std::collections::HashMap;
 
 /// Request, response, or neither.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -121,8 +123,30 @@ pub struct Source {
     pub column: u32,
 }
 
-/// One reported change.
+/// One operation affected by a finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Use {
+    /// `METHOD /path`.
+    pub operation: String,
+    /// The operation's `operationId`.
+    pub operation_id: Option<String>,
+    /// Where the operation meets the change (for a shared schema: where it
+    /// reaches the schema, e.g. `response[200].body[application/json].customer`).
+    pub location: String,
+    /// Request or response: with the location, what decides the rule.
+    pub direction: Direction,
+    /// The rule for this use.
+    pub id: &'static str,
+    /// Its level.
+    pub level: Level,
+}
+
+/// JSON lists at most this many operations per finding (`operations_count`
+/// has the total).
+pub const MAX_LISTED_OPERATIONS: usize = 100;
+
+/// One reported change.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     /// Rule id.
     pub id: &'static str,
@@ -132,7 +156,8 @@ pub struct Finding {
     pub direction: Direction,
     /// The spec's file name (pairs specs across revisions).
     pub spec: String,
-    /// `METHOD /path`, if the finding belongs to an operation.
+    /// `METHOD /path`, if the finding belongs to one operation (`None` for a
+    /// change inside a shared schema: see `operations`).
     pub operation: Option<String>,
     /// The operation's `operationId`.
     pub operation_id: Option<String>,
@@ -144,6 +169,39 @@ pub struct Finding {
     pub fingerprint: String,
     /// Source position, when known.
     pub source: Option<Source>,
+    /// The operations affected: the one operation of an inline change, every
+    /// user of a shared schema, none for spec-level findings.
+    pub operations: Vec<Use>,
+}
+
+impl Finding {
+    /// Whether this is a change inside a shared schema, reported once for
+    /// all the operations that use it.
+    pub fn is_grouped(&self) -> bool {
+        self.operation.is_none() && !self.operations.is_empty()
+    }
+}
+
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Finding", 13)?;
+        st.serialize_field("id", self.id)?;
+        st.serialize_field("level", &self.level)?;
+        st.serialize_field("direction", &self.direction)?;
+        st.serialize_field("spec", &self.spec)?;
+        st.serialize_field("operation", &self.operation)?;
+        st.serialize_field("operation_id", &self.operation_id)?;
+        st.serialize_field("location", &self.location)?;
+        st.serialize_field("message", &self.message)?;
+        st.serialize_field("fingerprint", &self.fingerprint)?;
+        st.serialize_field("source", &self.source)?;
+        let shown = self.operations.len().min(MAX_LISTED_OPERATIONS);
+        st.serialize_field("operations", &self.operations[..shown])?;
+        st.serialize_field("operations_count", &self.operations.len())?;
+        st.serialize_field("operations_truncated", &(shown < self.operations.len()))?;
+        st.end()
+    }
 }
 
 impl Serialize for Level {
@@ -187,9 +245,22 @@ fn findings_for(
             Side::Base => base_name,
             Side::Revision => rev_name,
         };
+        let level = levels.level_of(rule);
+        let operations = change
+            .operation
+            .iter()
+            .map(|op| Use {
+                operation: op.clone(),
+                operation_id: change.operation_id.clone(),
+                location: change.location.clone(),
+                direction: change.direction,
+                id: rule.id,
+                level,
+            })
+            .collect();
         out.push(Finding {
             id: rule.id,
-            level: levels.level_of(rule),
+            level,
             direction: rule.direction,
             spec: spec.to_string(),
             operation: change.operation.clone(),
@@ -208,8 +279,96 @@ fn findings_for(
                 line: change.pos.line,
                 column: change.pos.col,
             }),
+            operations,
         });
     }
+}
+
+/// The rule a shared change falls under for one kind of use, cached per
+/// (direction, scope): the worst rule that applies, with its message detail.
+type RuleFor = Option<(&'static Rule, Level, String)>;
+
+/// One finding for a change inside a shared schema (the same change, seen in
+/// the request and/or the response direction), listing every operation that
+/// uses the schema. Its level is the worst over those uses.
+fn grouped_finding(
+    spec: &str,
+    names: (&str, &str),
+    group: &[&Change],
+    rspec: &model::Spec<'_>,
+    uses: &mut uses::Uses,
+    levels: &LevelOverrides,
+) -> Option<Finding> {
+    let first = group[0];
+    let mut per_kind: HashMap<(Direction, Scope), RuleFor> = HashMap::new();
+    let mut rule_for = |dir: Direction, scope: Scope| -> RuleFor {
+        per_kind
+            .entry((dir, scope))
+            .or_insert_with(|| {
+                let probe = Change {
+                    direction: dir,
+                    scope,
+                    ..first.clone()
+                };
+                rules::apply(&probe)
+                    .map(|(r, detail)| (r, levels.level_of(r), detail))
+                    .max_by_key(|(_, l, _)| *l)
+            })
+            .clone()
+    };
+    let mut operations = Vec::new();
+    let mut worst: RuleFor = None;
+    let mut sites = Vec::new();
+    for c in group {
+        let shared = c.shared?;
+        sites.extend(uses.of(shared.node, shared.dir).iter().cloned());
+    }
+    sites.sort_by_key(|s| (s.op, s.dir));
+    for site in &sites {
+        let Some((rule, level, detail)) = rule_for(site.dir, site.scope) else {
+            continue;
+        };
+        let op = &rspec.ops[site.op];
+        operations.push(Use {
+            operation: op.label(),
+            operation_id: op.operation_id.clone(),
+            location: site.location.clone(),
+            direction: site.dir,
+            id: rule.id,
+            level,
+        });
+        if worst.as_ref().is_none_or(|w| level > w.1) {
+            worst = Some((rule, level, detail));
+        }
+    }
+    // A schema no operation reaches (only possible through odd `$ref`s) is
+    // still reported, without operations.
+    let (rule, level, detail) = match worst {
+        Some(w) => w,
+        None => rule_for(first.direction, Scope::Body)?,
+    };
+    let message = format!("{}: {detail}", first.location);
+    let file = match first.side {
+        Side::Base => names.0,
+        Side::Revision => names.1,
+    };
+    Some(Finding {
+        id: rule.id,
+        level,
+        direction: rule.direction,
+        spec: spec.to_string(),
+        operation: None,
+        operation_id: None,
+        location: first.location.clone(),
+        fingerprint: fingerprint(rule.id, spec, None, &first.location, &message),
+        message,
+        source: first.pos.is_known().then(|| Source {
+            file: file.to_string(),
+            line: first.pos.line,
+            column: first.pos.col,
+        }),
+        operations,
+    })
 }
 
 /// Major component for semver purposes: the leftmost non-zero component of
@@ -249,8 +408,33 @@ pub fn diff_docs(
     let rspec = model::Spec::build(rev)?;
     let changes = compare::compare(&bspec, &rspec, settings);
     let mut out = Vec::new();
+    // Shared changes: the same location and change, in either direction, is one cause.
+    let mut groups: Vec<Vec<&Change>> = Vec::new();
+    let mut group_of: HashMap<(&str, String), usize> = HashMap::new();
     for c in &changes {
-        findings_for(spec, &base.name, &rev.name, c, &settings.levels, &mut out);
+        if c.shared.is_none() {
+            findings_for(spec, &base.name, &rev.name, c, &settings.levels, &mut out);
+            continue;
+        }
+        let key = (c.location.as_str(), format!("{:?}", c.delta));
+        let i = *group_of.entry(key).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[i].push(c);
+    }
+    if !groups.is_empty() {
+        let mut uses = uses::Uses::build(&rspec);
+        for g in &groups {
+            out.extend(grouped_finding(
+                spec,
+                (&base.name, &rev.name),
+                g,
+                &rspec,
+                &mut uses,
+                &settings.levels,
+            ));
+        }
     }
     if out.iter().any(|f| f.level == Level::Err)
         && let (Some((bv, _)), Some((rv, pos))) = (&bspec.info_version, &rspec.info_version)
@@ -268,6 +452,7 @@ pub fn diff_docs(
             location: "info.version".into(),
             side: Side::Revision,
             pos: *pos,
+            shared: None,
         };
         findings_for(
             spec,
@@ -303,6 +488,7 @@ pub fn diff_presence(
         location: spec.to_string(),
         side,
         pos: Pos::default(),
+        shared: None,
     };
     let mut out = Vec::new();
     findings_for(spec, name, name, &change, &settings.levels, &mut out);

@@ -181,6 +181,26 @@ pub enum Seg {
 }
 
 impl Seg {
+    /// Appends this step in the schema's own terms (`.properties.name`,
+    /// `.items`), for locations inside a shared schema.
+    pub fn push_doc_to(&self, loc: &mut String) {
+        match self {
+            Seg::Prop(name) => {
+                loc.push_str(".properties.");
+                loc.push_str(name);
+            }
+            Seg::Items => loc.push_str(".items"),
+            Seg::Additional => loc.push_str(".additionalProperties"),
+            Seg::Variant(comp, label) => {
+                loc.push('.');
+                loc.push_str(comp.as_str());
+                loc.push('[');
+                loc.push_str(label.trim_start_matches('#'));
+                loc.push(']');
+            }
+        }
+    }
+
     /// Appends this step to a location string.
     pub fn push_to(&self, loc: &mut String) {
         match self {
@@ -201,6 +221,20 @@ impl Seg {
     }
 }
 
+/// A schema reached through `$ref` in the revision: its changes are reported
+/// once, at its own location, for every operation that uses it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Boundary {
+    /// The base schema node.
+    pub base: NodeId,
+    /// The revision schema node.
+    pub node: NodeId,
+    /// The direction it was compared in.
+    pub dir: Direction,
+    /// Its location (`components.schemas.Card`).
+    pub location: String,
+}
+
 /// The differences between two schemas, as a tree sharing memoised subtrees.
 #[derive(Debug, Default)]
 pub struct SchemaDiff {
@@ -208,6 +242,8 @@ pub struct SchemaDiff {
     pub changes: Vec<Located>,
     /// Differences below (`None` = at this same location).
     pub children: Vec<(Option<Seg>, Rc<SchemaDiff>)>,
+    /// Set when this is the diff of a schema reached through `$ref`.
+    pub boundary: Option<Boundary>,
 }
 
 /// A schema after following `$ref`s and transparent wrappers.
@@ -217,16 +253,22 @@ pub struct View {
     pub node: NodeId,
     /// Nullable by any of the equivalent spellings.
     pub nullable: bool,
+    /// Nullable by the wrappers in front of `node` (`$ref` siblings, null wraps).
+    pub wrap_nullable: bool,
     /// `readOnly` anywhere on the chain.
     pub read_only: bool,
     /// `writeOnly` anywhere on the chain.
     pub write_only: bool,
     /// The first `default` on the chain.
     pub default: Option<NodeId>,
+    /// The first `default` on the wrappers in front of `node`.
+    pub wrap_default: Option<NodeId>,
     /// An external or unresolvable `$ref`, compared by its text.
     pub opaque: Option<String>,
     /// Reached through a `$ref` (only those are memoised).
     pub via_ref: bool,
+    /// The last local `$ref` followed (`#/components/schemas/Card`).
+    pub pointer: Option<String>,
 }
 
 const ANNOTATIONS: [&str; 12] = [
@@ -269,29 +311,30 @@ pub fn resolve(doc: &Doc, node: NodeId) -> View {
     let mut v = View {
         node,
         nullable: false,
+        wrap_nullable: false,
         read_only: false,
         write_only: false,
         default: None,
+        wrap_default: None,
         opaque: None,
         via_ref: false,
+        pointer: None,
     };
     for _ in 0..64 {
         let n = v.node;
         if !doc.is_map(n) {
             break;
         }
-        v.nullable |= doc.get_bool(n, "nullable") == Some(true);
         v.read_only |= doc.get_bool(n, "readOnly") == Some(true);
         v.write_only |= doc.get_bool(n, "writeOnly") == Some(true);
-        if v.default.is_none() {
-            v.default = doc.get(n, "default");
-        }
+        let mut null_wrap = false;
+        let mut next = None;
         if let Some(r) = doc.get_str(n, "$ref") {
             match r.starts_with('#').then(|| doc.pointer(r)).flatten() {
                 Some(t) => {
-                    v.node = t;
+                    next = Some(t);
                     v.via_ref = true;
-                    continue;
+                    v.pointer = Some(r.to_string());
                 }
                 None => {
                     v.opaque = Some(r.to_string());
@@ -299,14 +342,16 @@ pub fn resolve(doc: &Doc, node: NodeId) -> View {
                 }
             }
         }
-        let mut next = None;
         for comp in ["oneOf", "anyOf"] {
+            if next.is_some() {
+                break;
+            }
             if let Some(list) = doc.get(n, comp) {
                 let items = doc.items(list);
                 if items.len() == 2 && only_annotations(doc, n, comp) {
                     let nulls: Vec<bool> = items.iter().map(|&i| is_null_schema(doc, i)).collect();
                     if nulls[0] != nulls[1] {
-                        v.nullable = true;
+                        null_wrap = true;
                         next = Some(if nulls[0] { items[1] } else { items[0] });
                     }
                 }
@@ -319,15 +364,38 @@ pub fn resolve(doc: &Doc, node: NodeId) -> View {
         {
             next = Some(doc.items(list)[0]);
         }
-        match next {
-            Some(x) => v.node = x,
-            None => break,
+        let Some(x) = next else { break };
+        // `n` is a wrapper: what it says applies to this use only.
+        v.wrap_nullable |= null_wrap || doc.get_bool(n, "nullable") == Some(true);
+        if v.wrap_default.is_none() {
+            v.wrap_default = doc.get(n, "default");
         }
+        v.node = x;
     }
-    if doc.is_map(v.node) && type_includes_null(doc, v.node) {
-        v.nullable = true;
-    }
+    let f = v.node;
+    let own_nullable =
+        doc.is_map(f) && (doc.get_bool(f, "nullable") == Some(true) || type_includes_null(doc, f));
+    v.nullable = v.wrap_nullable || own_nullable;
+    v.default = v.wrap_default.or_else(|| doc.get(f, "default"));
     v
+}
+
+/// The nullability and `default` a schema node states itself.
+fn own_nullable_default(doc: &Doc, n: NodeId) -> (bool, Option<String>) {
+    if !doc.is_map(n) {
+        return (false, None);
+    }
+    let nullable = doc.get_bool(n, "nullable") == Some(true) || type_includes_null(doc, n);
+    (nullable, doc.get(n, "default").map(|d| doc.render(d)))
+}
+
+/// `#/components/schemas/Card` → `components.schemas.Card`.
+pub fn pointer_location(pointer: &str) -> String {
+    let rest = pointer.trim_start_matches('#').trim_start_matches('/');
+    rest.split('/')
+        .map(super::doc::unescape_pointer)
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 fn type_includes_null(doc: &Doc, node: NodeId) -> bool {
@@ -600,7 +668,39 @@ fn fmt_bound(b: Option<Bound>) -> Option<String> {
     })
 }
 
-type MemoKey = (NodeId, NodeId, Direction);
+/// The subschemas the diff descends into from `node`, with the step to each:
+/// properties (merged from `allOf` members, without those hidden in `dir`),
+/// items, `additionalProperties` and `oneOf`/`anyOf` members.
+pub fn subschemas(doc: &Doc, node: NodeId, dir: Direction) -> Vec<(Seg, NodeId)> {
+    let f = facts(doc, node);
+    let mut out = Vec::new();
+    for (name, n, _) in &f.props {
+        let v = resolve(doc, *n);
+        let hidden = match dir {
+            Direction::Request => v.read_only,
+            Direction::Response => v.write_only,
+            Direction::None => false,
+        };
+        if !hidden {
+            out.push((Seg::Prop(name.clone()), *n));
+        }
+    }
+    if let Some(i) = f.items {
+        out.push((Seg::Items, i));
+    }
+    if let Additional::Schema(a) = f.additional {
+        out.push((Seg::Additional, a));
+    }
+    for (comp, list) in [(Comp::OneOf, &f.one_of), (Comp::AnyOf, &f.any_of)] {
+        for (j, &m) in list.iter().enumerate() {
+            let label = label_of(doc, m).unwrap_or_else(|| format!("#{j}"));
+            out.push((Seg::Variant(comp, label), m));
+        }
+    }
+    out
+}
+
+type MemoKey = (NodeId, NodeId, Direction, bool);
 
 /// Compares schemas of two documents.
 pub struct Differ<'a> {
@@ -671,12 +771,15 @@ impl<'a> Differ<'a> {
             }
             return finish(own, Vec::new());
         }
-        if vb.nullable != vr.nullable {
+        // Through a `$ref`, what the target itself says is compared with the
+        // target (once); only the wrappers' own changes belong to this use.
+        let boundary = vr.via_ref;
+        if vb.nullable != vr.nullable && (!boundary || vb.wrap_nullable != vr.wrap_nullable) {
             own.push(at(SchemaChange::NullableChanged { now: vr.nullable }));
         }
         let db = vb.default.map(|d| self.base.render(d));
         let dr = vr.default.map(|d| self.rev.render(d));
-        if db != dr {
+        if db != dr && (!boundary || vb.wrap_default.is_some() || vr.wrap_default.is_some()) {
             own.push(at(SchemaChange::DefaultChanged { from: db, to: dr }));
         }
         let mut children = Vec::new();
@@ -693,7 +796,8 @@ impl<'a> Differ<'a> {
         dir: Direction,
         depth: u32,
     ) -> Option<Rc<SchemaDiff>> {
-        let key = (vb.node, vr.node, dir);
+        let boundary = vr.via_ref;
+        let key = (vb.node, vr.node, dir, boundary);
         let memoise = vb.via_ref || vr.via_ref;
         if memoise {
             if let Some(hit) = self.memo.get(&key) {
@@ -705,7 +809,22 @@ impl<'a> Differ<'a> {
             }
         }
         let outer = std::mem::replace(&mut self.truncated, false);
-        let out = self.compare(vb.node, vr.node, dir, depth);
+        let out = self.compare(vb.node, vr.node, dir, depth, boundary);
+        let out = out.map(|mut d| {
+            if boundary {
+                d.boundary = Some(Boundary {
+                    base: vb.node,
+                    node: vr.node,
+                    dir,
+                    location: vr
+                        .pointer
+                        .as_deref()
+                        .map(pointer_location)
+                        .unwrap_or_default(),
+                });
+            }
+            Rc::new(d)
+        });
         let truncated = self.truncated;
         self.truncated |= outer;
         if memoise {
@@ -723,7 +842,8 @@ impl<'a> Differ<'a> {
         r: NodeId,
         dir: Direction,
         depth: u32,
-    ) -> Option<Rc<SchemaDiff>> {
+        boundary: bool,
+    ) -> Option<SchemaDiff> {
         let (base, rev) = (self.base, self.rev);
         let fb = facts(base, b);
         let fr = facts(rev, r);
@@ -738,6 +858,26 @@ impl<'a> Differ<'a> {
                 pos,
             })
         };
+        if boundary {
+            let (bn, bd) = own_nullable_default(base, b);
+            let (rn, rd) = own_nullable_default(rev, r);
+            if bn != rn {
+                at(
+                    None,
+                    SchemaChange::NullableChanged { now: rn },
+                    Side::Revision,
+                    rpos,
+                );
+            }
+            if bd != rd {
+                at(
+                    None,
+                    SchemaChange::DefaultChanged { from: bd, to: rd },
+                    Side::Revision,
+                    rpos,
+                );
+            }
+        }
 
         if fb.types != fr.types {
             at(
@@ -750,7 +890,7 @@ impl<'a> Differ<'a> {
                 rpos,
             );
             // Everything below a type change is noise.
-            return finish(own, children);
+            return finish_plain(own, children);
         }
         if fb.format != fr.format {
             at(
@@ -1066,7 +1206,7 @@ impl<'a> Differ<'a> {
             ),
             (None, None) => {}
         }
-        finish(own, children)
+        finish_plain(own, children)
     }
 
     /// Pairs subschemas: by label, then by equivalence, then one-for-one.
@@ -1117,9 +1257,20 @@ fn finish(
     changes: Vec<Located>,
     children: Vec<(Option<Seg>, Rc<SchemaDiff>)>,
 ) -> Option<Rc<SchemaDiff>> {
+    finish_plain(changes, children).map(Rc::new)
+}
+
+fn finish_plain(
+    changes: Vec<Located>,
+    children: Vec<(Option<Seg>, Rc<SchemaDiff>)>,
+) -> Option<SchemaDiff> {
     if changes.is_empty() && children.is_empty() {
         None
     } else {
-        Some(Rc::new(SchemaDiff { changes, children }))
+        Some(SchemaDiff {
+            changes,
+            children,
+            boundary: None,
+        })
     }
 }

@@ -34,6 +34,8 @@ use crate::runtime::{
 pub use raw::errors;
 pub use raw::types;
 
+pub mod webhooks;
+
 /// A buyer's bank account linked for funding payment runs.
 pub type LinkedAccount = types::GetLinkedAccountsIdResponse;
 /// The status of a linked account (open: unknown future values are kept).

@@ -16,6 +16,7 @@ mod query;
 mod retry;
 mod secret;
 mod session;
+pub mod webhook;
 
 pub use call::Call;
 pub use config::{BuildError, ClientConfig};

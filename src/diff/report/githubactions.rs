@@ -31,7 +31,12 @@ pub(super) fn render(r: &Report) -> String {
             "title={}",
             prop(&format!("{} ({})", f.id, f.level))
         ));
-        let _ = writeln!(out, "::{cmd} {}::{}", props.join(","), data(&f.message));
+        // One annotation per cause, on the changed line, naming its users.
+        let text = match super::affects(f, super::FEW) {
+            Some(a) => format!("{} ({a})", f.message),
+            None => f.message.clone(),
+        };
+        let _ = writeln!(out, "::{cmd} {}::{}", props.join(","), data(&text));
     }
     for e in &r.unused_ignores {
         let _ = writeln!(

@@ -18,6 +18,29 @@ fn esc(s: &str) -> String {
     o
 }
 
+/// The operations a grouped finding affects, one per line (capped like JSON).
+fn uses_text(f: &crate::diff::Finding) -> String {
+    if !f.is_grouped() {
+        return String::new();
+    }
+    let mut s = format!("\naffects {} operations:", f.operations.len());
+    for u in f.operations.iter().take(crate::diff::MAX_LISTED_OPERATIONS) {
+        let _ = write!(
+            s,
+            "\n  {} {} {} at {}",
+            u.level, u.id, u.operation, u.location
+        );
+    }
+    if f.operations.len() > crate::diff::MAX_LISTED_OPERATIONS {
+        let _ = write!(
+            s,
+            "\n  and {} more",
+            f.operations.len() - crate::diff::MAX_LISTED_OPERATIONS
+        );
+    }
+    s
+}
+
 pub(super) fn render(r: &Report) -> String {
     let mut specs: Vec<&str> = r.specs.iter().map(|s| s.spec.as_str()).collect();
     for f in &r.findings {
@@ -54,12 +77,17 @@ pub(super) fn render(r: &Report) -> String {
             );
         }
         for f in mine {
-            let name = format!(
-                "{} {} {}",
-                f.id,
-                f.operation.as_deref().unwrap_or("-"),
-                f.location
-            );
+            let name = match (&f.operation, f.is_grouped()) {
+                (Some(op), _) => format!("{} {op} {}", f.id, f.location),
+                (None, true) => format!(
+                    "{} {} (affects {} operations)",
+                    f.id,
+                    f.location,
+                    f.operations.len()
+                ),
+                (None, false) => format!("{} - {}", f.id, f.location),
+            };
+            let uses = uses_text(f);
             let file = f
                 .source
                 .as_ref()
@@ -74,17 +102,19 @@ pub(super) fn render(r: &Report) -> String {
             if r.fails_threshold(f) {
                 let _ = write!(
                     out,
-                    "<failure type=\"{}\" message=\"{}\">fingerprint {}</failure>",
+                    "<failure type=\"{}\" message=\"{}\">fingerprint {}{}</failure>",
                     f.level,
                     esc(&f.message),
-                    f.fingerprint
+                    f.fingerprint,
+                    esc(&uses)
                 );
             } else {
                 let _ = write!(
                     out,
-                    "<system-out>{}: {}</system-out>",
+                    "<system-out>{}: {}{}</system-out>",
                     f.level,
-                    esc(&f.message)
+                    esc(&f.message),
+                    esc(&uses)
                 );
             }
             out.push_str("</testcase>\n");

@@ -16,13 +16,17 @@ pub(super) fn render(r: &Report) -> String {
             "| level | rule | spec | operation | location | message |\n|---|---|---|---|---|---|\n",
         );
         for f in &r.findings {
+            let operation = match super::affects(f, super::FEW) {
+                Some(a) => a,
+                None => f.operation.clone().unwrap_or_default(),
+            };
             let _ = writeln!(
                 out,
                 "| {} | `{}` | {} | {} | `{}` | {} |",
                 f.level,
                 f.id,
                 cell(&f.spec),
-                cell(f.operation.as_deref().unwrap_or("")),
+                cell(&operation),
                 cell(&f.location),
                 cell(&f.message)
             );

@@ -139,6 +139,30 @@ impl Report {
     }
 }
 
+/// Text and Markdown name this many affected operations of a grouped finding.
+pub const FEW: usize = 5;
+
+/// `affects 3 operations: GET /a, POST /b, GET /c` for a change in a shared
+/// schema (the first `few`, then how many more), `None` for other findings.
+pub fn affects(f: &Finding, few: usize) -> Option<String> {
+    if !f.is_grouped() {
+        return None;
+    }
+    let n = f.operations.len();
+    let mut s = format!("affects {n} operation{}: ", if n == 1 { "" } else { "s" });
+    let names: Vec<&str> = f
+        .operations
+        .iter()
+        .take(few)
+        .map(|u| u.operation.as_str())
+        .collect();
+    s.push_str(&names.join(", "));
+    if n > few {
+        s.push_str(&format!(" and {} more", n - few));
+    }
+    Some(s)
+}
+
 /// Renders a report.
 pub fn render(report: &Report, format: Format, color: bool) -> String {
     match format {

@@ -32,6 +32,9 @@ pub(super) fn render(r: &Report, color: bool) -> String {
             let _ = write!(out, "  ({}:{}:{})", s.file, s.line, s.column);
         }
         out.push('\n');
+        if let Some(line) = super::affects(f, super::FEW) {
+            let _ = writeln!(out, "        {line}");
+        }
     }
     for s in &r.specs {
         if matches!(s.status, super::SpecStatus::Compared)
