@@ -16,6 +16,7 @@ fn main() {
     println!("cargo::rerun-if-changed=specs");
     println!("cargo::rerun-if-changed=src/codegen");
     println!("cargo::rerun-if-changed=src/spec");
+    println!("cargo::rerun-if-changed=tests/fixtures/codegen");
     let Some(out_dir) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
         eprintln!("paysdk: OUT_DIR is not set; run the build through cargo");
         std::process::exit(1);
@@ -33,5 +34,10 @@ fn main() {
             eprintln!("{e}");
             std::process::exit(1);
         }
+    }
+    // Specs written for the tests; only the library's unit tests compile them.
+    if let Err(e) = codegen::fixtures::build(Path::new("tests/fixtures/codegen"), &out_dir) {
+        eprintln!("{e}");
+        std::process::exit(1);
     }
 }

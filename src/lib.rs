@@ -11,6 +11,8 @@ pub mod codegen;
 /// specs in `specs/` (feature `cli`; see `docs/spec-diff.md`).
 #[cfg(feature = "cli")]
 pub mod diff;
+#[cfg(test)]
+mod fixture_clients;
 mod providers;
 pub mod raw;
 pub mod runtime;

@@ -25,17 +25,22 @@
 //! 7. prettyplease formats the file into `OUT_DIR`.
 
 mod api_version;
+mod bodies;
 mod builders;
 mod decode;
 pub mod error;
+mod find;
+pub mod fixtures;
 mod hooks;
 mod lenient;
 pub mod load;
+mod media;
 pub mod model;
 mod names;
 pub mod normalize;
 mod path_params;
 mod query_styles;
+mod successes;
 mod template;
 pub mod validate;
 pub mod webhooks;
@@ -270,6 +275,8 @@ fn generate_doc(
     path_params::stream(&mut file);
     query_styles::encode(&mut file, &model.query_params);
     builders::split(&mut file);
+    successes::retype(spec, &mut file, &model)?;
+    bodies::encode(&mut file, &model);
     if let Some(name) = names::duplicate_type(&file) {
         return Err(SpecError::new(
             spec,
@@ -283,15 +290,26 @@ fn generate_doc(
 
     let type_names = generated_type_names(&file);
     for op in &model.operations {
-        for e in &op.errors {
-            if let Some(schema) = &e.body_schema
-                && !type_names.contains(&names::type_name(schema))
-            {
+        let error_bodies = op.errors.iter().filter_map(|e| e.body_schema.as_deref());
+        let success_bodies = match &op.success {
+            model::SuccessModel::Enum(responses) => responses.as_slice(),
+            _ => &[],
+        }
+        .iter()
+        .filter_map(|r| match &r.body {
+            Some(model::SuccessBody::Json(schema)) => Some(schema.as_str()),
+            _ => None,
+        });
+        for (schema, role) in error_bodies
+            .map(|s| (s, "error"))
+            .chain(success_bodies.map(|s| (s, "success")))
+        {
+            if !type_names.contains(&names::type_name(schema)) {
                 return Err(SpecError::at(
                     spec,
                     &error::pointer("/components/schemas", &[schema]),
                     format!(
-                        "no Rust type was generated for schema '{schema}', the error body of \
+                        "no Rust type was generated for schema '{schema}', the {role} body of \
                          operation '{}'",
                         op.operation_id
                     ),
@@ -303,6 +321,7 @@ fn generate_doc(
     let body_type = |schema: &str| Some(names::type_name(schema));
     let mut additions = template::hooks();
     additions.extend(template::operations(&model));
+    additions.extend(successes::module(&model, &body_type));
     additions.extend(template::errors(&model, &body_type));
     additions.extend(webhooks::tokens(&hooks));
     let additions: syn::File = syn::parse2(additions).map_err(|e| {
@@ -424,5 +443,7 @@ fn run_progenitor(
 
 #[cfg(test)]
 mod input_tests;
+#[cfg(test)]
+mod media_tests;
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,6 @@
 //! What code generation knows about a spec beyond what progenitor generates: servers, and per
-//! operation its method, path, declared headers and documented error responses.
+//! operation its method, path, declared headers, request body media type, and the success and
+//! error responses taken out of progenitor's view.
 
 /// A server URL; variables are written `{name}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +52,72 @@ pub struct OperationModel {
     pub success_statuses: Vec<u16>,
     /// The documented error responses, in spec order.
     pub errors: Vec<ErrorModel>,
+    /// The request body's chosen media type, if the operation takes a body.
+    pub request_body: Option<RequestBodyModel>,
+    /// How success responses are decoded.
+    pub success: SuccessModel,
+}
+
+/// How a body is carried on the wire, from its media type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BodyKind {
+    /// `application/json`, any `+json` type, or `*/*` with a structured schema.
+    Json,
+    /// `application/x-www-form-urlencoded`, with Stripe's nested `a[b][c]` keys.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// `application/octet-stream` and every other non-text type: bytes.
+    Bytes,
+    /// `text/*`: a string.
+    Text,
+}
+
+/// The media type an operation's request body is sent as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestBodyModel {
+    /// The media type as the spec writes it (the `Content-Type` sent).
+    pub media_type: String,
+    /// How the body is encoded.
+    pub kind: BodyKind,
+    /// For multipart bodies, the top-level fields the spec marks `format: binary`: sent as
+    /// file parts.
+    pub file_fields: Vec<String>,
+}
+
+/// One documented success response, as decoded by paysdk rather than progenitor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuccessResponse {
+    /// A code such as `201`, or the range `2XX`.
+    pub status: StatusKey,
+    /// The response description from the spec.
+    pub description: String,
+    /// The body: `None` for a bodiless response.
+    pub body: Option<SuccessBody>,
+}
+
+/// The body of one success response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SuccessBody {
+    /// JSON typed by this component schema.
+    Json(String),
+    /// Raw bytes (`application/octet-stream`, images, PDFs…), with the media type.
+    Bytes(String),
+    /// Text (`text/*`), with the media type.
+    Text(String),
+}
+
+/// How an operation's successes reach the caller.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SuccessModel {
+    /// One JSON type (or none) for every success status: progenitor generates it.
+    #[default]
+    Generated,
+    /// The same non-JSON body for every success status: `bytes::Bytes` or `String`.
+    Single(Vec<SuccessResponse>),
+    /// Different bodies per status: a `responses::<Operation>Response` enum, one variant per
+    /// status.
+    Enum(Vec<SuccessResponse>),
 }
 
 /// Everything code generation learned from one spec while normalizing it.

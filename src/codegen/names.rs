@@ -75,24 +75,35 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::error::pointer;
-use super::model::OperationModel;
+use super::model::{OperationModel, SuccessBody, SuccessModel};
 
 /// Component schema renames, old key to new.
 type Renames = HashMap<String, String>;
 
 /// Makes every name typify will generate unique: string enums whose values give the same
 /// variant name lose their `enum` (a plain string, never a wrong value), component schema
-/// keys that give the same type name are renamed (with their `$ref`s and the error bodies
-/// recorded in `operations`), and inline titles that give a name already taken get a number.
+/// keys that give the same type name are renamed (with their `$ref`s and the bodies recorded
+/// in `operations`), and inline titles that give a name already taken get a number.
 pub fn make_unique(doc: &mut Value, operations: &mut [OperationModel]) {
     loosen_colliding_enums(doc);
     split_nullable_unions(doc);
     let renames = unique_component_keys(doc);
-    for e in operations.iter_mut().flat_map(|op| op.errors.iter_mut()) {
-        if let Some(schema) = &mut e.body_schema
-            && let Some(new) = renames.get(schema.as_str())
-        {
+    let rename = |schema: &mut String| {
+        if let Some(new) = renames.get(schema.as_str()) {
             *schema = new.clone();
+        }
+    };
+    for op in operations.iter_mut() {
+        op.errors
+            .iter_mut()
+            .filter_map(|e| e.body_schema.as_mut())
+            .for_each(rename);
+        if let SuccessModel::Single(responses) | SuccessModel::Enum(responses) = &mut op.success {
+            for r in responses {
+                if let Some(SuccessBody::Json(schema)) = &mut r.body {
+                    rename(schema);
+                }
+            }
         }
     }
     unique_titles(doc);

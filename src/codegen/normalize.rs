@@ -9,6 +9,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::error::{SpecError, pointer};
+use super::media;
 use super::model::{ApiModel, ErrorModel, OperationModel, ServerTemplate, StatusKey};
 use super::validate::resolve;
 
@@ -24,9 +25,10 @@ pub fn normalize(file: &Path, doc: &mut Value) -> Result<ApiModel, SpecError> {
     strip_parameter_read_only(doc);
     relax_string_constraints(doc);
     let mut operations = extract_error_responses(file, doc)?;
+    media::request_bodies(file, doc, &mut operations)?;
+    media::success_responses(file, doc, &mut operations)?;
     hoist_repeated_inline_schemas(doc);
     super::names::make_unique(doc, &mut operations);
-    check_single_success_body(file, doc)?;
     let query_params = super::query_styles::route(file, doc)?;
     Ok(ApiModel {
         servers,
@@ -36,7 +38,7 @@ pub fn normalize(file: &Path, doc: &mut Value) -> Result<ApiModel, SpecError> {
 }
 
 /// Iterates `(path, method, pointer)` over every operation.
-fn operation_pointers(doc: &Value) -> Vec<(String, String, String)> {
+pub(super) fn operation_pointers(doc: &Value) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
@@ -248,7 +250,7 @@ pub fn relax_string_constraints(node: &mut Value) {
     }
 }
 
-fn status_key(code: &str) -> Option<StatusKey> {
+pub(super) fn status_key(code: &str) -> Option<StatusKey> {
     if code == "default" {
         return Some(StatusKey::Default);
     }
@@ -262,7 +264,7 @@ fn status_key(code: &str) -> Option<StatusKey> {
     }
 }
 
-fn is_error(key: StatusKey) -> bool {
+pub(super) fn is_error(key: StatusKey) -> bool {
     match key {
         StatusKey::Code(c) => c >= 400,
         StatusKey::Range(d) => d >= 4,
@@ -271,7 +273,7 @@ fn is_error(key: StatusKey) -> bool {
 }
 
 /// Follows `$ref`s until a non-reference node (cycle-safe).
-fn deref<'a>(doc: &'a Value, mut node: &'a Value) -> &'a Value {
+pub(super) fn deref<'a>(doc: &'a Value, mut node: &'a Value) -> &'a Value {
     for _ in 0..32 {
         match node.get("$ref").and_then(Value::as_str) {
             Some(r) => match resolve(doc, r) {
@@ -282,17 +284,6 @@ fn deref<'a>(doc: &'a Value, mut node: &'a Value) -> &'a Value {
         }
     }
     node
-}
-
-/// The JSON media type of a content map, if any.
-fn json_schema(content: &Value) -> Option<&Value> {
-    let map = content.as_object()?;
-    map.iter()
-        .find(|(mt, _)| {
-            let mt = mt.to_ascii_lowercase();
-            mt == "application/json" || mt.ends_with("+json") || mt == "*/*"
-        })
-        .and_then(|(_, media)| media.get("schema"))
 }
 
 /// progenitor allows one success type and one error type per operation and panics otherwise
@@ -369,7 +360,9 @@ fn extract_error_responses(file: &Path, doc: &mut Value) -> Result<Vec<Operation
                 .map(|h| h.keys().map(|k| k.to_ascii_lowercase()).collect())
                 .unwrap_or_default();
             headers.sort();
-            let schema = response.get("content").and_then(json_schema);
+            let schema = response
+                .get("content")
+                .and_then(|c| media::json_schema(snapshot, c));
             let body_schema = match schema {
                 None => None,
                 Some(s) => match s.get("$ref").and_then(Value::as_str) {
@@ -403,6 +396,8 @@ fn extract_error_responses(file: &Path, doc: &mut Value) -> Result<Vec<Operation
             header_params,
             success_statuses,
             errors,
+            request_body: None,
+            success: Default::default(),
         });
     }
 
@@ -441,10 +436,19 @@ fn extract_error_responses(file: &Path, doc: &mut Value) -> Result<Vec<Operation
     Ok(operations)
 }
 
-/// The Rust-facing name of a status, used for error variants and body types.
+/// The Rust-facing name of a status, used for success and error variants and body types.
 pub fn status_name(key: StatusKey) -> String {
     match key {
         StatusKey::Code(code) => match code {
+            200 => "Ok".into(),
+            201 => "Created".into(),
+            202 => "Accepted".into(),
+            203 => "NonAuthoritativeInformation".into(),
+            204 => "NoContent".into(),
+            205 => "ResetContent".into(),
+            206 => "PartialContent".into(),
+            207 => "MultiStatus".into(),
+            208 => "AlreadyReported".into(),
             400 => "BadRequest".into(),
             401 => "Unauthorized".into(),
             402 => "PaymentRequired".into(),
@@ -488,7 +492,7 @@ fn object_at<'a>(map: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut M
 
 /// `components/schemas`, created if absent; `None` only if the document is not a mapping,
 /// which validation has ruled out.
-fn components_schemas(doc: &mut Value) -> Option<&mut Map<String, Value>> {
+pub(super) fn components_schemas(doc: &mut Value) -> Option<&mut Map<String, Value>> {
     object_at(object_at(doc.as_object_mut()?, "components")?, "schemas")
 }
 
@@ -830,43 +834,4 @@ fn walk_children(schema: &Value, at: &str, name: &str, out: &mut Vec<Occurrence>
             }
         }
     }
-}
-
-/// After errors are taken out, an operation can still declare two success statuses with
-/// different bodies, which progenitor cannot express. Say so instead of panicking.
-fn check_single_success_body(file: &Path, doc: &Value) -> Result<(), SpecError> {
-    for (_, _, at) in operation_pointers(doc) {
-        let Some(op) = doc.pointer(&at) else { continue };
-        let Some(responses) = op.get("responses").and_then(Value::as_object) else {
-            continue;
-        };
-        let mut first: Option<(&String, Option<String>)> = None;
-        for (code, response) in responses {
-            let response = deref(doc, response);
-            let shape = response
-                .get("content")
-                .filter(|c| c.as_object().is_some_and(|m| !m.is_empty()))
-                .map(canonical);
-            match &first {
-                None => first = Some((code, shape)),
-                Some((first_code, first_shape)) if *first_shape != shape => {
-                    let id = op
-                        .get("operationId")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    return Err(SpecError::at(
-                        file,
-                        &pointer(&at, &["responses", code]),
-                        format!(
-                            "operation '{id}' declares different success bodies for {first_code} \
-                             and {code}; the generator needs one success body per operation \
-                             (give both the same schema, or split the operation)"
-                        ),
-                    ));
-                }
-                Some(_) => {}
-            }
-        }
-    }
-    Ok(())
 }

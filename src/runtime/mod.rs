@@ -6,8 +6,10 @@ mod config;
 mod context;
 mod decode;
 mod error;
+pub mod form;
 mod idempotency;
 pub mod lenient;
+pub mod multipart;
 mod operation;
 mod orchestrator;
 mod path;
@@ -23,11 +25,19 @@ pub use config::{BuildError, ClientConfig};
 pub use context::CallCtx;
 pub(crate) use context::FixedHeaders;
 pub(crate) use decode::decode_json;
+pub use decode::{Decoder, SuccessBody};
+// Used by generated operations and success enums.
+#[doc(hidden)]
+pub use decode::{decode_success, text as text_body, undocumented_status};
 pub use error::{
     DecodeFailure, Error, ErrorMeta, Failure, InvalidRequest, OperationError, RAW_BODY_CAP,
     RawBody, RawResponse, TimeoutError, TimeoutKind, TransportError, UndeclaredStatus,
 };
+#[doc(hidden)]
+pub use form::form_body;
 pub use idempotency::IdempotencyKey;
+#[doc(hidden)]
+pub use multipart::multipart_body;
 pub use operation::{OperationSpec, ServerTemplate};
 pub(crate) use orchestrator::{Invocation, Transport};
 pub use orchestrator::{ProviderPolicy, Response};

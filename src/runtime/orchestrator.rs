@@ -12,14 +12,13 @@ use std::time::Duration;
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use serde::de::DeserializeOwned;
 use tokio::time::{Instant, Sleep};
 use tracing::Instrument;
 use tracing::instrument::Instrumented;
 
 use super::config::{BuildError, ClientConfig};
 use super::context::{CallCtx, FixedHeaders};
-use super::decode::{BodyError, read_json};
+use super::decode::{BodyError, Decoder, read_body};
 use super::error::{
     DecodeFailure, Error, ErrorMeta, Failure, InvalidRequest, OperationError, RawBody, RawResponse,
     TimeoutError, TimeoutKind, TransportError,
@@ -253,7 +252,7 @@ enum Attempt<T> {
 impl Transport {
     /// Runs a call. `build` makes the request of one attempt (a generated
     /// `<operation>_request` builder); the loop adds the credentials and the idempotency key,
-    /// sends it, and decodes a success body as `T`.
+    /// sends it, and decodes a success body as `T` with the decoder the builder gave.
     ///
     /// Not an `async fn`: the call's future is `run`'s own, wrapped in its span only when a
     /// subscriber listens, so no layer is added around it.
@@ -263,7 +262,7 @@ impl Transport {
         build: B,
     ) -> impl Future<Output = Result<Response<T>, Error<E>>>
     where
-        T: DeserializeOwned + 'static,
+        T: 'static,
         E: OperationError,
         B: Fn() -> Result<Prepared<T>, progenitor_client::Error<()>>,
     {
@@ -299,7 +298,7 @@ impl Transport {
         span: tracing::Span,
     ) -> Result<Response<T>, Error<E>>
     where
-        T: DeserializeOwned + 'static,
+        T: 'static,
         E: OperationError,
         B: Fn() -> Result<Prepared<T>, progenitor_client::Error<()>>,
     {
@@ -356,8 +355,8 @@ impl Transport {
                 };
                 Attempt::Failed(Failure::Timeout(TimeoutError { kind, after: limit }))
             };
-            let outcome = match build().map(Prepared::into_inner) {
-                Ok(mut request) => {
+            let outcome = match build().map(Prepared::into_parts) {
+                Ok((mut request, decode)) => {
                     let headers = request.headers_mut();
                     for (name, value) in credentials.iter().chain(&idempotency_header) {
                         headers.append(name.clone(), value.clone());
@@ -372,7 +371,7 @@ impl Transport {
                             Attempt::Failed(transport_failure(e, reached))
                         }
                         Some(Ok(response)) if is_success(op, response.status()) => {
-                            let read = Within::new(read_success(response), timer.as_mut());
+                            let read = Within::new(read_success(response, decode), timer.as_mut());
                             read.await.unwrap_or_else(timed_out)
                         }
                         Some(Ok(response)) => {
@@ -561,9 +560,9 @@ fn is_success(op: &OperationSpec, status: StatusCode) -> bool {
 }
 
 /// Reads and decodes a success body; one that does not decode keeps its status.
-async fn read_success<T: DeserializeOwned + 'static>(response: reqwest::Response) -> Attempt<T> {
+async fn read_success<T>(response: reqwest::Response, decode: Decoder<T>) -> Attempt<T> {
     let status = response.status();
-    match read_json(response).await {
+    match read_body(response, decode).await {
         Ok(value) => Attempt::Success(Box::new(value)),
         Err(BodyError::Read(e)) => Attempt::Failed(transport_failure(e, true)),
         Err(BodyError::Decode(body, e)) => Attempt::Failed(Failure::Decode(DecodeFailure {

@@ -2,27 +2,48 @@
 //! operation returns on success, so the call loop decodes the right type.
 
 use std::fmt;
-use std::marker::PhantomData;
+
+use serde::de::DeserializeOwned;
+
+use super::decode::{Decoder, SuccessBody, json};
 
 /// A request ready to send, whose operation returns a `T` on success. Made by the generated
 /// `<operation>_request` builders; [`Prepared::into_inner`] gives the `reqwest::Request`.
 pub struct Prepared<T> {
     request: reqwest::Request,
-    body: PhantomData<fn() -> T>,
+    decode: Decoder<T>,
 }
 
-impl<T> Prepared<T> {
-    /// Wraps a request of an operation returning `T`.
+impl<T: DeserializeOwned + 'static> Prepared<T> {
+    /// Wraps a request of an operation whose success body is JSON typed `T`.
     pub fn new(request: reqwest::Request) -> Self {
         Prepared {
             request,
-            body: PhantomData,
+            decode: json::<T>,
         }
     }
+}
 
+impl<T: SuccessBody> Prepared<T> {
+    /// Wraps a request of an operation whose success is decoded by status (a success enum) or
+    /// is not JSON (`Bytes`, `String`).
+    pub fn decoded(request: reqwest::Request) -> Self {
+        Prepared {
+            request,
+            decode: T::decode,
+        }
+    }
+}
+
+impl<T> Prepared<T> {
     /// The request, to change or send.
     pub fn into_inner(self) -> reqwest::Request {
         self.request
+    }
+
+    /// The request and how its success body is decoded.
+    pub(crate) fn into_parts(self) -> (reqwest::Request, Decoder<T>) {
+        (self.request, self.decode)
     }
 }
 
