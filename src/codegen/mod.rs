@@ -26,6 +26,7 @@
 mod api_version;
 mod bodies;
 mod builders;
+pub mod cycles;
 mod decode;
 pub mod error;
 mod find;
