@@ -7,6 +7,7 @@
 //! 1. [`load`]: YAML or JSON text into a JSON value (syntax errors with line and column);
 //!    `crate::spec` walks the files a folder spec or a `$ref` reaches and bundles them into
 //!    one document, keeping where each part is written so later errors name that file;
+//!    [`downgrade`]: OpenAPI 3.1 and 3.2 converted to 3.0 (`docs/openapi-3.1.md`);
 //! 2. [`validate`]: version, `paths`, `$ref` targets (errors with a JSON pointer);
 //! 3. [`normalize`]: rewrite into what progenitor accepts, recording error responses and
 //!    servers in a [`model::ApiModel`]; then [`webhooks`]: webhook bodies lifted into
@@ -28,6 +29,7 @@ mod bodies;
 mod builders;
 pub mod cycles;
 mod decode;
+pub mod downgrade;
 pub mod error;
 mod find;
 pub mod fixtures;
@@ -244,6 +246,7 @@ fn generate_doc(
     module: &str,
     mut doc: serde_json::Value,
 ) -> Result<(String, String), SpecError> {
+    downgrade::downgrade(spec, &mut doc)?;
     validate::check(spec, &doc)?;
     let model = normalize::normalize(spec, &mut doc)?;
     let hooks = webhooks::lift(spec, &mut doc)?;

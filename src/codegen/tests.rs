@@ -150,11 +150,11 @@ fn missing_paths() {
 fn unsupported_versions() {
     let e = fails(
         "specs/x.yaml",
-        &MINIMAL.replace("openapi: 3.0.3", "openapi: 3.1.0"),
+        &MINIMAL.replace("openapi: 3.0.3", "openapi: 3.3.0"),
     );
     assert_eq!(e.location, Location::Pointer("/openapi".into()));
     assert!(
-        e.problem.contains("unsupported OpenAPI version 3.1.0"),
+        e.problem.contains("unsupported OpenAPI version 3.3.0"),
         "{e}"
     );
     let e = fails("specs/x.yaml", "swagger: '2.0'\npaths: {}\n");

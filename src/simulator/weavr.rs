@@ -417,6 +417,7 @@ impl Model for Weavr {
                         return conflict("LINKED_ACCOUNT_INVALID_STATE");
                     }
                     a.account.status = S::Unlinked;
+                    publish(sim, WATCH, a);
                     effect(
                         ops::UNLINK_LINKED_ACCOUNTS_ID.operation_id,
                         format!("unlink {id}"),
@@ -447,13 +448,12 @@ impl Model for Weavr {
                     serde_json::to_string(&body.account_identification).unwrap_or_default()
                 );
                 let created_at = Utc::now();
-                state.accounts.insert(
-                    id,
-                    Account {
-                        buyer_id: body.buyer_id.clone(),
-                        account: account.clone(),
-                    },
-                );
+                let created = Account {
+                    buyer_id: body.buyer_id.clone(),
+                    account: account.clone(),
+                };
+                publish(sim, WATCH, &created);
+                state.accounts.insert(id, created);
                 effect(ops::POST_LINKED_ACCOUNTS.operation_id, identity);
                 // The sandbox answer is the account plus `createdAt`.
                 let mut value = serde_json::to_value(&account).unwrap_or(Value::Null);
@@ -509,6 +509,55 @@ impl Model for Weavr {
         let reference = uuid::Uuid::new_v4().to_string();
         reply.with_header(REQUEST_REF, reference)
     }
+}
+
+/// The webhook Weavr sends on a linked account's status changes.
+const WATCH: &str = "linkedAccountWatch";
+/// The webhook Weavr sends before a consent expires.
+const EXPIRING_SOON: &str = "linkedAccountExpiringSoonWatch";
+
+/// Publishes a webhook event about `account` (delivered if a URL is registered).
+fn publish(sim: &Shared, kind: &str, account: &Account) {
+    let user_id = sim
+        .credentials
+        .weavr_users
+        .iter()
+        .find(|u| u.buyer_id == account.buyer_id)
+        .map_or("", |u| u.user_id.as_str());
+    sim.webhooks
+        .publish(kind, &account.account, &account.buyer_id, user_id);
+}
+
+/// What happens to a linked account on Weavr's side, outside the API.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum AccountEvent {
+    Rejected,
+    ConsentExpired,
+    ConsentExpiringSoon,
+}
+
+/// Applies `event` to account `id` and publishes its webhook; `false` if there is no such
+/// account.
+pub(crate) fn account_event(sim: &Shared, id: &str, event: AccountEvent) -> bool {
+    let mut state = sim.weavr();
+    let Some(a) = state.accounts.get_mut(id) else {
+        return false;
+    };
+    let kind = match event {
+        AccountEvent::Rejected => {
+            a.account.status = types::GetLinkedAccountsIdResponseStatus::Rejected;
+            WATCH
+        }
+        AccountEvent::ConsentExpired => {
+            a.account.consent.status = types::GetLinkedAccountsIdResponseConsentStatus::Expired;
+            a.account.consent.expires_in = 0;
+            a.account.consent.expires_at = Utc::now();
+            WATCH
+        }
+        AccountEvent::ConsentExpiringSoon => EXPIRING_SOON,
+    };
+    publish(sim, kind, a);
+    true
 }
 
 impl State {
