@@ -29,6 +29,7 @@
 mod api_version;
 mod bodies;
 mod builders;
+pub mod cycles;
 mod decode;
 mod defaults;
 pub mod downgrade;
