@@ -18,7 +18,8 @@
 //!    the undocumented `api-version` header progenitor adds to every request; `decode`:
 //!    success bodies decoded by `crate::runtime`, which moves headers instead of cloning;
 //!    `hooks`: progenitor's async hook calls replaced by direct code;
-//!    `path_params`: path parameters percent-encoded as the URL is formatted; `builders`:
+//!    `path_params`: path parameters percent-encoded as the URL is formatted;
+//!    `query_styles`: query parameters in styles progenitor cannot write; `builders`:
 //!    each operation split into a request builder, which the facade uses, and the send;
 //! 6. `template`: the status hook, operation metadata and per-operation error enums;
 //!    [`webhooks`]: the `Event` enum over the webhook bodies;
@@ -37,8 +38,10 @@ mod lenient;
 pub mod load;
 mod media;
 pub mod model;
+mod names;
 pub mod normalize;
 mod path_params;
+mod query_styles;
 mod successes;
 mod template;
 pub mod validate;
@@ -273,9 +276,20 @@ fn generate_doc(
     decode::route(&mut file);
     hooks::inline(&mut file);
     path_params::stream(&mut file);
+    query_styles::encode(&mut file, &model.query_params);
     builders::split(&mut file);
     successes::retype(spec, &mut file, &model)?;
     bodies::encode(&mut file, &model);
+    if let Some(name) = names::duplicate_type(&file) {
+        return Err(SpecError::new(
+            spec,
+            Location::File,
+            format!(
+                "two generated types are both named '{name}' (two schemas that give the same \
+                 Rust name): give one of them a different title"
+            ),
+        ));
+    }
 
     let type_names = generated_type_names(&file);
     for op in &model.operations {
@@ -293,7 +307,7 @@ fn generate_doc(
             .map(|s| (s, "error"))
             .chain(success_bodies.map(|s| (s, "success")))
         {
-            if !type_names.contains(&normalize::pascal_case(schema)) {
+            if !type_names.contains(&names::type_name(schema)) {
                 return Err(SpecError::at(
                     spec,
                     &error::pointer("/components/schemas", &[schema]),
@@ -307,7 +321,7 @@ fn generate_doc(
         }
     }
     webhooks::check_types(spec, &hooks, &type_names)?;
-    let body_type = |schema: &str| Some(normalize::pascal_case(schema));
+    let body_type = |schema: &str| Some(names::type_name(schema));
     let mut additions = template::hooks();
     additions.extend(template::operations(&model));
     additions.extend(successes::module(&model, &body_type));
