@@ -28,6 +28,7 @@
 mod api_version;
 mod bodies;
 mod builders;
+pub mod cycles;
 mod decode;
 pub mod downgrade;
 pub mod error;

@@ -527,3 +527,41 @@ fn generated_output_matches_the_snapshot() {
         );
     }
 }
+
+#[test]
+fn a_ref_cycle_through_all_of_is_a_located_error_not_a_stack_overflow() {
+    let spec = |schemas: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      \
+             operationId: getA\n      responses:\n        '200':\n          description: ok\n          \
+             content: {{application/json: {{schema: {{$ref: '#/components/schemas/A'}}}}}}\n\
+             components:\n  schemas:\n{schemas}"
+        )
+    };
+    let cyclic = [
+        "    A: {allOf: [{$ref: '#/components/schemas/A'}]}\n",
+        "    A: {allOf: [{$ref: '#/components/schemas/B'}]}\n    B: {allOf: [{type: object}, {$ref: '#/components/schemas/A'}]}\n",
+        "    A: {allOf: [{oneOf: [{$ref: '#/components/schemas/B'}]}]}\n    B: {$ref: '#/components/schemas/A'}\n",
+    ];
+    for schemas in cyclic {
+        let err = super::generate(Path::new("cycle.yaml"), &spec(schemas)).unwrap_err();
+        assert_eq!(
+            err.location,
+            Location::Pointer("/components/schemas/A".into()),
+            "{err}"
+        );
+        assert!(
+            err.problem.contains("includes itself through allOf"),
+            "{err}"
+        );
+    }
+    // Recursion through a property or a oneOf is a recursive type, not a merge: generated.
+    let fine = [
+        "    A: {type: object, properties: {next: {$ref: '#/components/schemas/A'}}}\n",
+        "    A: {oneOf: [{type: string}, {type: array, items: {$ref: '#/components/schemas/A'}}]}\n",
+        "    A: {allOf: [{type: object, properties: {next: {$ref: '#/components/schemas/A'}}}]}\n",
+    ];
+    for schemas in fine {
+        super::generate(Path::new("fine.yaml"), &spec(schemas)).unwrap();
+    }
+}

@@ -61,7 +61,8 @@ pub fn check(file: &Path, doc: &Value) -> Result<(), SpecError> {
             ));
         }
     }
-    check_refs(file, doc)
+    check_refs(file, doc)?;
+    super::cycles::check(file, doc)
 }
 
 /// Every `$ref` in a position the OpenAPI grammar reads as an object must point somewhere in
