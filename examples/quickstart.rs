@@ -11,6 +11,7 @@
 use paysdk::Secret;
 use paysdk::enfuce::{self, types as enfuce_types};
 use paysdk::simulator::Simulator;
+use paysdk::weavr::webhooks::{self, Delivery, VerifiedEvent, Verifier};
 use paysdk::weavr::{self, types as weavr_types};
 
 #[tokio::main]
@@ -158,6 +159,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
+    // Weavr tells you about account changes by webhook: a receiver that verifies each
+    // delivery (signatures, replay window) before decoding it. See examples/webhooks.rs.
+    let (events, mut received) = tokio::sync::mpsc::unbounded_channel();
+    let webhook_url = webhook_receiver(Secret::new(creds.weavr_api_key.clone()), events).await?;
+    sim.register_webhook_url(Some(webhook_url.clone()));
+
     let unlinked = weavr.unlink_linked_account(&uk.id).await?;
     println!(
         "Unlinked {}: status {} (attempts {}, idempotency-ref {})",
@@ -180,6 +187,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(_) => println!("Unlinking {} again unexpectedly succeeded", uk.id),
     }
 
+    let delivery = tokio::time::timeout(std::time::Duration::from_secs(10), received.recv())
+        .await?
+        .ok_or("the webhook receiver stopped")?;
+    if let webhooks::Event::LinkedAccountWatch(event) = &delivery.event
+        && let weavr_types::LinkedAccountWatchPayload::Object { id, status, .. } = &event.payload
+    {
+        println!(
+            "Webhook received at {webhook_url} and verified: {} for {id}, status {status} (call-ref {})",
+            delivery.event.kind(),
+            delivery.meta.call_ref.as_deref().unwrap_or("-"),
+        );
+    } else {
+        println!("Webhook received and verified: {}", delivery.event.kind());
+    }
+
     let stats = sim.stats().snapshot();
     println!(
         "\nThe simulator saw {} requests and applied {} effects, none twice ({} duplicates).",
@@ -187,6 +209,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     sim.shutdown().await;
     Ok(())
+}
+
+/// Serves a webhook receiver on 127.0.0.1 that hands each verified delivery to `events` and
+/// answers 200 (requests that fail verification get 401 from the extractor). Returns its URL.
+async fn webhook_receiver(
+    api_key: Secret,
+    events: tokio::sync::mpsc::UnboundedSender<Delivery>,
+) -> std::io::Result<String> {
+    use axum::http::StatusCode;
+    let handler = move |VerifiedEvent(delivery): VerifiedEvent| async move {
+        match events.send(delivery) {
+            Ok(()) => StatusCode::OK,
+            Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    };
+    let app = axum::Router::new()
+        .route("/webhooks/weavr", axum::routing::post(handler))
+        .with_state(Verifier::new(api_key));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/webhooks/weavr", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(url)
 }
 
 fn address() -> enfuce_types::Address {

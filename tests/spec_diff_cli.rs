@@ -245,6 +245,30 @@ fn invalid_spec_exits_2_with_position() {
 }
 
 #[test]
+fn a_dangling_schema_ref_in_either_spec_exits_2_with_its_position() {
+    let s = Scratch::new("dangling-schema");
+    let spec = |target: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: x, version: '1'}}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/{target}'}}\n              example: {{$ref: '#/not/a/reference'}}\ncomponents:\n  schemas:\n    Card: {{type: object}}\n"
+        )
+    };
+    let good = s.write("good.yaml", &spec("Card"));
+    let bad = s.write("bad.yaml", &spec("Crad"));
+    let (good, bad) = (good.to_str().expect("utf-8"), bad.to_str().expect("utf-8"));
+    // `$ref` inside an example is data, not a reference.
+    assert_eq!(code(&run(&[good, good])), 0);
+    for args in [[good, bad], [bad, good]] {
+        let o = run(&args);
+        assert_eq!(code(&o), 2, "{}", stdout(&o));
+        assert!(
+            stderr(&o).contains("bad.yaml:11:24: unresolved $ref \"#/components/schemas/Crad\""),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
 fn unreadable_file_and_bad_usage_exit_2() {
     let good = fixture("_realistic", "base");
     let o = run(&[&good, "/nonexistent/spec.yaml"]);

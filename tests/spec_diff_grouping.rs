@@ -464,3 +464,54 @@ fn an_ignore_entry_for_one_operation_suppresses_that_use_only() {
             .all(|i| i["finding"]["operations_count"] == 1)
     );
 }
+
+#[test]
+fn json_schema_2020_bounds_and_subschemas_are_compared() {
+    let base = r#"
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /orders:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                lines:
+                  type: array
+                  contains: {type: object, properties: {sku: {type: string}}}
+                  maxContains: 5
+                tags: {type: object, maxProperties: 10}
+      responses:
+        '204': {description: ok}
+"#;
+    let rev = base
+        .replace("maxContains: 5", "maxContains: 3")
+        .replace("maxProperties: 10", "maxProperties: 4")
+        .replace("sku: {type: string}", "sku: {type: integer}");
+    let got: Vec<(&str, String)> = diff(base, &rev)
+        .iter()
+        .filter(|f| f.id != "api-major-version-not-bumped")
+        .map(|f| (f.id, f.location.clone()))
+        .collect();
+    let body = "request.body[application/json]";
+    assert_eq!(
+        got,
+        [
+            (
+                "request-property-constraint-tightened",
+                format!("{body}.lines")
+            ),
+            (
+                "request-property-type-changed",
+                format!("{body}.lines<contains>.sku")
+            ),
+            (
+                "request-property-constraint-tightened",
+                format!("{body}.tags")
+            ),
+        ]
+    );
+}

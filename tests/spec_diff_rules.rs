@@ -587,6 +587,90 @@ const CASES: &[Case] = &[
         &[("GET /pets/{petId}", "x-sunset")],
     ),
     ("api-major-version-not-bumped", Info, "info.version", &[]),
+    (
+        "request-property-keyword-constraint-added",
+        Err,
+        "components.schemas.NewPet",
+        &[("POST /pets", "request.body[application/json]")],
+    ),
+    (
+        "request-property-keyword-constraint-changed",
+        Warn,
+        "components.schemas.NewPet",
+        &[("POST /pets", "request.body[application/json]")],
+    ),
+    (
+        "response-property-keyword-constraint-removed",
+        Warn,
+        "components.schemas.Pet",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
+    ),
+    (
+        "response-property-keyword-constraint-changed",
+        Info,
+        "components.schemas.Pet",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
+    ),
+    (
+        "request-property-const-changed",
+        Err,
+        "components.schemas.NewPet.properties.kind",
+        &[("POST /pets", "request.body[application/json]")],
+    ),
+    (
+        "response-property-const-changed",
+        Warn,
+        "components.schemas.Pet.properties.kind",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
+    ),
+    (
+        "request-property-content-changed",
+        Err,
+        "components.schemas.NewPet.properties.photo",
+        &[("POST /pets", "request.body[application/json]")],
+    ),
+    (
+        "response-property-content-changed",
+        Err,
+        "components.schemas.Pet.properties.photo",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
+    ),
+    (
+        "request-body-media-type-schema-added",
+        Warn,
+        "request.body[application/octet-stream]",
+        &[("POST /pets", "request.body[application/octet-stream]")],
+    ),
+    (
+        "response-media-type-schema-added",
+        Warn,
+        "response[200].body[text/plain]",
+        &[("GET /pets/{petId}", "response[200].body[text/plain]")],
+    ),
+    (
+        "request-parameter-deprecated",
+        Info,
+        "request.query.limit",
+        &[("GET /pets/{petId}", "request.query.limit")],
+    ),
+    (
+        "request-parameter-removed-before-sunset",
+        Err,
+        "request.query.limit",
+        &[("GET /pets/{petId}", "request.query.limit")],
+    ),
+    (
+        "request-property-deprecated",
+        Info,
+        "components.schemas.NewPet.properties.tag",
+        &[("POST /pets", "request.body[application/json]")],
+    ),
+    (
+        "response-property-deprecated",
+        Info,
+        "components.schemas.Pet.properties.tag",
+        &[("GET /pets/{petId}", "response[200].body[application/json]")],
+    ),
 ];
 
 /// Other findings a fixture legitimately triggers (besides the info.version

@@ -202,12 +202,231 @@ fn corpus_probe() {
     {
         let t = std::time::Instant::now();
         match generate_from(&WorkingTree, &corpus.join(name)) {
-            Ok(m) => println!(
-                "{name}: OK {} lines, {:?}",
-                m.code.lines().count(),
-                t.elapsed()
-            ),
+            Ok(m) => {
+                println!(
+                    "{name}: OK {} lines, {:?}",
+                    m.code.lines().count(),
+                    t.elapsed()
+                );
+                if let Ok(out) = std::env::var("PROBE_OUT") {
+                    let file = Path::new(&out).join(format!("{}.rs", m.module));
+                    std::fs::write(file, &m.code).unwrap();
+                }
+            }
             Err(e) => println!("{name}: {e} ({:?})", t.elapsed()),
         }
     }
+}
+
+/// One 3.1 document with each keyword the down-conversion handles.
+const SPEC_31: &str = r##"
+openapi: 3.1.1
+jsonSchemaDialect: https://spec.openapis.org/oas/3.1/dialect/base
+info: {title: Three one, version: '1', license: {name: MIT, identifier: MIT}}
+paths:
+  /pets/{id}:
+    $ref: '#/components/pathItems/Pet'
+webhooks:
+  petAdopted:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                at: {type: [string, 'null'], format: date-time}
+      responses: {'200': {description: ok}}
+components:
+  pathItems:
+    Pet:
+      get:
+        operationId: getPet
+        parameters:
+          - {name: id, in: path, required: true, schema: {type: string}}
+        responses:
+          '200':
+            description: ok
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/Pet'}
+  securitySchemes:
+    mtls: {type: mutualTLS}
+  schemas:
+    Pet:
+      $schema: https://json-schema.org/draft/2020-12/schema
+      $id: https://example.com/pet
+      type: object
+      required: [id, kind]
+      examples: [{id: a, kind: pet}]
+      properties:
+        id: {type: string, examples: [a, b]}
+        kind: {const: pet}
+        nickname: {type: [string, 'null']}
+        age: {type: integer, exclusiveMinimum: 0, exclusiveMaximum: 40, maximum: 30}
+        weight: {type: [number, integer]}
+        tag: {type: [string, integer], maxLength: 8, minimum: 1}
+        owner:
+          oneOf:
+            - $ref: '#/components/schemas/Owner'
+            - type: 'null'
+        friend: {$ref: '#/components/schemas/Owner', description: only words}
+        rival: {$ref: '#/components/schemas/Owner', required: [name]}
+        position: {type: array, prefixItems: [{type: number}, {type: number}], items: false}
+        pair: {type: array, prefixItems: [{type: string}, {type: integer}]}
+        photo: {type: string, contentEncoding: base64}
+        scan: {type: string, contentMediaType: image/png}
+        labels: {type: object, patternProperties: {'^x-': {type: string}}}
+        anything: true
+        gone: {type: 'null'}
+        example: {type: string}
+        home: {$ref: '#/components/schemas/Owner/$defs/Address'}
+    Owner:
+      $defs:
+        Address: {type: object, properties: {city: {type: string}}}
+      type: object
+      properties:
+        name: {type: string}
+"##;
+
+#[test]
+fn openapi_3_1_keywords_are_down_converted() {
+    let mut doc: serde_json::Value = serde_yaml::from_str(SPEC_31).unwrap();
+    assert!(super::downgrade::downgrade(Path::new("specs/t.yaml"), &mut doc).unwrap());
+    let j = |p: &str| doc.pointer(p).cloned().unwrap_or(serde_json::Value::Null);
+    use serde_json::json;
+    assert_eq!(j("/openapi"), json!("3.0.3"));
+    assert_eq!(j("/x-paysdk-openapi"), json!("3.1.1"));
+    assert_eq!(j("/jsonSchemaDialect"), json!(null));
+    assert_eq!(j("/paths/~1pets~1{id}/get/operationId"), json!("getPet"));
+    assert_eq!(j("/components/securitySchemes"), json!({}));
+    let pet = |p: &str| j(&format!("/components/schemas/Pet{p}"));
+    assert_eq!(pet("/$schema"), json!(null));
+    assert_eq!(pet("/$id"), json!(null));
+    assert_eq!(pet("/example"), json!({"id": "a", "kind": "pet"}));
+    assert_eq!(
+        pet("/properties/id"),
+        json!({"type": "string", "example": "a"})
+    );
+    assert_eq!(
+        pet("/properties/kind"),
+        json!({"type": "string", "enum": ["pet"]})
+    );
+    assert_eq!(
+        pet("/properties/nickname"),
+        json!({"type": "string", "nullable": true})
+    );
+    assert_eq!(
+        pet("/properties/age"),
+        json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "maximum": 30})
+    );
+    assert_eq!(pet("/properties/weight"), json!({"type": "number"}));
+    assert_eq!(
+        pet("/properties/tag"),
+        json!({"oneOf": [{"type": "string", "maxLength": 8}, {"type": "integer", "minimum": 1}]})
+    );
+    assert_eq!(
+        pet("/properties/owner"),
+        json!({"allOf": [{"$ref": "#/components/schemas/Owner"}], "nullable": true})
+    );
+    assert_eq!(
+        pet("/properties/friend"),
+        json!({"$ref": "#/components/schemas/Owner", "description": "only words"})
+    );
+    assert_eq!(
+        pet("/properties/rival"),
+        json!({"allOf": [{"$ref": "#/components/schemas/Owner"}], "required": ["name"]})
+    );
+    assert_eq!(
+        pet("/properties/position"),
+        json!({"type": "array", "items": {"type": "number"}})
+    );
+    assert_eq!(
+        pet("/properties/pair"),
+        json!({"type": "array", "items": {}})
+    );
+    assert_eq!(
+        pet("/properties/photo"),
+        json!({"type": "string", "format": "byte"})
+    );
+    assert_eq!(
+        pet("/properties/scan"),
+        json!({"type": "string", "format": "binary"})
+    );
+    assert_eq!(
+        pet("/properties/labels"),
+        json!({"type": "object", "additionalProperties": true})
+    );
+    assert_eq!(pet("/properties/anything"), json!({}));
+    assert_eq!(pet("/properties/gone"), json!({"enum": [null]}));
+    // A reference into `$defs` goes to a component of its own.
+    assert_eq!(
+        pet("/properties/home"),
+        json!({"$ref": "#/components/schemas/Address"})
+    );
+    assert_eq!(
+        j("/components/schemas/Address/properties/city"),
+        json!({"type": "string"})
+    );
+    // Webhooks stay, their schemas converted too.
+    assert_eq!(
+        j("/webhooks/petAdopted/post/requestBody/content/application~1json/schema/properties/at"),
+        json!({"type": "string", "format": "date-time", "nullable": true})
+    );
+
+    // A 3.0 document is not touched.
+    let mut old: serde_json::Value = serde_yaml::from_str(SPEC_31).unwrap();
+    old["openapi"] = json!("3.0.3");
+    let before = old.clone();
+    assert!(!super::downgrade::downgrade(Path::new("specs/t.yaml"), &mut old).unwrap());
+    assert_eq!(old, before);
+}
+
+#[test]
+fn openapi_3_1_specs_generate() {
+    let module = super::generate(Path::new("specs/three-one.yaml"), SPEC_31)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let code = &module.code;
+    syn::parse_file(code).unwrap();
+    assert!(code.contains("pub async fn get_pet"), "{code}");
+    assert!(
+        code.contains("pub nickname: ::std::option::Option<::std::string::String>"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub owner: ::std::option::Option<Owner>"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub position: ::std::vec::Vec<f64>"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub home: ::std::option::Option<Address>"),
+        "{code}"
+    );
+    for version in ["3.1.0", "3.2.0"] {
+        let text = SPEC_31.replace("openapi: 3.1.1", &format!("openapi: {version}"));
+        super::generate(Path::new("specs/v.yaml"), &text)
+            .unwrap_or_else(|e| panic!("{version}: {e}"));
+    }
+    // 3.2's whole-query-string parameter has no 3.0 form: a clear error.
+    let text = SPEC_31.replace("{name: id, in: path, required: true, schema: {type: string}}", "{name: q, in: querystring, content: {application/x-www-form-urlencoded: {schema: {type: object}}}}");
+    let e = super::generate(Path::new("specs/v.yaml"), &text).unwrap_err();
+    assert!(e.problem.contains("in: querystring"), "{e}");
+    assert_eq!(
+        e.location,
+        Location::Pointer("/components/pathItems/Pet/get/parameters/0/in".into()),
+        "{e}"
+    );
+}
+
+/// A remote `$ref` inside an example is data: never fetched, never an error.
+#[test]
+fn remote_refs_inside_examples_are_data() {
+    let text = SPEC_31.replace(
+        "examples: [{id: a, kind: pet}]",
+        "examples: [{id: {$ref: 'https://example.com/a'}, kind: pet}]",
+    );
+    super::generate(Path::new("specs/ex.yaml"), &text).unwrap_or_else(|e| panic!("{e}"));
 }

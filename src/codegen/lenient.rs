@@ -235,6 +235,30 @@ fn accept_numbers_as_strings(items: &mut [Item]) {
             continue;
         };
         for field in &mut fields.named {
+            // Once per field: serde refuses a second `deserialize_with`. typify gives a
+            // required nullable field `Option::deserialize`, which the lenient one replaces.
+            if let Some(existing) = field.attrs.iter_mut().find(|a| {
+                a.path().is_ident("serde") && quote!(#a).to_string().contains("deserialize_with")
+            }) {
+                let is_option_string = matches!(
+                    type_string(&field.ty).as_str(),
+                    "::std::option::Option<::std::string::String>" | "Option<String>"
+                );
+                let text = quote!(#existing).to_string();
+                if is_option_string && text.contains("\"::std::option::Option::deserialize\"") {
+                    let text = text.replace(
+                        "\"::std::option::Option::deserialize\"",
+                        "\"crate::runtime::lenient::option_string_or_number\"",
+                    );
+                    if let Ok(mut parsed) =
+                        syn::parse::Parser::parse_str(Attribute::parse_outer, &text)
+                        && parsed.len() == 1
+                    {
+                        *existing = parsed.remove(0);
+                    }
+                }
+                continue;
+            }
             let attr: Attribute = match type_string(&field.ty).as_str() {
                 "::std::string::String" | "String" => syn::parse_quote! {
                     #[serde(deserialize_with = "crate::runtime::lenient::string_or_number")]

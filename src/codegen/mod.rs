@@ -7,6 +7,7 @@
 //! 1. [`load`]: YAML or JSON text into a JSON value (syntax errors with line and column);
 //!    `crate::spec` walks the files a folder spec or a `$ref` reaches and bundles them into
 //!    one document, keeping where each part is written so later errors name that file;
+//!    [`downgrade`]: OpenAPI 3.1 and 3.2 converted to 3.0 (`docs/openapi-3.1.md`);
 //! 2. [`validate`]: version, `paths`, `$ref` targets (errors with a JSON pointer);
 //! 3. [`normalize`]: rewrite into what progenitor accepts, recording error responses and
 //!    servers in a [`model::ApiModel`]; then [`webhooks`]: webhook bodies lifted into
@@ -17,7 +18,8 @@
 //!    the undocumented `api-version` header progenitor adds to every request; `decode`:
 //!    success bodies decoded by `crate::runtime`, which moves headers instead of cloning;
 //!    `hooks`: progenitor's async hook calls replaced by direct code;
-//!    `path_params`: path parameters percent-encoded as the URL is formatted; `builders`:
+//!    `path_params`: path parameters percent-encoded as the URL is formatted;
+//!    `query_styles`: query parameters in styles progenitor cannot write; `builders`:
 //!    each operation split into a request builder, which the facade uses, and the send;
 //! 6. `template`: the status hook, operation metadata and per-operation error enums;
 //!    [`webhooks`]: the `Event` enum over the webhook bodies;
@@ -26,7 +28,9 @@
 mod api_version;
 mod bodies;
 mod builders;
+pub mod cycles;
 mod decode;
+pub mod downgrade;
 pub mod error;
 mod find;
 pub mod fixtures;
@@ -35,8 +39,10 @@ mod lenient;
 pub mod load;
 mod media;
 pub mod model;
+mod names;
 pub mod normalize;
 mod path_params;
+mod query_styles;
 mod successes;
 mod template;
 pub mod validate;
@@ -243,6 +249,7 @@ fn generate_doc(
     module: &str,
     mut doc: serde_json::Value,
 ) -> Result<(String, String), SpecError> {
+    downgrade::downgrade(spec, &mut doc)?;
     validate::check(spec, &doc)?;
     let model = normalize::normalize(spec, &mut doc)?;
     let hooks = webhooks::lift(spec, &mut doc)?;
@@ -270,9 +277,20 @@ fn generate_doc(
     decode::route(&mut file);
     hooks::inline(&mut file);
     path_params::stream(&mut file);
+    query_styles::encode(&mut file, &model.query_params);
     builders::split(&mut file);
     successes::retype(spec, &mut file, &model)?;
     bodies::encode(&mut file, &model);
+    if let Some(name) = names::duplicate_type(&file) {
+        return Err(SpecError::new(
+            spec,
+            Location::File,
+            format!(
+                "two generated types are both named '{name}' (two schemas that give the same \
+                 Rust name): give one of them a different title"
+            ),
+        ));
+    }
 
     let type_names = generated_type_names(&file);
     for op in &model.operations {
@@ -290,7 +308,7 @@ fn generate_doc(
             .map(|s| (s, "error"))
             .chain(success_bodies.map(|s| (s, "success")))
         {
-            if !type_names.contains(&normalize::pascal_case(schema)) {
+            if !type_names.contains(&names::type_name(schema)) {
                 return Err(SpecError::at(
                     spec,
                     &error::pointer("/components/schemas", &[schema]),
@@ -304,7 +322,7 @@ fn generate_doc(
         }
     }
     webhooks::check_types(spec, &hooks, &type_names)?;
-    let body_type = |schema: &str| Some(normalize::pascal_case(schema));
+    let body_type = |schema: &str| Some(names::type_name(schema));
     let mut additions = template::hooks();
     additions.extend(template::operations(&model));
     additions.extend(successes::module(&model, &body_type));

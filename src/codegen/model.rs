@@ -127,4 +127,35 @@ pub struct ApiModel {
     pub servers: Vec<ServerTemplate>,
     /// Operations in spec order.
     pub operations: Vec<OperationModel>,
+    /// Query parameters encoded by paysdk rather than progenitor.
+    pub query_params: Vec<StyledQueryParam>,
+}
+
+/// A query parameter whose encoding paysdk writes itself (`crate::runtime::append_query`),
+/// because progenitor refuses its style or gets it wrong (anything but a scalar in the
+/// default `form` style). progenitor sees it as a plain `form` parameter, which gives the
+/// method its argument and type; the encoding is then replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StyledQueryParam {
+    /// The operationId of the operation that takes it.
+    pub operation_id: String,
+    /// The parameter name as sent.
+    pub name: String,
+    /// The declared style.
+    pub style: QueryStyle,
+    /// The declared (or default) explode.
+    pub explode: bool,
+}
+
+/// A query parameter style, as `crate::runtime::QueryStyle` knows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form`.
+    Form,
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
 }

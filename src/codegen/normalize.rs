@@ -3,7 +3,7 @@
 //!
 //! The vendor file on disk is never changed. Each pass is one function with one job.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use serde_json::{Map, Value};
@@ -30,9 +30,12 @@ pub fn normalize(file: &Path, doc: &mut Value) -> Result<ApiModel, SpecError> {
     media::request_bodies(file, doc, &mut operations)?;
     media::success_responses(file, doc, &mut operations)?;
     hoist_repeated_inline_schemas(doc);
+    super::names::make_unique(doc, &mut operations);
+    let query_params = super::query_styles::route(file, doc)?;
     Ok(ApiModel {
         servers,
         operations,
+        query_params,
     })
 }
 
@@ -607,58 +610,130 @@ struct Occurrence {
 /// five). Generated as-is, each copy becomes its own Rust type. An inline object schema that
 /// appears twice or more is moved into `components/schemas` once and referenced, largest
 /// first, until no inline object repeats.
+///
+/// The document is walked once. Hoisting a group only changes occurrences inside its copies
+/// (they collapse into the one copy under `components`, walked anew) and the canonical text of
+/// larger schemas, which were handled already; so groups are taken from the longest canonical
+/// text down, and among equal lengths by their first occurrence, as a rescan per hoist would.
 fn hoist_repeated_inline_schemas(doc: &mut Value) {
-    loop {
-        let occurrences = collect_inline_objects(doc);
-        let mut groups: HashMap<&str, Vec<&Occurrence>> = HashMap::new();
-        for o in &occurrences {
-            groups.entry(o.canon.as_str()).or_default().push(o);
+    let mut occurrences = collect_inline_objects(doc);
+    let mut alive = vec![true; occurrences.len()];
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_len: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (i, o) in occurrences.iter().enumerate() {
+        let members = groups.entry(o.canon.clone()).or_default();
+        if members.is_empty() {
+            by_len
+                .entry(o.canon.len())
+                .or_default()
+                .push(o.canon.clone());
         }
-        let Some((_, group)) =
-            groups
-                .into_iter()
-                .filter(|(_, g)| g.len() >= 2)
-                .max_by(|(a, ga), (b, gb)| {
-                    a.len()
-                        .cmp(&b.len())
-                        .then(gb[0].pointer.cmp(&ga[0].pointer))
-                })
-        else {
-            return;
-        };
-        let schema = doc
-            .pointer(&group[0].pointer)
-            .cloned()
-            .unwrap_or(Value::Null);
-        // The property name every copy sits under reads best (`accountIdentification` →
-        // `AccountIdentification`); then a whole body's name; then the first copy's.
-        let shared_property = group[0]
-            .property
-            .as_deref()
-            .filter(|p| group.iter().all(|o| o.property.as_deref() == Some(*p)))
-            .map(pascal_case)
-            .filter(|p| !p.is_empty() && unique_schema_name(doc, p) == *p);
-        let preferred = shared_property.unwrap_or_else(|| {
-            group
+        members.push(i);
+    }
+    let mut taken: HashSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().map(|k| pascal_case(k)).collect())
+        .unwrap_or_default();
+    while let Some((_, mut bucket)) = by_len.pop_last() {
+        loop {
+            let live = |canon: &String| -> Vec<usize> {
+                groups
+                    .get(canon)
+                    .map(|m| m.iter().copied().filter(|&i| alive[i]).collect())
+                    .unwrap_or_default()
+            };
+            // Equal lengths: the group whose first live copy has the smallest pointer.
+            let Some((at, members)) = bucket
                 .iter()
-                .find(|o| o.whole_body)
-                .unwrap_or(&group[0])
-                .name
-                .clone()
-        });
-        let name = unique_schema_name(doc, &preferred);
-        let pointers: Vec<String> = group.iter().map(|o| o.pointer.clone()).collect();
-        let Some(schemas) = components_schemas(doc) else {
-            return;
-        };
-        schemas.insert(name.clone(), schema);
-        let reference = serde_json::json!({ "$ref": format!("#/components/schemas/{name}") });
-        for p in pointers {
-            if let Some(slot) = doc.pointer_mut(&p) {
-                *slot = reference.clone();
+                .enumerate()
+                .map(|(at, canon)| (at, live(canon)))
+                .filter(|(_, m)| m.len() >= 2)
+                .min_by(|(_, a), (_, b)| occurrences[a[0]].pointer.cmp(&occurrences[b[0]].pointer))
+            else {
+                break;
+            };
+            bucket.swap_remove(at);
+            let group: Vec<&Occurrence> = members.iter().map(|&i| &occurrences[i]).collect();
+            let schema = doc
+                .pointer(&group[0].pointer)
+                .cloned()
+                .unwrap_or(Value::Null);
+            // The property name every copy sits under reads best (`accountIdentification` →
+            // `AccountIdentification`); then a whole body's name; then the first copy's.
+            let shared_property = group[0]
+                .property
+                .as_deref()
+                .filter(|p| group.iter().all(|o| o.property.as_deref() == Some(*p)))
+                .map(pascal_case)
+                .filter(|p| !p.is_empty() && !taken.contains(p));
+            let preferred = shared_property.unwrap_or_else(|| {
+                group
+                    .iter()
+                    .find(|o| o.whole_body)
+                    .unwrap_or(&group[0])
+                    .name
+                    .clone()
+            });
+            let name = unique_name(&taken, &preferred);
+            taken.insert(pascal_case(&name));
+            // The copies and everything inside them (preorder: the indices that follow).
+            for &i in &members {
+                let prefix = format!("{}/", occurrences[i].pointer);
+                alive[i] = false;
+                let mut j = i + 1;
+                while j < occurrences.len() && occurrences[j].pointer.starts_with(&prefix) {
+                    alive[j] = false;
+                    j += 1;
+                }
+            }
+            let pointers: Vec<String> = members
+                .iter()
+                .map(|&i| occurrences[i].pointer.clone())
+                .collect();
+            let mut inside = Vec::new();
+            walk_children(
+                &schema,
+                &pointer("/components/schemas", &[&name]),
+                &pascal_case(&name),
+                &mut inside,
+            );
+            let Some(schemas) = components_schemas(doc) else {
+                return;
+            };
+            schemas.insert(name.clone(), schema);
+            let reference = serde_json::json!({ "$ref": format!("#/components/schemas/{name}") });
+            for p in pointers {
+                if let Some(slot) = doc.pointer_mut(&p) {
+                    *slot = reference.clone();
+                }
+            }
+            for o in inside {
+                // Shorter than this bucket, so its own bucket is still to come.
+                let members = groups.entry(o.canon.clone()).or_default();
+                if members.is_empty() {
+                    by_len
+                        .entry(o.canon.len())
+                        .or_default()
+                        .push(o.canon.clone());
+                }
+                members.push(occurrences.len());
+                occurrences.push(o);
+                alive.push(true);
             }
         }
     }
+}
+
+/// `name`, or `name2`, `name3`… if `taken` (pascal-cased names) holds it.
+fn unique_name(taken: &HashSet<String>, name: &str) -> String {
+    if !taken.contains(&pascal_case(name)) {
+        return name.to_string();
+    }
+    (2..)
+        .map(|n| format!("{name}{n}"))
+        .find(|c| !taken.contains(&pascal_case(c)))
+        .unwrap_or_else(|| name.to_string())
 }
 
 fn collect_inline_objects(doc: &Value) -> Vec<Occurrence> {

@@ -41,7 +41,7 @@ pub fn operations(model: &ApiModel) -> TokenStream {
         }
     });
     let specs = model.operations.iter().map(|op| {
-        let name = format_ident!("{}", snake_case(&op.operation_id).to_ascii_uppercase());
+        let name = format_ident!("{}", const_name(&op.operation_id));
         let id = &op.operation_id;
         let method = &op.method;
         let path = &op.path;
@@ -71,7 +71,23 @@ pub fn operations(model: &ApiModel) -> TokenStream {
 
 /// The name of an operation's error enum: `unlinkLinkedAccountsId` → `UnlinkLinkedAccountsIdError`.
 pub fn error_enum_name(op: &OperationModel) -> String {
-    format!("{}Error", pascal_case(&op.operation_id))
+    let name = format!("{}Error", pascal_case(&op.operation_id));
+    // An operationId may start with a digit (`3dsAuthenticate`).
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("X{name}")
+    } else {
+        name
+    }
+}
+
+/// The operation's constant in `operations`: `getThing` → `GET_THING`, `3ds` → `_3DS`.
+fn const_name(operation_id: &str) -> String {
+    let name = snake_case(operation_id).to_ascii_uppercase();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{name}")
+    } else {
+        name
+    }
 }
 
 /// `pub mod errors`: for each operation, an enum with one variant per documented error status.

@@ -150,11 +150,11 @@ fn missing_paths() {
 fn unsupported_versions() {
     let e = fails(
         "specs/x.yaml",
-        &MINIMAL.replace("openapi: 3.0.3", "openapi: 3.1.0"),
+        &MINIMAL.replace("openapi: 3.0.3", "openapi: 3.3.0"),
     );
     assert_eq!(e.location, Location::Pointer("/openapi".into()));
     assert!(
-        e.problem.contains("unsupported OpenAPI version 3.1.0"),
+        e.problem.contains("unsupported OpenAPI version 3.3.0"),
         "{e}"
     );
     let e = fails("specs/x.yaml", "swagger: '2.0'\npaths: {}\n");
@@ -525,5 +525,43 @@ fn generated_output_matches_the_snapshot() {
             "generated code differs from {} from line {first}; review and run with UPDATE_SNAPSHOTS=1",
             snapshot.display()
         );
+    }
+}
+
+#[test]
+fn a_ref_cycle_through_all_of_is_a_located_error_not_a_stack_overflow() {
+    let spec = |schemas: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      \
+             operationId: getA\n      responses:\n        '200':\n          description: ok\n          \
+             content: {{application/json: {{schema: {{$ref: '#/components/schemas/A'}}}}}}\n\
+             components:\n  schemas:\n{schemas}"
+        )
+    };
+    let cyclic = [
+        "    A: {allOf: [{$ref: '#/components/schemas/A'}]}\n",
+        "    A: {allOf: [{$ref: '#/components/schemas/B'}]}\n    B: {allOf: [{type: object}, {$ref: '#/components/schemas/A'}]}\n",
+        "    A: {allOf: [{oneOf: [{$ref: '#/components/schemas/B'}]}]}\n    B: {$ref: '#/components/schemas/A'}\n",
+    ];
+    for schemas in cyclic {
+        let err = super::generate(Path::new("cycle.yaml"), &spec(schemas)).unwrap_err();
+        assert_eq!(
+            err.location,
+            Location::Pointer("/components/schemas/A".into()),
+            "{err}"
+        );
+        assert!(
+            err.problem.contains("includes itself through allOf"),
+            "{err}"
+        );
+    }
+    // Recursion through a property or a oneOf is a recursive type, not a merge: generated.
+    let fine = [
+        "    A: {type: object, properties: {next: {$ref: '#/components/schemas/A'}}}\n",
+        "    A: {oneOf: [{type: string}, {type: array, items: {$ref: '#/components/schemas/A'}}]}\n",
+        "    A: {allOf: [{type: object, properties: {next: {$ref: '#/components/schemas/A'}}}]}\n",
+    ];
+    for schemas in fine {
+        super::generate(Path::new("fine.yaml"), &spec(schemas)).unwrap();
     }
 }

@@ -23,8 +23,8 @@ pub fn check(file: &Path, doc: &Value) -> Result<(), SpecError> {
                 file,
                 "/openapi",
                 format!(
-                    "unsupported OpenAPI version {v}: the generator reads OpenAPI 3.0.x only \
-                     (convert 3.1 specs down to 3.0, or ask the provider for a 3.0 file)"
+                    "unsupported OpenAPI version {v}: the generator reads OpenAPI 3.0.x, 3.1.x \
+                     and 3.2.x"
                 ),
             ));
         }
@@ -61,7 +61,8 @@ pub fn check(file: &Path, doc: &Value) -> Result<(), SpecError> {
             ));
         }
     }
-    check_refs(file, doc)
+    check_refs(file, doc)?;
+    super::cycles::check(file, doc)
 }
 
 /// Every `$ref` in a position the OpenAPI grammar reads as an object must point somewhere in

@@ -561,6 +561,67 @@ mod tests {
         assert!(err.contains("/x-webhooks/broken"), "{err}");
     }
 
+    /// OpenAPI 3.1 `webhooks`, after the down-conversion pass: `const` tags, type arrays.
+    #[test]
+    fn openapi_31_webhooks_generate_a_tagged_event_enum() {
+        let text = r#"
+openapi: 3.1.0
+info: {title: Hooks, version: '1'}
+webhooks:
+  petAdopted:
+    post:
+      summary: A pet was adopted
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [type, at]
+              properties:
+                type: {const: pet.adopted}
+                at: {type: [string, 'null'], format: date-time}
+                status: {type: string, enum: [DONE, PENDING]}
+      responses: {'200': {description: ok}}
+  petLost:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Lost'}
+      responses: {'200': {description: ok}}
+components:
+  schemas:
+    Lost:
+      type: object
+      properties:
+        type: {type: string, enum: [pet.lost]}
+paths: {}
+"#;
+        let module =
+            super::super::generate(Path::new("hooks.yaml"), text).unwrap_or_else(|e| panic!("{e}"));
+        let code = module.code;
+        for expected in [
+            "pub mod webhooks",
+            "PetAdopted(types::PetAdopted)",
+            "PetLost(types::Lost)",
+            "DISCRIMINATOR: ::std::option::Option<&'static str> = Some(\"type\")",
+            "\"pet.adopted\" => ::serde_json::from_slice(body).map(Self::PetAdopted)",
+            "pub fn from_json(",
+            // Payload string enums are opened by the lenient pass.
+            "Unknown(::std::string::String)",
+        ] {
+            assert!(
+                code.replace('\n', " ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .contains(expected),
+                "missing {expected}"
+            );
+        }
+        assert!(code.contains("pub struct PetAdopted"));
+    }
+
     #[test]
     fn no_webhooks_no_module() {
         assert!(tokens(&Webhooks::default()).is_empty());

@@ -83,7 +83,13 @@ pub enum Delta {
     ParamRemoved {
         /// It was deprecated.
         deprecated: bool,
+        /// Its `x-sunset` date, when that date is still in the future.
+        before_sunset: Option<String>,
     },
+    /// A parameter was marked `deprecated: true`.
+    ParamDeprecated,
+    /// A media type that had no schema (any content) gained one.
+    MediaSchemaAdded(String),
     /// A parameter's requiredness flipped.
     ParamRequiredChanged {
         /// Required now.
@@ -495,13 +501,28 @@ impl<'a, 'd> Walker<'a, 'd> {
             let loc = format!("request.{}.{}", bp.location.as_str(), bp.name);
             let bkey = key(bp);
             let Some(rp) = r.params.iter().find(|p| key(p) == bkey) else {
+                let before_sunset = bp
+                    .sunset
+                    .as_ref()
+                    .filter(|s| is_date(s) && s.as_str() >= self.settings.today.as_str())
+                    .cloned();
                 let delta = Delta::ParamRemoved {
                     deprecated: bp.deprecated,
+                    before_sunset,
                 };
                 self.push(&ctx, delta, loc, Side::Base, bp.pos);
                 continue;
             };
             let loc = format!("request.{}.{}", rp.location.as_str(), rp.name);
+            if !bp.deprecated && rp.deprecated {
+                self.push(
+                    &ctx,
+                    Delta::ParamDeprecated,
+                    loc.clone(),
+                    Side::Revision,
+                    rp.pos,
+                );
+            }
             if bp.required != rp.required {
                 let delta = Delta::ParamRequiredChanged { now: rp.required };
                 self.push(&ctx, delta, loc.clone(), Side::Revision, rp.pos);
@@ -636,6 +657,10 @@ impl<'a, 'd> Walker<'a, 'd> {
                 continue;
             };
             let (Some(bs), Some(rs)) = (bm.schema, rm.schema) else {
+                if bm.schema.is_none() && rm.schema.is_some() {
+                    let delta = Delta::MediaSchemaAdded(bm.name.clone());
+                    self.push(ctx, delta, loc, Side::Revision, rm.pos);
+                }
                 continue;
             };
             if self.differ.wrapped_in_one_of(bs, rs) {

@@ -295,3 +295,41 @@ fn percent_decode(raw: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// The shared spec module's view of a [`Doc`], so its OpenAPI grammar table
+/// decides which `$ref`s are references (not data inside examples).
+impl crate::spec::Tree for Doc {
+    type Node<'a> = NodeId;
+
+    fn root(&self) -> NodeId {
+        self.root
+    }
+
+    fn get(&self, node: NodeId, key: &str) -> Option<NodeId> {
+        Doc::get(self, node, key)
+    }
+
+    fn item(&self, node: NodeId, index: usize) -> Option<NodeId> {
+        self.items(node).get(index).copied()
+    }
+
+    fn for_each_entry(&self, node: NodeId, f: &mut dyn FnMut(&str, NodeId)) {
+        for e in self.entries(node) {
+            f(self.sym(e.key), e.value);
+        }
+    }
+
+    fn for_each_item(&self, node: NodeId, f: &mut dyn FnMut(NodeId)) {
+        for &i in self.items(node) {
+            f(i);
+        }
+    }
+
+    fn as_str(&self, node: NodeId) -> Option<&str> {
+        self.str(node)
+    }
+
+    fn is_list(&self, node: NodeId) -> bool {
+        matches!(self.kind(node), Kind::Seq { .. })
+    }
+}

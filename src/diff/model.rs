@@ -53,6 +53,8 @@ pub struct Param {
     pub required: bool,
     /// `deprecated`.
     pub deprecated: bool,
+    /// `x-sunset`.
+    pub sunset: Option<String>,
     /// Effective `style` (defaults applied).
     pub style: String,
     /// Effective `explode` (defaults applied).
@@ -290,6 +292,7 @@ impl<'d> Spec<'d> {
                 &format!("unsupported OpenAPI version {openapi:?}"),
             ));
         }
+        check_local_refs(doc)?;
         let info_version = doc
             .get(root, "info")
             .and_then(|i| doc.entry(i, "version"))
@@ -374,6 +377,34 @@ impl<'d> Spec<'d> {
         }
         Ok(spec)
     }
+}
+
+/// Every local `$ref` (in positions the OpenAPI grammar reads as objects,
+/// never inside examples or other data) must point somewhere: a revision with
+/// a dangling one is an invalid spec, not a diff.
+fn check_local_refs(doc: &Doc) -> Result<(), Error> {
+    use crate::spec::{Kind, Tree};
+    let Some(sites) = doc.ref_sites("", Kind::Document) else {
+        return Ok(());
+    };
+    for site in sites {
+        let target = site.reference.as_str();
+        if !target.starts_with('#') || doc.pointer(target).is_some() {
+            continue;
+        }
+        let holder = doc.pointer(&format!("#{}", site.at));
+        let pos = match holder {
+            Some(n) if !site.mapping => doc.entry(n, "$ref").map_or(doc.pos(n), |e| e.pos),
+            Some(n) => doc.pos(n),
+            None => Pos::default(),
+        };
+        return Err(Error::at(
+            &doc.name,
+            pos,
+            format!("unresolved $ref {target:?}: nothing at that pointer"),
+        ));
+    }
+    Ok(())
 }
 
 fn named(doc: &Doc, map: Option<NodeId>) -> Vec<Named> {
@@ -555,6 +586,7 @@ fn params(
             key,
             required: doc.get_bool(p, "required").unwrap_or(false) || location == ParamIn::Path,
             deprecated: doc.get_bool(p, "deprecated").unwrap_or(false),
+            sunset: doc.get(p, "x-sunset").map(|v| doc.scalar_text(v)),
             style,
             explode,
             schema: doc.get(p, "schema").or_else(|| {

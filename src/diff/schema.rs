@@ -143,6 +143,36 @@ pub enum SchemaChange {
     AdditionalPropertiesClosed,
     /// A body schema was replaced by a `oneOf` of alternatives.
     WrappedInOneOf,
+    /// `const` set, changed or removed.
+    ConstChanged {
+        /// Old value.
+        from: Option<String>,
+        /// New value.
+        to: Option<String>,
+    },
+    /// A JSON Schema 2020-12 applicator or validation keyword (`contains`,
+    /// `prefixItems`, `dependentRequired`, `patternProperties`, `not`, ...)
+    /// or one of its entries appeared, disappeared or changed.
+    Keyword {
+        /// The keyword.
+        keyword: &'static str,
+        /// What changed (`contains added`, `dependentRequired[card] gained cvc`).
+        detail: String,
+        /// `Set`: a constraint appeared or grew; `Loosened`: one disappeared;
+        /// `Tightened`: changed in a way that cannot be ordered.
+        effect: Effect,
+    },
+    /// `contentMediaType` or `contentEncoding` changed.
+    ContentChanged {
+        /// The keyword.
+        keyword: &'static str,
+        /// Old value.
+        from: Option<String>,
+        /// New value.
+        to: Option<String>,
+    },
+    /// The schema was marked `deprecated: true`.
+    BecameDeprecated,
 }
 
 /// Which spec a position refers to.
@@ -178,6 +208,9 @@ pub enum Seg {
     Additional,
     /// A matched `oneOf`/`anyOf` subschema.
     Variant(Comp, String),
+    /// The subschema of a JSON Schema keyword (`contains`, `if`, ...), or one
+    /// entry of it (`patternProperties` pattern, `prefixItems` index).
+    Keyword(&'static str, Option<String>),
 }
 
 impl Seg {
@@ -198,6 +231,15 @@ impl Seg {
                 loc.push_str(label.trim_start_matches('#'));
                 loc.push(']');
             }
+            Seg::Keyword(kw, entry) => {
+                loc.push('.');
+                loc.push_str(kw);
+                if let Some(e) = entry {
+                    loc.push('[');
+                    loc.push_str(e);
+                    loc.push(']');
+                }
+            }
         }
     }
 
@@ -215,6 +257,15 @@ impl Seg {
                 loc.push_str(comp.as_str());
                 loc.push(':');
                 loc.push_str(label);
+                loc.push('>');
+            }
+            Seg::Keyword(kw, entry) => {
+                loc.push('<');
+                loc.push_str(kw);
+                if let Some(e) = entry {
+                    loc.push(':');
+                    loc.push_str(e);
+                }
                 loc.push('>');
             }
         }
@@ -451,7 +502,7 @@ struct Facts {
     format: Option<String>,
     enum_vals: Option<Vec<String>>,
     extensible_enum: bool,
-    bounds: [Option<Bound>; 6],
+    bounds: [Option<Bound>; 10],
     pattern: Option<String>,
     props: Vec<(String, NodeId, Pos)>,
     required: HashSet<String>,
@@ -464,13 +515,17 @@ struct Facts {
 }
 
 /// `(keyword, is an upper bound)` in the order of `Facts::bounds`.
-const BOUNDS: [(&str, bool); 6] = [
+const BOUNDS: [(&str, bool); 10] = [
     ("maxLength", true),
     ("minLength", false),
     ("maximum", true),
     ("minimum", false),
     ("maxItems", true),
     ("minItems", false),
+    ("maxProperties", true),
+    ("minProperties", false),
+    ("maxContains", true),
+    ("minContains", false),
 ];
 
 fn facts(doc: &Doc, node: NodeId) -> Facts {
@@ -479,7 +534,7 @@ fn facts(doc: &Doc, node: NodeId) -> Facts {
         format: None,
         enum_vals: None,
         extensible_enum: false,
-        bounds: [None; 6],
+        bounds: [None; 10],
         pattern: None,
         props: Vec::new(),
         required: HashSet::new(),
@@ -507,8 +562,6 @@ fn facts(doc: &Doc, node: NodeId) -> Facts {
                 .map(|&x| doc.scalar_text(x))
                 .collect(),
         );
-    } else if let Some(c) = doc.get(node, "const") {
-        f.enum_vals = Some(vec![doc.scalar_text(c)]);
     }
     for (i, (kw, is_max)) in BOUNDS.iter().enumerate() {
         let Some(value) = doc.get(node, kw).and_then(|v| doc.num(v)) else {
@@ -521,7 +574,8 @@ fn facts(doc: &Doc, node: NodeId) -> Facts {
         };
         let exclusive = (2..4).contains(&i) && doc.get_bool(node, excl_kw) == Some(true);
         // A zero minimum length or item count says nothing.
-        if !is_max && i != 3 && value == 0.0 {
+        // (`minContains` defaults to 1, so its 0 does say something.)
+        if !is_max && i != 3 && i != 9 && value == 0.0 {
             continue;
         }
         f.bounds[i] = Some(Bound { value, exclusive });
@@ -535,7 +589,11 @@ fn facts(doc: &Doc, node: NodeId) -> Facts {
             });
         }
     }
-    f.pattern = doc.get_str(node, "pattern").map(str::to_string);
+    // An empty pattern matches everything: no constraint.
+    f.pattern = doc
+        .get_str(node, "pattern")
+        .filter(|p| !p.is_empty())
+        .map(str::to_string);
     f.items = doc.get(node, "items");
     f.additional = match doc.get(node, "additionalProperties") {
         Some(a) => match doc.kind(a) {
@@ -697,8 +755,53 @@ pub fn subschemas(doc: &Doc, node: NodeId, dir: Direction) -> Vec<(Seg, NodeId)>
             out.push((Seg::Variant(comp, label), m));
         }
     }
+    for (seg, n) in keyword_subschemas(doc, node) {
+        out.push((seg, n));
+    }
     out
 }
+
+/// Keywords holding one subschema that the diff descends into (`not` is
+/// compared as a whole: a change inside it inverts its meaning).
+const SCHEMA_KEYWORDS: [&str; 8] = [
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+];
+
+/// Keywords holding a map of subschemas.
+const SCHEMA_MAP_KEYWORDS: [&str; 2] = ["patternProperties", "dependentSchemas"];
+
+/// The subschemas of `node` under JSON Schema 2020-12 applicators.
+fn keyword_subschemas(doc: &Doc, node: NodeId) -> Vec<(Seg, NodeId)> {
+    let mut out = Vec::new();
+    for kw in SCHEMA_KEYWORDS {
+        if let Some(n) = doc.get(node, kw).filter(|&n| doc.is_map(n)) {
+            out.push((Seg::Keyword(kw, None), n));
+        }
+    }
+    for kw in SCHEMA_MAP_KEYWORDS {
+        if let Some(m) = doc.get(node, kw) {
+            for e in doc.entries(m) {
+                out.push((Seg::Keyword(kw, Some(doc.sym(e.key).to_string())), e.value));
+            }
+        }
+    }
+    if let Some(l) = doc.get(node, "prefixItems") {
+        for (i, &n) in doc.items(l).iter().enumerate() {
+            out.push((Seg::Keyword("prefixItems", Some(i.to_string())), n));
+        }
+    }
+    out
+}
+
+/// A step and the diff below it.
+type Child = (Option<Seg>, Rc<SchemaDiff>);
 
 type MemoKey = (NodeId, NodeId, Direction, bool);
 
@@ -849,7 +952,7 @@ impl<'a> Differ<'a> {
         let fr = facts(rev, r);
         let rpos = rev.pos(r);
         let mut own: Vec<Located> = Vec::new();
-        let mut children: Vec<(Option<Seg>, Rc<SchemaDiff>)> = Vec::new();
+        let mut children: Vec<Child> = Vec::new();
         let mut at = |sub: Option<String>, change: SchemaChange, side: Side, pos: Pos| {
             own.push(Located {
                 sub,
@@ -1206,7 +1309,193 @@ impl<'a> Differ<'a> {
             ),
             (None, None) => {}
         }
+        let (kw_own, kw_children) = self.keywords(b, r, dir, depth);
+        own.extend(kw_own);
+        children.extend(kw_children);
         finish_plain(own, children)
+    }
+
+    /// `const`, `deprecated`, content keywords and the JSON Schema 2020-12
+    /// applicators. A separate frame keeps `compare`'s own small: it recurses
+    /// once per schema level.
+    #[inline(never)]
+    fn keywords(
+        &mut self,
+        b: NodeId,
+        r: NodeId,
+        dir: Direction,
+        depth: u32,
+    ) -> (Vec<Located>, Vec<Child>) {
+        let (base, rev) = (self.base, self.rev);
+        let rpos = rev.pos(r);
+        let mut own: Vec<Located> = Vec::new();
+        let mut children: Vec<Child> = Vec::new();
+        let mut at = |sub: Option<String>, change: SchemaChange, side: Side, pos: Pos| {
+            own.push(Located {
+                sub,
+                change,
+                side,
+                pos,
+            })
+        };
+        // `const`, deprecation and the JSON Schema 2020-12 keywords.
+        let render = |d: &Doc, n: NodeId, k: &str| d.get(n, k).map(|v| d.render(v));
+        let (bc, rc) = (render(base, b, "const"), render(rev, r, "const"));
+        if bc != rc {
+            at(
+                None,
+                SchemaChange::ConstChanged { from: bc, to: rc },
+                Side::Revision,
+                rpos,
+            );
+        }
+        if base.get_bool(b, "deprecated") != Some(true)
+            && rev.get_bool(r, "deprecated") == Some(true)
+        {
+            at(None, SchemaChange::BecameDeprecated, Side::Revision, rpos);
+        }
+        for keyword in ["contentMediaType", "contentEncoding"] {
+            let (x, y) = (render(base, b, keyword), render(rev, r, keyword));
+            if x != y {
+                at(
+                    None,
+                    SchemaChange::ContentChanged {
+                        keyword,
+                        from: x,
+                        to: y,
+                    },
+                    Side::Revision,
+                    rpos,
+                );
+            }
+        }
+        let mut kw_change = |keyword: &'static str, detail: String, effect: Effect| {
+            at(
+                None,
+                SchemaChange::Keyword {
+                    keyword,
+                    detail,
+                    effect,
+                },
+                Side::Revision,
+                rpos,
+            )
+        };
+        // `true` (and absence) allow everything.
+        let constraint =
+            |d: &Doc, n: NodeId, k: &str| d.get(n, k).filter(|&v| d.kind(v) != Kind::Bool(true));
+        for keyword in SCHEMA_KEYWORDS.into_iter().chain(["not"]) {
+            match (constraint(base, b, keyword), constraint(rev, r, keyword)) {
+                (None, None) => {}
+                (None, Some(_)) => kw_change(keyword, format!("{keyword} added"), Effect::Set),
+                (Some(_), None) => {
+                    kw_change(keyword, format!("{keyword} removed"), Effect::Loosened)
+                }
+                (Some(x), Some(y)) if !base.is_map(x) || !rev.is_map(y) => {
+                    let (tx, ty) = (base.render(x), rev.render(y));
+                    if tx != ty {
+                        kw_change(
+                            keyword,
+                            format!("{keyword} changed from {tx} to {ty}"),
+                            Effect::Tightened,
+                        );
+                    }
+                }
+                (Some(x), Some(y)) => {
+                    let (vb, vr) = (resolve(base, x), resolve(rev, y));
+                    let d = self.diff_view(&vb, &vr, dir, depth + 1);
+                    match d {
+                        // Inside `not` a tightening is a loosening: reported as a whole.
+                        Some(_) if keyword == "not" => {
+                            kw_change(keyword, "not subschema changed".into(), Effect::Tightened)
+                        }
+                        Some(d) => children.push((Some(Seg::Keyword(keyword, None)), d)),
+                        None => {}
+                    }
+                }
+            }
+        }
+        for keyword in SCHEMA_MAP_KEYWORDS.into_iter().chain(["prefixItems"]) {
+            let list = |d: &Doc, n: NodeId| -> Vec<(String, NodeId)> {
+                match d.get(n, keyword) {
+                    Some(v) if keyword == "prefixItems" => d
+                        .items(v)
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &x)| (i.to_string(), x))
+                        .collect(),
+                    Some(v) => d
+                        .entries(v)
+                        .iter()
+                        .map(|e| (d.sym(e.key).to_string(), e.value))
+                        .collect(),
+                    None => Vec::new(),
+                }
+            };
+            let (bl, rl) = (list(base, b), list(rev, r));
+            for (name, x) in &bl {
+                match rl.iter().find(|(n, _)| n == name) {
+                    None => kw_change(
+                        keyword,
+                        format!("{keyword}[{name}] removed"),
+                        Effect::Loosened,
+                    ),
+                    Some((_, y)) => {
+                        let (vb, vr) = (resolve(base, *x), resolve(rev, *y));
+                        if let Some(d) = self.diff_view(&vb, &vr, dir, depth + 1) {
+                            children.push((Some(Seg::Keyword(keyword, Some(name.clone()))), d));
+                        }
+                    }
+                }
+            }
+            for (name, _) in &rl {
+                if !bl.iter().any(|(n, _)| n == name) {
+                    kw_change(keyword, format!("{keyword}[{name}] added"), Effect::Set);
+                }
+            }
+        }
+        let dependent = |d: &Doc, n: NodeId| -> Vec<(String, Vec<String>)> {
+            d.get(n, "dependentRequired")
+                .map(|m| {
+                    d.entries(m)
+                        .iter()
+                        .map(|e| {
+                            let names = d.items(e.value).iter().map(|&x| d.scalar_text(x));
+                            (d.sym(e.key).to_string(), names.collect())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (bd, rd) = (dependent(base, b), dependent(rev, r));
+        let names_of = |l: &[(String, Vec<String>)], k: &str| -> Vec<String> {
+            l.iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let mut props: Vec<&String> = bd.iter().chain(&rd).map(|(n, _)| n).collect();
+        props.sort();
+        props.dedup();
+        for p in props {
+            let (old, new) = (names_of(&bd, p), names_of(&rd, p));
+            for n in new.iter().filter(|n| !old.contains(n)) {
+                kw_change(
+                    "dependentRequired",
+                    format!("dependentRequired[{p}] now requires {n}"),
+                    Effect::Set,
+                );
+            }
+            for n in old.iter().filter(|n| !new.contains(n)) {
+                kw_change(
+                    "dependentRequired",
+                    format!("dependentRequired[{p}] no longer requires {n}"),
+                    Effect::Loosened,
+                );
+            }
+        }
+
+        (own, children)
     }
 
     /// Pairs subschemas: by label, then by equivalence, then one-for-one.

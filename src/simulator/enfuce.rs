@@ -8,10 +8,11 @@
 
 use std::collections::BTreeMap;
 
+use http::header::ALLOW;
 use http::{Method, StatusCode};
 
 use super::idempotency::Policy;
-use super::server::{Incoming, Model, Reply};
+use super::server::{Incoming, Matched, Model, Reply, Template, match_route, strict_json};
 use super::{Api, Shared};
 use crate::raw::enfuce_customer::operations as ops;
 use crate::raw::enfuce_customer::types;
@@ -133,6 +134,21 @@ fn resource(status: StatusCode, description: &str, id: &str) -> Reply {
     )
 }
 
+/// The spec's operations, literal paths first; `route` maps each index to a [`Route`].
+const TEMPLATES: &[Template] = &[
+    (Method::POST, &["v3", "PRIVATE"]),
+    (Method::POST, &["v3", "CORPORATE"]),
+    (Method::PATCH, &["v3", "PRIVATE", "*"]),
+    (Method::PATCH, &["v3", "CORPORATE", "*"]),
+    (Method::GET, &["v3", "customerNumber", "*"]),
+    (Method::GET, &["v3", "regNo", "*", "id"]),
+    (Method::POST, &["v3", "*", "*", "update", "*"]),
+    (Method::GET, &["v3", "*", "link"]),
+    (Method::POST, &["v3", "*", "link"]),
+    (Method::DELETE, &["v3", "*", "link", "*"]),
+    (Method::GET, &["v3", "*"]),
+];
+
 /// The Enfuce API.
 pub(crate) struct Enfuce;
 
@@ -143,50 +159,37 @@ impl Model for Enfuce {
     type Command = Command;
 
     fn route(req: &Incoming) -> Result<Route, Reply> {
-        let segments: Vec<&str> = req.segments.iter().map(String::as_str).collect();
-        let m = &req.method;
-        let allowed = |method: Method, route: Route| -> Result<Route, Reply> {
-            if *m == method {
-                Ok(route)
-            } else {
-                Err(error(
+        let (index, p) = match match_route(TEMPLATES, &req.method, &req.segments) {
+            Matched::Found(index, params) => (index, params),
+            Matched::MethodNotAllowed(allow) => {
+                let reply = error(
                     StatusCode::METHOD_NOT_ALLOWED,
                     Some(types::ErrorResponseErrorType::StaticValidationError),
                     "METHOD_NOT_ALLOWED",
-                    format!("{m} is not allowed here"),
-                ))
+                    format!("{} is not allowed here", req.method),
+                );
+                return Err(reply.with_header(ALLOW, allow));
             }
+            Matched::NotFound => return Err(not_found(format!("no operation at {}", req.path))),
         };
-        match segments.as_slice() {
-            ["v3", "PRIVATE"] => allowed(Method::POST, Route::CreatePrivate),
-            ["v3", "CORPORATE"] => allowed(Method::POST, Route::CreateCorporate),
-            ["v3", "PRIVATE", id] => allowed(Method::PATCH, Route::UpdatePrivate(id.to_string())),
-            ["v3", "CORPORATE", id] => {
-                allowed(Method::PATCH, Route::UpdateCorporate(id.to_string()))
-            }
-            ["v3", "customerNumber", number] => {
-                allowed(Method::GET, Route::GetByNumber(number.to_string()))
-            }
-            ["v3", "regNo", reg_no, "id"] => {
-                allowed(Method::GET, Route::GetIdByRegNo(reg_no.to_string()))
-            }
-            ["v3", role, id, "update", property] => allowed(
-                Method::POST,
-                Route::UpdateProperty {
-                    role: role.to_string(),
-                    id: id.to_string(),
-                    property: property.to_string(),
-                },
-            ),
-            ["v3", id, "link"] if *m == Method::POST => Ok(Route::CreateLink(id.to_string())),
-            ["v3", id, "link"] => allowed(Method::GET, Route::GetLinks(id.to_string())),
-            ["v3", id, "link", link] => allowed(
-                Method::DELETE,
-                Route::DeleteLink(id.to_string(), link.to_string()),
-            ),
-            ["v3", id] => allowed(Method::GET, Route::GetCustomer(id.to_string())),
-            _ => Err(not_found(format!("no operation at {}", req.path))),
-        }
+        let arg = |i: usize| p.get(i).map_or_else(String::new, |s| s.to_string());
+        Ok(match index {
+            0 => Route::CreatePrivate,
+            1 => Route::CreateCorporate,
+            2 => Route::UpdatePrivate(arg(0)),
+            3 => Route::UpdateCorporate(arg(0)),
+            4 => Route::GetByNumber(arg(0)),
+            5 => Route::GetIdByRegNo(arg(0)),
+            6 => Route::UpdateProperty {
+                role: arg(0),
+                id: arg(1),
+                property: arg(2),
+            },
+            7 => Route::GetLinks(arg(0)),
+            8 => Route::CreateLink(arg(0)),
+            9 => Route::DeleteLink(arg(0), arg(1)),
+            _ => Route::GetCustomer(arg(0)),
+        })
     }
 
     fn operation_id(route: &Route) -> &'static str {
@@ -243,9 +246,9 @@ impl Model for Enfuce {
         route: Route,
         _caller: &str,
     ) -> Result<(Command, Option<String>), Reply> {
-        match req.query_param("auditUser") {
-            Some(audit) if !audit.trim().is_empty() => {}
-            _ => return Err(bad_request("query parameter auditUser is required")),
+        // Required, but the spec allows any string, the empty one too.
+        if req.query_param("auditUser").is_none() {
+            return Err(bad_request("query parameter auditUser is required"));
         }
         let key = if matches!(req.method, Method::POST | Method::PATCH) {
             match req.header(KEY_HEADER) {
@@ -266,23 +269,25 @@ impl Model for Enfuce {
             Route::GetIdByRegNo(r) => Command::GetIdByRegNo(r),
             Route::CreatePrivate => {
                 let body: types::CreatePrivateCustomer = parse(&req.body)?;
-                check_customer_number(Some(&body.customer_number))?;
-                check_len("regNo", Some(&body.reg_no), 1, 64)?;
-                check_len("firstName", Some(&body.first_name), 1, 255)?;
-                check_len("lastName", Some(&body.last_name), 1, 255)?;
-                check_len("middleName", body.middle_name.as_ref(), 0, 255)?;
+                check_len("customerNumber", Some(&body.customer_number), 64)?;
+                check_len("regNo", Some(&body.reg_no), 64)?;
+                check_len("firstName", Some(&body.first_name), 255)?;
+                check_len("lastName", Some(&body.last_name), 255)?;
+                check_len("middleName", body.middle_name.as_ref(), 255)?;
+                check_len("salutation", body.salutation.as_ref(), 32)?;
+                check_len("email", body.email.as_ref(), 255)?;
                 check_enums(Some(&body.locale), body.risk_score.as_ref())?;
                 Command::CreatePrivate(Box::new(body))
             }
             Route::CreateCorporate => {
                 let body: types::CreateCorporateCustomer = parse(&req.body)?;
-                check_customer_number(Some(&body.customer_number))?;
-                check_len("regNo", Some(&body.reg_no), 1, 64)?;
-                check_len("name", Some(&body.name), 1, 255)?;
+                check_len("customerNumber", Some(&body.customer_number), 64)?;
+                check_len("regNo", Some(&body.reg_no), 64)?;
+                check_len("name", Some(&body.name), 255)?;
+                check_len("email", body.email.as_ref(), 255)?;
                 check_len(
                     "customerRepresentative",
                     body.customer_representative.as_ref(),
-                    0,
                     64,
                 )?;
                 check_enums(Some(&body.locale), body.risk_score.as_ref())?;
@@ -290,18 +295,15 @@ impl Model for Enfuce {
             }
             Route::UpdatePrivate(id) => {
                 let body: types::UpdatePrivateCustomer = parse(&req.body)?;
-                check_customer_number(body.customer_number.as_ref())?;
-                check_len("regNo", body.reg_no.as_ref(), 1, 64)?;
-                check_len("firstName", body.first_name.as_ref(), 1, 255)?;
-                check_len("lastName", body.last_name.as_ref(), 1, 255)?;
+                check_len("customerNumber", body.customer_number.as_ref(), 32)?;
+                check_len("regNo", body.reg_no.as_ref(), 32)?;
                 check_enums(body.locale.as_ref(), body.risk_score.as_ref())?;
                 Command::UpdatePrivate(id, Box::new(body))
             }
             Route::UpdateCorporate(id) => {
                 let body: types::UpdateCorporateCustomer = parse(&req.body)?;
-                check_customer_number(body.customer_number.as_ref())?;
-                check_len("regNo", body.reg_no.as_ref(), 1, 64)?;
-                check_len("name", body.name.as_ref(), 1, 255)?;
+                check_len("customerNumber", body.customer_number.as_ref(), 32)?;
+                check_len("regNo", body.reg_no.as_ref(), 32)?;
                 check_enums(body.locale.as_ref(), body.risk_score.as_ref())?;
                 Command::UpdateCorporate(id, Box::new(body))
             }
@@ -327,7 +329,6 @@ impl Model for Enfuce {
                 if body.type_.is_unknown() {
                     return Err(bad_request("type must be CUSTOMER_LINK"));
                 }
-                check_len("customerId", Some(&body.customer_id), 1, 64)?;
                 Command::CreateLink(id, body.customer_id)
             }
             Route::DeleteLink(id, link) => Command::DeleteLink(id, link),
@@ -568,29 +569,17 @@ impl State {
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Reply> {
-    serde_json::from_slice(body).map_err(|e| bad_request(format!("invalid request body: {e}")))
+fn parse<T: serde::de::DeserializeOwned + serde::Serialize>(body: &[u8]) -> Result<T, Reply> {
+    strict_json(body).map_err(|e| bad_request(format!("invalid request body: {e}")))
 }
 
-fn check_len(field: &str, value: Option<&String>, min: usize, max: usize) -> Result<(), Reply> {
+/// The spec's `maxLength` (it sets no `minLength` and no pattern on these fields; the
+/// vendor's prose mentions `[A-Za-z0-9-]{1,64}` for customerNumber, its spec does not).
+fn check_len(field: &str, value: Option<&String>, max: usize) -> Result<(), Reply> {
     match value {
-        Some(v) if v.chars().count() < min || v.chars().count() > max => Err(bad_request(format!(
-            "{field} must be {min} to {max} characters"
+        Some(v) if v.chars().count() > max => Err(bad_request(format!(
+            "{field} must be at most {max} characters"
         ))),
-        _ => Ok(()),
-    }
-}
-
-/// `customerNumber`: `[A-Za-z0-9-]{1,64}`.
-fn check_customer_number(value: Option<&String>) -> Result<(), Reply> {
-    match value {
-        Some(v)
-            if v.is_empty()
-                || v.len() > 64
-                || !v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
-        {
-            Err(bad_request("customerNumber must match [A-Za-z0-9-]{1,64}"))
-        }
         _ => Ok(()),
     }
 }

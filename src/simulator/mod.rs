@@ -30,6 +30,7 @@ mod rate_limit;
 mod server;
 mod stats;
 mod weavr;
+mod webhooks;
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -43,6 +44,7 @@ use tokio::task::JoinHandle;
 pub use faults::{Fault, FaultKind, Faults, RandomFaults, Target};
 pub use rate_limit::RateLimit;
 pub use stats::{Stats, StatsSnapshot};
+pub use webhooks::{PublishedWebhook, WebhookDelivery, WebhookFault, WebhookStats};
 
 use crate::Secret;
 use idempotency::IdempotencyStore;
@@ -137,6 +139,7 @@ pub struct SimulatorBuilder {
     rate_limits: Vec<(Api, RateLimit)>,
     random_faults: Option<RandomFaults>,
     log_requests: bool,
+    webhook_delivery: WebhookDelivery,
 }
 
 impl Default for SimulatorBuilder {
@@ -149,6 +152,7 @@ impl Default for SimulatorBuilder {
             rate_limits: Vec::new(),
             random_faults: None,
             log_requests: false,
+            webhook_delivery: WebhookDelivery::default(),
         }
     }
 }
@@ -190,6 +194,12 @@ impl SimulatorBuilder {
         self
     }
 
+    /// How webhooks are delivered: timeout per attempt, attempts, backoff.
+    pub fn webhook_delivery(mut self, delivery: WebhookDelivery) -> Self {
+        self.webhook_delivery = delivery;
+        self
+    }
+
     /// Prints one line per request to stderr.
     pub fn log_requests(mut self, on: bool) -> Self {
         self.log_requests = on;
@@ -201,7 +211,13 @@ impl SimulatorBuilder {
         let listener =
             TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
         let addr = listener.local_addr()?;
+        let (webhooks, dispatcher) = webhooks::Webhooks::new(
+            Secret::new(self.credentials.weavr_api_key.clone()),
+            self.webhook_delivery,
+        );
+        tokio::spawn(dispatcher);
         let shared = Arc::new(Shared {
+            webhooks,
             credentials: self.credentials,
             token_idle_timeout: self.token_idle_timeout,
             log_requests: self.log_requests,
@@ -233,6 +249,7 @@ impl SimulatorBuilder {
 
 /// State shared by every request.
 pub(crate) struct Shared {
+    pub(crate) webhooks: Arc<webhooks::Webhooks>,
     pub(crate) credentials: SimCredentials,
     pub(crate) token_idle_timeout: Duration,
     pub(crate) log_requests: bool,
@@ -362,6 +379,57 @@ impl SimulatorHandle {
     /// The Weavr linked accounts of a buyer, oldest first.
     pub fn weavr_linked_accounts(&self, buyer_id: &str) -> Vec<crate::weavr::LinkedAccount> {
         self.shared.weavr().accounts_of(buyer_id)
+    }
+
+    /// Registers the URL Weavr webhooks are POSTed to (`None` stops delivery). Events are
+    /// published on link (the sandbox call), unlink, rejection and consent expiry.
+    pub fn register_webhook_url(&self, url: Option<String>) {
+        self.shared.webhooks.register(url);
+    }
+
+    /// The next published webhook event gets `fault`.
+    pub fn inject_webhook_fault(&self, fault: WebhookFault) {
+        self.shared.webhooks.inject(fault);
+    }
+
+    /// Random webhook faults (`None`: off): each fault of `faults` hits each event with
+    /// probability `rate`, from a generator seeded with `seed`.
+    pub fn random_webhook_faults(&self, plan: Option<(u64, f64, Vec<WebhookFault>)>) {
+        self.shared.webhooks.set_random(plan);
+    }
+
+    /// Webhook delivery counters.
+    pub fn webhook_stats(&self) -> WebhookStats {
+        self.shared.webhooks.stats()
+    }
+
+    /// Every webhook event published, in order.
+    pub fn published_webhooks(&self) -> Vec<PublishedWebhook> {
+        self.shared.webhooks.published()
+    }
+
+    /// Waits until every webhook delivery has finished (delivered or given up); `false` if
+    /// `timeout` passed first.
+    pub async fn webhooks_idle(&self, timeout: Duration) -> bool {
+        self.shared.webhooks.idle(timeout).await
+    }
+
+    /// Weavr rejects linked account `id` (status `REJECTED`) and sends `linkedAccountWatch`.
+    /// `false` if there is no such account.
+    pub fn reject_linked_account(&self, id: &str) -> bool {
+        weavr::account_event(&self.shared, id, weavr::AccountEvent::Rejected)
+    }
+
+    /// The consent of linked account `id` expires (consent `EXPIRED`); Weavr sends
+    /// `linkedAccountWatch`. `false` if there is no such account.
+    pub fn expire_consent(&self, id: &str) -> bool {
+        weavr::account_event(&self.shared, id, weavr::AccountEvent::ConsentExpired)
+    }
+
+    /// Weavr warns that the consent of linked account `id` expires soon
+    /// (`linkedAccountExpiringSoonWatch`). `false` if there is no such account.
+    pub fn consent_expiring_soon(&self, id: &str) -> bool {
+        weavr::account_event(&self.shared, id, weavr::AccountEvent::ConsentExpiringSoon)
     }
 
     /// Stops serving and waits for the server task to end.

@@ -146,6 +146,123 @@ impl Incoming {
     }
 }
 
+/// One operation's method and path template below the API's base; `*` is a parameter segment.
+pub(crate) type Template = (Method, &'static [&'static str]);
+
+/// How a request's method and path meet an API's templates.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Matched<'a> {
+    /// The index of the first template with this method and path, and its parameter segments.
+    Found(usize, Vec<&'a str>),
+    /// The path exists, for other methods only: the `Allow` header's value (RFC 9110 15.5.6).
+    MethodNotAllowed(String),
+    /// No template has this path.
+    NotFound,
+}
+
+/// Matches `segments` against `templates` as OpenAPI matches paths: the first path that
+/// fits is the resource (the table lists concrete paths before templated ones), then the
+/// method picks the operation among that path's templates.
+pub(crate) fn match_route<'a>(
+    templates: &[Template],
+    method: &Method,
+    segments: &'a [String],
+) -> Matched<'a> {
+    let fits = |template: &[&str]| {
+        template.len() == segments.len()
+            && template
+                .iter()
+                .zip(segments)
+                .all(|(t, s)| *t == "*" || *t == s.as_str())
+    };
+    let Some((_, path)) = templates.iter().find(|(_, t)| fits(t)) else {
+        return Matched::NotFound;
+    };
+    let same_path = || templates.iter().enumerate().filter(|(_, (_, t))| t == path);
+    if let Some((index, _)) = same_path().find(|(_, (m, _))| m == method) {
+        let params = path
+            .iter()
+            .zip(segments)
+            .filter(|(t, _)| **t == "*")
+            .map(|(_, s)| s.as_str())
+            .collect();
+        return Matched::Found(index, params);
+    }
+    let mut allowed: Vec<&str> = same_path().map(|(_, (m, _))| m.as_str()).collect();
+    allowed.sort_unstable();
+    allowed.dedup();
+    Matched::MethodNotAllowed(allowed.join(", "))
+}
+
+/// A JSON body read as `T`, with the spec's types enforced. The generated types are lenient
+/// on purpose (a client takes `123` for a string field), a provider is not: the body is
+/// written back from `T` and every value `T` kept must be the value sent, and a `null` sent
+/// for a field `T` knows is refused (nothing in these specs is nullable). Properties `T` does
+/// not know are allowed, as the specs do not close their objects. The error names the field.
+pub(crate) fn strict_json<T>(body: &[u8]) -> Result<T, String>
+where
+    T: serde::de::DeserializeOwned + serde::Serialize,
+{
+    let sent: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("invalid JSON: {e}"))?;
+    let typed: T = serde_json::from_value(sent.clone())
+        .map_err(|e| format!("the body does not match the schema: {e}"))?;
+    let kept = serde_json::to_value(&typed).map_err(|e| format!("internal: {e}"))?;
+    let mut nulls = Vec::new();
+    if let Some(at) = first_difference(&sent, &kept, String::new(), &mut nulls) {
+        return Err(format!("{at} has the wrong type"));
+    }
+    // A null `T` dropped is either an unknown property (allowed) or an optional field sent as
+    // null (not allowed): a known field refuses one of two probes of other JSON types.
+    for at in nulls {
+        for probe in [serde_json::Value::Bool(true), serde_json::Value::from("x")] {
+            let mut doc = sent.clone();
+            if let Some(slot) = doc.pointer_mut(&at) {
+                *slot = probe;
+            }
+            if serde_json::from_value::<T>(doc).is_err() {
+                return Err(format!("{at} must not be null"));
+            }
+        }
+    }
+    Ok(typed)
+}
+
+/// The first place where `kept` (what `T` made of `sent`) differs from `sent`, as a JSON
+/// pointer; the pointers of nulls `T` dropped go to `nulls`.
+fn first_difference(
+    sent: &serde_json::Value,
+    kept: &serde_json::Value,
+    at: String,
+    nulls: &mut Vec<String>,
+) -> Option<String> {
+    use serde_json::Value;
+    match (sent, kept) {
+        (Value::Object(sent), Value::Object(kept)) => {
+            for (key, value) in sent {
+                let here = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+                match kept.get(key) {
+                    Some(k) => {
+                        if let Some(d) = first_difference(value, k, here, nulls) {
+                            return Some(d);
+                        }
+                    }
+                    None if value.is_null() => nulls.push(here),
+                    None => {}
+                }
+            }
+            None
+        }
+        (Value::Array(sent), Value::Array(kept)) if sent.len() == kept.len() => sent
+            .iter()
+            .zip(kept)
+            .enumerate()
+            .find_map(|(i, (s, k))| first_difference(s, k, format!("{at}/{i}"), nulls)),
+        (Value::Number(s), Value::Number(k)) => (s.as_f64() != k.as_f64()).then_some(at),
+        (s, k) => (s != k).then_some(at),
+    }
+}
+
 /// `%XX` decoding (and `+` as space in queries); `None` if the result is not UTF-8.
 fn percent_decode(s: &str, plus_is_space: bool) -> Option<String> {
     let bytes = s.as_bytes();
@@ -488,6 +605,41 @@ mod tests {
         assert_eq!(percent_decode("100%", false).as_deref(), Some("100%"));
         assert_eq!(percent_decode("%zz%4", false).as_deref(), Some("%zz%4"));
         assert_eq!(percent_decode("%ff", false), None);
+    }
+
+    #[test]
+    fn routes_match_by_path_then_method() {
+        const T: &[Template] = &[
+            (Method::POST, &["v3", "PRIVATE"]),
+            (Method::GET, &["v3", "*", "link"]),
+            (Method::POST, &["v3", "*", "link"]),
+            (Method::GET, &["v3", "*"]),
+        ];
+        let segs = |p: &str| p.split('/').map(str::to_string).collect::<Vec<_>>();
+        // The concrete path wins, whatever the method (OpenAPI's path matching).
+        let s = segs("v3/PRIVATE");
+        assert_eq!(match_route(T, &Method::POST, &s), Matched::Found(0, vec![]));
+        assert_eq!(
+            match_route(T, &Method::GET, &s),
+            Matched::MethodNotAllowed("POST".to_string())
+        );
+        assert_eq!(
+            match_route(T, &Method::GET, &segs("v3/7")),
+            Matched::Found(3, vec!["7"])
+        );
+        let s = segs("v3/7/link");
+        assert_eq!(
+            match_route(T, &Method::POST, &s),
+            Matched::Found(2, vec!["7"])
+        );
+        assert_eq!(
+            match_route(T, &Method::PUT, &s),
+            Matched::MethodNotAllowed("GET, POST".to_string())
+        );
+        assert_eq!(
+            match_route(T, &Method::GET, &segs("v4/x")),
+            Matched::NotFound
+        );
     }
 
     #[test]

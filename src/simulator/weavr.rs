@@ -10,12 +10,13 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
+use http::header::ALLOW;
 use http::{HeaderName, Method, StatusCode};
 use serde_json::Value;
 use tokio::time::Instant;
 
 use super::idempotency::Policy;
-use super::server::{Incoming, Model, Reply};
+use super::server::{Incoming, Matched, Model, Reply, Template, match_route, strict_json};
 use super::{Api, Shared};
 use crate::raw::weavr_payment_run::operations as ops;
 use crate::raw::weavr_payment_run::types;
@@ -97,6 +98,8 @@ pub(crate) struct InstitutionFilter {
     country: Option<String>,
     name: Option<String>,
     ids: Vec<String>,
+    /// Markets the institution must serve (the spec's enum has only `EEA`).
+    markets: Vec<String>,
     offset: usize,
     limit: Option<usize>,
 }
@@ -147,6 +150,18 @@ fn is_account_id(id: &str) -> bool {
     id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// The spec's operations; `route` maps each index to a [`Route`].
+const TEMPLATES: &[Template] = &[
+    (Method::POST, &["v1", "login_with_password"]),
+    (Method::POST, &["v1", "logout"]),
+    (Method::GET, &["v1", "linked_accounts"]),
+    (Method::GET, &["v1", "linked_accounts", "*"]),
+    (Method::PATCH, &["v1", "linked_accounts", "*"]),
+    (Method::POST, &["v1", "linked_accounts", "*", "unlink"]),
+    (Method::GET, &["v1", "institutions"]),
+    (Method::POST, &["simulate", "v1", "linked_accounts"]),
+];
+
 /// The Weavr API.
 pub(crate) struct Weavr;
 
@@ -157,38 +172,31 @@ impl Model for Weavr {
     type Command = Command;
 
     fn route(req: &Incoming) -> Result<Route, Reply> {
-        let segments: Vec<&str> = req.segments.iter().map(String::as_str).collect();
-        let m = &req.method;
-        let allowed = |method: Method, route: Route| -> Result<Route, Reply> {
-            if *m == method {
-                Ok(route)
-            } else {
-                Err(Reply::json(
+        let (index, p) = match match_route(TEMPLATES, &req.method, &req.segments) {
+            Matched::Found(index, params) => (index, params),
+            Matched::MethodNotAllowed(allow) => {
+                let reply = Reply::json(
                     StatusCode::METHOD_NOT_ALLOWED,
                     &types::DefaultError {
                         code: Some("METHOD_NOT_ALLOWED".to_string()),
-                        message: Some(format!("{m} is not allowed here")),
+                        message: Some(format!("{} is not allowed here", req.method)),
                     },
-                ))
+                );
+                return Err(reply.with_header(ALLOW, allow));
             }
+            Matched::NotFound => return Err(not_found(&format!("operation {}", req.path))),
         };
-        match segments.as_slice() {
-            ["v1", "login_with_password"] => allowed(Method::POST, Route::Login),
-            ["v1", "logout"] => allowed(Method::POST, Route::Logout),
-            ["v1", "linked_accounts"] => allowed(Method::GET, Route::ListAccounts),
-            ["v1", "linked_accounts", id] if *m == Method::PATCH => {
-                Ok(Route::PatchAccount(id.to_string()))
-            }
-            ["v1", "linked_accounts", id] => {
-                allowed(Method::GET, Route::GetAccount(id.to_string()))
-            }
-            ["v1", "linked_accounts", id, "unlink"] => {
-                allowed(Method::POST, Route::Unlink(id.to_string()))
-            }
-            ["v1", "institutions"] => allowed(Method::GET, Route::Institutions),
-            ["simulate", "v1", "linked_accounts"] => allowed(Method::POST, Route::SimulateCreate),
-            _ => Err(not_found(&format!("operation {}", req.path))),
-        }
+        let id = || p.first().map_or_else(String::new, |s| s.to_string());
+        Ok(match index {
+            0 => Route::Login,
+            1 => Route::Logout,
+            2 => Route::ListAccounts,
+            3 => Route::GetAccount(id()),
+            4 => Route::PatchAccount(id()),
+            5 => Route::Unlink(id()),
+            6 => Route::Institutions,
+            _ => Route::SimulateCreate,
+        })
     }
 
     fn operation_id(route: &Route) -> &'static str {
@@ -257,8 +265,8 @@ impl Model for Weavr {
         let command = match route {
             Route::Login => {
                 let body = json_object(&req.body)?;
-                let email = required_text(&body, &["email"])?;
-                let password = required_text(&body, &["password", "value"])?;
+                let email = required_text(&body, &["email"], 256)?;
+                let password = required_text(&body, &["password", "value"], 100)?;
                 Command::Login { email, password }
             }
             Route::Logout => {
@@ -307,11 +315,13 @@ impl Model for Weavr {
             Route::Institutions => Command::Institutions(institution_filter(req)?),
             Route::SimulateCreate => {
                 let body = json_object(&req.body)?;
-                required_text(&body, &["buyerId"])?;
-                check_account_identification(body.get("accountIdentification"))?;
-                let body: types::PostLinkedAccountsBody =
-                    serde_json::from_value(Value::Object(body))
-                        .map_err(|_| malformed("the request body does not match the schema"))?;
+                required_text(&body, &["buyerId"], usize::MAX)?;
+                let ident = check_account_identification(body.get("accountIdentification"))?;
+                let raw = serde_json::to_vec(&body).unwrap_or_default();
+                let mut body: types::PostLinkedAccountsBody = strict_json(&raw)
+                    .map_err(|e| malformed(&format!("invalid request body: {e}")))?;
+                // The untagged enum takes the first branch whose fields are present.
+                body.account_identification = ident;
                 Command::SimulateCreate(Box::new(body))
             }
         };
@@ -407,6 +417,7 @@ impl Model for Weavr {
                         return conflict("LINKED_ACCOUNT_INVALID_STATE");
                     }
                     a.account.status = S::Unlinked;
+                    publish(sim, WATCH, a);
                     effect(
                         ops::UNLINK_LINKED_ACCOUNTS_ID.operation_id,
                         format!("unlink {id}"),
@@ -437,13 +448,12 @@ impl Model for Weavr {
                     serde_json::to_string(&body.account_identification).unwrap_or_default()
                 );
                 let created_at = Utc::now();
-                state.accounts.insert(
-                    id,
-                    Account {
-                        buyer_id: body.buyer_id.clone(),
-                        account: account.clone(),
-                    },
-                );
+                let created = Account {
+                    buyer_id: body.buyer_id.clone(),
+                    account: account.clone(),
+                };
+                publish(sim, WATCH, &created);
+                state.accounts.insert(id, created);
                 effect(ops::POST_LINKED_ACCOUNTS.operation_id, identity);
                 // The sandbox answer is the account plus `createdAt`.
                 let mut value = serde_json::to_value(&account).unwrap_or(Value::Null);
@@ -501,6 +511,55 @@ impl Model for Weavr {
     }
 }
 
+/// The webhook Weavr sends on a linked account's status changes.
+const WATCH: &str = "linkedAccountWatch";
+/// The webhook Weavr sends before a consent expires.
+const EXPIRING_SOON: &str = "linkedAccountExpiringSoonWatch";
+
+/// Publishes a webhook event about `account` (delivered if a URL is registered).
+fn publish(sim: &Shared, kind: &str, account: &Account) {
+    let user_id = sim
+        .credentials
+        .weavr_users
+        .iter()
+        .find(|u| u.buyer_id == account.buyer_id)
+        .map_or("", |u| u.user_id.as_str());
+    sim.webhooks
+        .publish(kind, &account.account, &account.buyer_id, user_id);
+}
+
+/// What happens to a linked account on Weavr's side, outside the API.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum AccountEvent {
+    Rejected,
+    ConsentExpired,
+    ConsentExpiringSoon,
+}
+
+/// Applies `event` to account `id` and publishes its webhook; `false` if there is no such
+/// account.
+pub(crate) fn account_event(sim: &Shared, id: &str, event: AccountEvent) -> bool {
+    let mut state = sim.weavr();
+    let Some(a) = state.accounts.get_mut(id) else {
+        return false;
+    };
+    let kind = match event {
+        AccountEvent::Rejected => {
+            a.account.status = types::GetLinkedAccountsIdResponseStatus::Rejected;
+            WATCH
+        }
+        AccountEvent::ConsentExpired => {
+            a.account.consent.status = types::GetLinkedAccountsIdResponseConsentStatus::Expired;
+            a.account.consent.expires_in = 0;
+            a.account.consent.expires_at = Utc::now();
+            WATCH
+        }
+        AccountEvent::ConsentExpiringSoon => EXPIRING_SOON,
+    };
+    publish(sim, kind, a);
+    true
+}
+
 impl State {
     /// The accounts of `buyer_id`, oldest first.
     pub(crate) fn accounts_of(&self, buyer_id: &str) -> Vec<types::GetLinkedAccountsIdResponse> {
@@ -520,8 +579,13 @@ fn json_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, Reply> {
     }
 }
 
-/// A non-empty string at `path` (for example `password.value`).
-fn required_text(body: &serde_json::Map<String, Value>, path: &[&str]) -> Result<String, Reply> {
+/// A string at `path` (for example `password.value`) of at most `max_len` characters. The
+/// spec sets no minLength on these, so the empty string is valid input.
+fn required_text(
+    body: &serde_json::Map<String, Value>,
+    path: &[&str],
+    max_len: usize,
+) -> Result<String, Reply> {
     let name = path.join(".");
     let mut value = None;
     let mut map = Some(body);
@@ -531,72 +595,125 @@ fn required_text(body: &serde_json::Map<String, Value>, path: &[&str]) -> Result
     }
     match value {
         None | Some(Value::Null) => Err(invalid_field(&name, "REQUIRED", &[])),
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
+        Some(Value::String(s)) if s.chars().count() <= max_len => Ok(s.clone()),
+        Some(Value::String(_)) => Err(invalid_field(&name, "SIZE", &["0", &max_len.to_string()])),
         Some(_) => Err(invalid_field(&name, "HAS_TEXT", &[])),
     }
 }
 
-/// Faster Payments (`accountNumber` 8 digits, `sortCode` 6) or SEPA (`iban`, optional BIC).
-fn check_account_identification(value: Option<&Value>) -> Result<(), Reply> {
+/// `accountIdentification`, a `oneOf` of Faster Payments (`accountNumber` 8 digits,
+/// `sortCode` 6) and SEPA (`iban`, optional BIC), neither closed to other properties: valid
+/// when exactly one branch matches, and the details are those of that branch.
+fn check_account_identification(
+    value: Option<&Value>,
+) -> Result<types::AccountIdentification, Reply> {
     let Some(Value::Object(ident)) = value else {
         return Err(invalid_field("accountIdentification", "REQUIRED", &[]));
     };
-    let text = |name: &str| ident.get(name).and_then(Value::as_str);
+    let faster = faster_payments(ident);
+    let sepa = sepa(ident);
+    match (faster, sepa) {
+        (Ok(one), Err(_)) | (Err(_), Ok(one)) => Ok(one),
+        (Ok(_), Ok(_)) => Err(invalid_field(
+            "accountIdentification",
+            "EXACTLY",
+            &["1", "FasterPaymentsBankDetails", "SepaBankDetails"],
+        )),
+        // The error of the branch the caller seems to mean.
+        (Err(faster), Err(sepa)) => Err(if ident.contains_key("iban") {
+            sepa
+        } else {
+            faster
+        }),
+    }
+}
+
+/// An optional string property: `Ok(None)` when absent, an error when not a string.
+fn optional_text<'a>(
+    ident: &'a serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<Option<&'a str>, Reply> {
+    match ident.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(invalid_field(
+            &format!("accountIdentification.{name}"),
+            "HAS_TEXT",
+            &[],
+        )),
+    }
+}
+
+fn required(ident: &serde_json::Map<String, Value>, name: &str) -> Result<String, Reply> {
+    optional_text(ident, name)?
+        .map(str::to_string)
+        .ok_or_else(|| invalid_field(&format!("accountIdentification.{name}"), "REQUIRED", &[]))
+}
+
+fn faster_payments(
+    ident: &serde_json::Map<String, Value>,
+) -> Result<types::AccountIdentification, Reply> {
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    if let Some(iban) = text("iban") {
-        let ok = (15..=34).contains(&iban.len())
-            && iban.as_bytes()[..2].iter().all(u8::is_ascii_uppercase)
-            && iban.as_bytes()[2..4].iter().all(u8::is_ascii_digit)
-            && iban.as_bytes()[4..]
-                .iter()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    let account_number = required(ident, "accountNumber")?;
+    let sort_code = required(ident, "sortCode")?;
+    let secondary_reference = optional_text(ident, "secondaryReference")?.map(str::to_string);
+    if !digits(&account_number, 8) {
+        return Err(invalid_field(
+            "accountIdentification.accountNumber",
+            "REGEX",
+            &["^[0-9]{8}$"],
+        ));
+    }
+    if !digits(&sort_code, 6) {
+        return Err(invalid_field(
+            "accountIdentification.sortCode",
+            "REGEX",
+            &["^[0-9]{6}$"],
+        ));
+    }
+    Ok(types::AccountIdentification::FasterPaymentsBankDetails {
+        account_number,
+        secondary_reference,
+        sort_code,
+    })
+}
+
+fn sepa(ident: &serde_json::Map<String, Value>) -> Result<types::AccountIdentification, Reply> {
+    let iban = required(ident, "iban")?;
+    let bytes = iban.as_bytes();
+    // ^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$, length 15 to 34.
+    let iban_ok = (15..=34).contains(&bytes.len())
+        && bytes[..2].iter().all(u8::is_ascii_uppercase)
+        && bytes[2..4].iter().all(u8::is_ascii_digit)
+        && bytes[4..]
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if !iban_ok {
+        return Err(invalid_field(
+            "accountIdentification.iban",
+            "REGEX",
+            &["^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$"],
+        ));
+    }
+    let bic = optional_text(ident, "bankIdentifierCode")?;
+    if let Some(bic) = bic {
+        // ^[a-zA-Z0-9]{4}[a-zA-Z]{2}[a-zA-Z0-9]{2}[a-zA-Z0-9]{0,3}$, length 8 to 11.
+        let b = bic.as_bytes();
+        let ok = (8..=11).contains(&b.len())
+            && b.iter().all(u8::is_ascii_alphanumeric)
+            && b[4..6].iter().all(u8::is_ascii_alphabetic);
         if !ok {
             return Err(invalid_field(
-                "accountIdentification.iban",
-                "REGEX",
-                &["^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$"],
-            ));
-        }
-        if let Some(bic) = text("bankIdentifierCode")
-            && !((8..=11).contains(&bic.len()) && bic.bytes().all(|b| b.is_ascii_alphanumeric()))
-        {
-            return Err(invalid_field(
                 "accountIdentification.bankIdentifierCode",
-                "SIZE",
-                &["8", "11"],
+                "REGEX",
+                &["^[a-zA-Z0-9]{4}[a-zA-Z]{2}[a-zA-Z0-9]{2}[a-zA-Z0-9]{0,3}$"],
             ));
         }
-        return Ok(());
     }
-    match (text("accountNumber"), text("sortCode")) {
-        (Some(number), Some(sort)) => {
-            if !digits(number, 8) {
-                return Err(invalid_field(
-                    "accountIdentification.accountNumber",
-                    "REGEX",
-                    &["^[0-9]{8}$"],
-                ));
-            }
-            if !digits(sort, 6) {
-                return Err(invalid_field(
-                    "accountIdentification.sortCode",
-                    "REGEX",
-                    &["^[0-9]{6}$"],
-                ));
-            }
-            Ok(())
-        }
-        (None, _) => Err(invalid_field(
-            "accountIdentification.accountNumber",
-            "REQUIRED",
-            &[],
-        )),
-        (_, None) => Err(invalid_field(
-            "accountIdentification.sortCode",
-            "REQUIRED",
-            &[],
-        )),
-    }
+    Ok(types::AccountIdentification::SepaBankDetails {
+        bank_identifier_code: bic.map(str::to_string),
+        iban,
+    })
 }
 
 fn new_account(
@@ -638,15 +755,28 @@ fn new_account(
 }
 
 fn institution_filter(req: &Incoming) -> Result<InstitutionFilter, Reply> {
-    let number = |name: &str, min: usize| -> Result<Option<usize>, Reply> {
+    // Both are `int32` with a minimum, so the maximum is i32::MAX.
+    let number = |name: &str, min: i32| -> Result<Option<usize>, Reply> {
         match req.query_param(name) {
             None => Ok(None),
-            Some(v) => match v.parse::<usize>() {
-                Ok(n) if n >= min => Ok(Some(n)),
-                _ => Err(invalid_field(name, "RANGE", &[&min.to_string()])),
+            Some(v) => match v.parse::<i32>() {
+                Ok(n) if n >= min => Ok(usize::try_from(n).ok()),
+                _ => Err(invalid_field(
+                    name,
+                    "RANGE",
+                    &[&min.to_string(), &i32::MAX.to_string()],
+                )),
             },
         }
     };
+    let markets: Vec<String> = req
+        .query_values("market")
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    if markets.iter().any(|m| m != "EEA") {
+        return Err(invalid_field("market", "IN", &["EEA"]));
+    }
     Ok(InstitutionFilter {
         country: req.query_param("country").map(str::to_string),
         name: req.query_param("institutionName").map(str::to_lowercase),
@@ -655,6 +785,7 @@ fn institution_filter(req: &Incoming) -> Result<InstitutionFilter, Reply> {
             .into_iter()
             .map(str::to_string)
             .collect(),
+        markets,
         offset: number("offset", 0)?.unwrap_or(0),
         limit: number("limit", 1)?,
     })
@@ -700,6 +831,12 @@ fn institutions(filter: &InstitutionFilter) -> types::GetInstitutionsResponse {
             })
         })
         .filter(|i| filter.ids.is_empty() || filter.ids.contains(&i.id))
+        .filter(|i| {
+            filter
+                .markets
+                .iter()
+                .all(|m| i.markets.iter().any(|im| im.as_str() == m))
+        })
         .collect();
     let count = matching.len();
     let page: Vec<_> = matching

@@ -313,7 +313,10 @@ pub fn new_optional_request_parameter(c: &Change) -> Out {
 
 pub fn request_parameter_removed(c: &Change) -> Out {
     match &c.delta {
-        Delta::ParamRemoved { deprecated } => Some(if *deprecated {
+        Delta::ParamRemoved {
+            deprecated,
+            before_sunset: None,
+        } => Some(if *deprecated {
             "deprecated parameter removed".into()
         } else {
             "parameter removed".into()
@@ -761,4 +764,102 @@ pub fn response_property_additional_properties_opened(c: &Change) -> Out {
     matches!(resp_prop(c)?, S::AdditionalPropertiesOpened).then(|| {
         "additionalProperties: false lifted (generated structs deny unknown fields)".into()
     })
+}
+
+// ---- JSON Schema 2020-12 keywords, const, content, deprecation ----
+
+fn keyword(s: &S, want: Effect) -> Out {
+    match s {
+        S::Keyword { detail, effect, .. } if *effect == want => Some(detail.clone()),
+        _ => None,
+    }
+}
+
+pub fn request_property_keyword_constraint_added(c: &Change) -> Out {
+    keyword(req_prop(c)?, Effect::Set)
+}
+
+pub fn request_property_keyword_constraint_changed(c: &Change) -> Out {
+    keyword(req_prop(c)?, Effect::Tightened)
+}
+
+pub fn response_property_keyword_constraint_removed(c: &Change) -> Out {
+    keyword(resp_prop(c)?, Effect::Loosened)
+}
+
+pub fn response_property_keyword_constraint_changed(c: &Change) -> Out {
+    keyword(resp_prop(c)?, Effect::Tightened)
+}
+
+pub fn request_property_const_changed(c: &Change) -> Out {
+    match req_prop(c)? {
+        S::ConstChanged { from, to: Some(to) } => {
+            Some(format!("const changed from {} to {to}", opt(from)))
+        }
+        _ => None,
+    }
+}
+
+pub fn response_property_const_changed(c: &Change) -> Out {
+    match resp_prop(c)? {
+        S::ConstChanged { from, to } => {
+            Some(format!("const changed from {} to {}", opt(from), opt(to)))
+        }
+        _ => None,
+    }
+}
+
+fn content_changed(s: &S) -> Out {
+    match s {
+        S::ContentChanged { keyword, from, to } => Some(format!(
+            "{keyword} changed from {} to {}",
+            opt(from),
+            opt(to)
+        )),
+        _ => None,
+    }
+}
+
+pub fn request_property_content_changed(c: &Change) -> Out {
+    content_changed(req_prop(c)?)
+}
+
+pub fn response_property_content_changed(c: &Change) -> Out {
+    content_changed(resp_prop(c)?)
+}
+
+pub fn request_body_media_type_schema_added(c: &Change) -> Out {
+    match &c.delta {
+        Delta::MediaSchemaAdded(m) if req(c) => Some(format!("media type {m} gained a schema")),
+        _ => None,
+    }
+}
+
+pub fn response_media_type_schema_added(c: &Change) -> Out {
+    match &c.delta {
+        Delta::MediaSchemaAdded(m) if resp(c) => Some(format!("media type {m} gained a schema")),
+        _ => None,
+    }
+}
+
+pub fn request_parameter_deprecated(c: &Change) -> Out {
+    matches!(c.delta, Delta::ParamDeprecated).then(|| "parameter deprecated".into())
+}
+
+pub fn request_parameter_removed_before_sunset(c: &Change) -> Out {
+    match &c.delta {
+        Delta::ParamRemoved {
+            before_sunset: Some(date),
+            ..
+        } => Some(format!("parameter removed before its x-sunset date {date}")),
+        _ => None,
+    }
+}
+
+pub fn request_property_deprecated(c: &Change) -> Out {
+    matches!(req_prop(c)?, S::BecameDeprecated).then(|| "deprecated".into())
+}
+
+pub fn response_property_deprecated(c: &Change) -> Out {
+    matches!(resp_prop(c)?, S::BecameDeprecated).then(|| "deprecated".into())
 }

@@ -302,6 +302,34 @@ rules! {
         "Response property became writeOnly", "The server stops sending it; a required field then fails to decode.";
     "response-property-additional-properties-opened" E P 57 M("request-property-additional-properties-closed"), response_property_additional_properties_opened,
         "Response additionalProperties: false lifted", "Generated structs deny unknown fields: extra keys fail to decode (wire).";
+    "request-property-keyword-constraint-added" E Q 18 M("response-property-keyword-constraint-removed"), request_property_keyword_constraint_added,
+        "Request schema gained a JSON Schema constraint (contains, prefixItems, dependentRequired, dependentSchemas, if/then/else, patternProperties, propertyNames, unevaluatedItems/Properties, contentSchema, not) or an entry of one", "Values accepted before may now be rejected (wire).";
+    "request-property-keyword-constraint-changed" W Q 18 M("response-property-keyword-constraint-changed"), request_property_keyword_constraint_changed,
+        "Request JSON Schema keyword changed in a way that cannot be ordered (a boolean schema flipped, a change inside not)", "Cannot tell whether the values sent before are still valid.";
+    "response-property-keyword-constraint-removed" W P 52 M("request-property-keyword-constraint-added"), response_property_keyword_constraint_removed,
+        "Response JSON Schema constraint (contains, prefixItems, dependentRequired, patternProperties, not, ...) or an entry of one removed", "Values the old schema excluded may arrive; only callers relying on the constraint are affected.";
+    "response-property-keyword-constraint-changed" I P 52 M("request-property-keyword-constraint-changed"), response_property_keyword_constraint_changed,
+        "Response JSON Schema keyword changed in a way that cannot be ordered", "Generated types do not validate these keywords.";
+    "request-property-const-changed" E Q 30 M("response-property-const-changed"), request_property_const_changed,
+        "Request const set or changed", "The one value clients send is now rejected (wire), and its type changes (build).";
+    "response-property-const-changed" W P 30 M("request-property-const-changed"), response_property_const_changed,
+        "Response const changed or removed", "Open enums decode the new value; code matching the old one breaks (build).";
+    "request-property-content-changed" E Q 28 M("response-property-content-changed"), request_property_content_changed,
+        "Request contentMediaType or contentEncoding changed", "Clients encode the string content the old way (wire).";
+    "response-property-content-changed" E P 43 M("request-property-content-changed"), response_property_content_changed,
+        "Response contentMediaType or contentEncoding changed", "Clients decode the string content the old way (wire).";
+    "request-body-media-type-schema-added" W Q 24 M("response-media-type-schema-added"), request_body_media_type_schema_added,
+        "Request media type without a schema gained one", "The body argument goes from any value to a typed one (build), and bodies that do not match are rejected (wire).";
+    "response-media-type-schema-added" W P 37 M("request-body-media-type-schema-added"), response_media_type_schema_added,
+        "Response media type without a schema gained one", "The response goes from an untyped value to a typed one (build).";
+    "request-parameter-deprecated" I Q 60 X(NO_PARAMS), request_parameter_deprecated,
+        "Parameter deprecated", "Announcement: the generated argument is marked deprecated; nothing breaks yet.";
+    "request-parameter-removed-before-sunset" E Q 60 X(NO_PARAMS), request_parameter_removed_before_sunset,
+        "Parameter removed before its x-sunset date", "Breaks the provider's own deprecation promise, and the argument disappears (build).";
+    "request-property-deprecated" I Q 60 M("response-property-deprecated"), request_property_deprecated,
+        "Request property (or schema) deprecated", "Announcement: nothing breaks yet.";
+    "response-property-deprecated" I P 60 M("request-property-deprecated"), response_property_deprecated,
+        "Response property (or schema) deprecated", "Announcement: nothing breaks yet.";
     "api-security-added" E N 54 NA, api_security_added,
         "Security requirement added or tightened", "Requests without the new credentials get 401 (wire).";
     "api-security-scheme-changed" E N 55 NA, api_security_scheme_changed,
