@@ -269,6 +269,63 @@ fn a_dangling_schema_ref_in_either_spec_exits_2_with_its_position() {
 }
 
 #[test]
+fn multi_file_specs_follow_relative_refs_as_folders_files_and_git_revisions() {
+    let s = Scratch::new("multifile");
+    let src = Path::new(FIXTURES).join("../folder-spec/specs/acme-folder");
+    let copy = |side: &str| {
+        for rel in [
+            "openapi.yaml",
+            "common.yaml",
+            "paths/widgets.yaml",
+            "schemas/order.json",
+            "schemas/widget.yaml",
+        ] {
+            let text = std::fs::read_to_string(src.join(rel)).expect("fixture");
+            let text = if side == "rev" && rel == "schemas/widget.yaml" {
+                assert!(text.contains("id: {type: string}"), "fixture changed");
+                text.replace("id: {type: string}", "id: {type: boolean}")
+            } else {
+                text
+            };
+            s.write(&format!("{side}/{rel}"), &text);
+        }
+    };
+    copy("base");
+    copy("rev");
+    let want = "ERR   response-property-type-changed  components.schemas.widget.properties.id: type changed from string to boolean";
+    for (b, r) in [("base", "rev"), ("base/openapi.yaml", "rev/openapi.yaml")] {
+        let o = run_in(&s.0, &["--color", "never", b, r]);
+        assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains(want), "{}", stdout(&o));
+        assert!(
+            stdout(&o).contains("affects 2 operations"),
+            "{}",
+            stdout(&o)
+        );
+    }
+    s.git(&["init", "-q"]);
+    s.commit_all("base");
+    let o = run_in(&s.0, &["--color", "never", "HEAD:base", "rev"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains(want), "{}", stdout(&o));
+    // --base REV FOLDER: the folder at REV against the working tree's.
+    let changed = std::fs::read_to_string(s.0.join("rev/schemas/widget.yaml")).expect("rev");
+    s.write("base/schemas/widget.yaml", &changed);
+    let o = run_in(&s.0, &["--color", "never", "--base", "HEAD", "base"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains(want), "{}", stdout(&o));
+    // A remote reference is refused, naming where it is written.
+    let remote = s.write(
+        "remote.yaml",
+        "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: 'https://example.com/s.yaml#/X'}\n",
+    );
+    let remote = remote.to_str().expect("utf-8");
+    let o = run_in(&s.0, &[remote, remote]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("remote $ref"), "{}", stderr(&o));
+}
+
+#[test]
 fn unreadable_file_and_bad_usage_exit_2() {
     let good = fixture("_realistic", "base");
     let o = run(&[&good, "/nonexistent/spec.yaml"]);

@@ -294,3 +294,30 @@ paths:
         .code;
     assert!(function(&code, "put_b_request").contains("from_static(\"application/xml\")"));
 }
+
+#[test]
+fn vendor_schema_quirks_that_panic_typify_are_normalized() {
+    // PayPal: `format` on an object; Plaid: a string enum written with numbers and booleans.
+    let spec = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                format: payer_v1
+                properties:
+                  version: {type: string, enum: [4.1, 4, true]}
+"#;
+    let code = generate(Path::new("specs/t.yaml"), spec)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .code;
+    assert!(code.contains("\"4.1\""), "{code}");
+}

@@ -24,6 +24,8 @@ pub fn normalize(file: &Path, doc: &mut Value) -> Result<ApiModel, SpecError> {
     fill_operation_ids(file, doc)?;
     strip_parameter_read_only(doc);
     relax_string_constraints(doc);
+    drop_formats_of_structures(doc);
+    stringify_string_enums(doc);
     let mut operations = extract_error_responses(file, doc)?;
     media::request_bodies(file, doc, &mut operations)?;
     media::success_responses(file, doc, &mut operations)?;
@@ -246,6 +248,49 @@ pub fn relax_string_constraints(node: &mut Value) {
             }
         }
         Value::Array(items) => items.iter_mut().for_each(relax_string_constraints),
+        _ => {}
+    }
+}
+
+/// Drops `format` from object, array and boolean schemas, where it means nothing (PayPal writes
+/// `type: object, format: payer_v1`) and makes typify panic.
+fn drop_formats_of_structures(node: &mut Value) {
+    match node {
+        Value::Object(map) => {
+            if matches!(
+                map.get("type").and_then(Value::as_str),
+                Some("object" | "array" | "boolean")
+            ) {
+                map.remove("format");
+            }
+            for value in map.values_mut() {
+                drop_formats_of_structures(value);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_formats_of_structures),
+        _ => {}
+    }
+}
+
+/// A `type: string` enum whose values are written unquoted (Plaid's `enum: [4.1, 4]`, YAML
+/// `true`) means the strings; typify refuses the numbers, so they are written as strings.
+fn stringify_string_enums(node: &mut Value) {
+    match node {
+        Value::Object(map) => {
+            if map.get("type").and_then(Value::as_str) == Some("string")
+                && let Some(Value::Array(values)) = map.get_mut("enum")
+            {
+                for v in values.iter_mut() {
+                    if matches!(v, Value::Number(_) | Value::Bool(_)) {
+                        *v = Value::String(v.to_string());
+                    }
+                }
+            }
+            for value in map.values_mut() {
+                stringify_string_enums(value);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(stringify_string_enums),
         _ => {}
     }
 }

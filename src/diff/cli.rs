@@ -106,7 +106,12 @@ fn collect(opts: &Options, settings: &Settings) -> Result<Collected, Error> {
         }
         (Some(rev), [target]) => {
             let path = Path::new(target);
-            let is_dir = path.is_dir() || (!path.exists() && target.ends_with('/'));
+            // A folder with an `openapi.*` root is one (multi-file) spec.
+            let folder_spec = crate::spec::ROOT_FILES
+                .iter()
+                .any(|f| path.join(f).is_file());
+            let is_dir =
+                !folder_spec && (path.is_dir() || (!path.exists() && target.ends_with('/')));
             if is_dir {
                 let (f, s) = directory(rev, target, settings)?;
                 return Ok((f, s, Some(rev.clone())));
@@ -170,8 +175,8 @@ fn git_rel(p: &str) -> String {
 }
 
 fn pair(spec: &str, bi: &Input, ri: &Input, settings: &Settings) -> Result<Vec<Finding>, Error> {
-    let base = load::load(bi)?;
-    let rev = load::load(ri)?;
+    let base = load::load_spec(bi)?;
+    let rev = load::load_spec(ri)?;
     super::diff_docs(spec, &base, &rev, settings)
 }
 

@@ -510,3 +510,127 @@ impl MarkedEventReceiver for Builder {
         }
     }
 }
+
+// ---- multi-file specs, through the shared resolver (`crate::spec`) ----
+
+impl From<crate::spec::Error> for Error {
+    fn from(e: crate::spec::Error) -> Self {
+        let file = e.file.display().to_string();
+        match e.pointer {
+            Some(p) if !p.is_empty() => Error::in_file(&file, format!("at {p}: {}", e.problem)),
+            _ => Error::in_file(&file, e.problem),
+        }
+    }
+}
+
+/// A git revision as a [`crate::spec::Source`]: paths relative to the
+/// current directory, as `git show REV:./PATH` reads them.
+struct GitSource<'a> {
+    rev: &'a str,
+}
+
+impl GitSource<'_> {
+    fn spec(&self, path: &Path) -> String {
+        let p = path.to_string_lossy();
+        if p.starts_with("./") || p.starts_with("../") || p.starts_with('/') {
+            format!("{}:{p}", self.rev)
+        } else {
+            format!("{}:./{p}", self.rev)
+        }
+    }
+
+    fn object_type(&self, path: &Path) -> Option<String> {
+        git(&["cat-file", "-t", &self.spec(path)])
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o).trim().to_string())
+    }
+}
+
+impl crate::spec::Source for GitSource<'_> {
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        let out = git(&["show", &self.spec(path)]).map_err(std::io::Error::other)?;
+        String::from_utf8(out)
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8"))
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.object_type(path).as_deref() == Some("blob")
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        self.object_type(path).as_deref() == Some("tree")
+    }
+}
+
+/// Whether a document has `$ref`s into other files (in positions the
+/// OpenAPI grammar reads as objects).
+fn has_external_refs(doc: &Doc) -> bool {
+    use crate::spec::{Kind as SpecKind, Tree};
+    doc.ref_sites("", SpecKind::Document)
+        .is_some_and(|sites| sites.iter().any(|s| !s.reference.starts_with('#')))
+}
+
+/// Nodes produced when a multi-file spec is turned into one value: a guard
+/// against YAML aliases that expand without bound.
+const MAX_BUNDLE_NODES: usize = 20_000_000;
+
+fn to_value(doc: &Doc, node: NodeId, budget: &mut usize) -> Result<serde_json::Value, String> {
+    use serde_json::Value;
+    if *budget == 0 {
+        return Err("too large once YAML aliases are expanded".into());
+    }
+    *budget -= 1;
+    Ok(match doc.kind(node) {
+        Kind::Null => Value::Null,
+        Kind::Bool(b) => Value::Bool(b),
+        Kind::Int(i) => Value::from(i),
+        Kind::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        Kind::Str(s) => Value::String(doc.sym(s).to_string()),
+        Kind::Seq { .. } => Value::Array(
+            doc.items(node)
+                .iter()
+                .map(|&i| to_value(doc, i, budget))
+                .collect::<Result<_, _>>()?,
+        ),
+        Kind::Map { .. } => {
+            let mut m = serde_json::Map::new();
+            for e in doc.entries(node) {
+                m.insert(doc.sym(e.key).to_string(), to_value(doc, e.value, budget)?);
+            }
+            Value::Object(m)
+        }
+    })
+}
+
+/// Reads and parses one input, following relative `$ref`s into other files
+/// with the generator's resolver (`crate::spec`): a folder with `openapi.*`
+/// as its root, or a file referring to others. Such a spec is bundled into
+/// one document (its parts copied into `components` under the generator's
+/// names), which loses line numbers: findings then name the file without a
+/// position. A single-file spec is read as before, with positions. A remote
+/// (`http(s)://`) `$ref` is an error naming where it is written.
+pub fn load_spec(input: &Input) -> Result<Doc, Error> {
+    let (source, path): (Box<dyn crate::spec::Source + '_>, PathBuf) = match input {
+        Input::File(p) => (Box::new(crate::spec::WorkingTree), p.clone()),
+        Input::Git { rev, path } => (Box::new(GitSource { rev }), PathBuf::from(path)),
+    };
+    let name = input.display();
+    if !source.is_dir(&path) {
+        let doc = load(input)?;
+        if !has_external_refs(&doc) {
+            return Ok(doc);
+        }
+    }
+    let root = crate::spec::find_root(source.as_ref(), &path)?;
+    let files = crate::spec::FileSet::load(source.as_ref(), &root.file, |p, text| {
+        let doc = parse(&p.display().to_string(), text)?;
+        let mut budget = MAX_BUNDLE_NODES;
+        to_value(&doc, doc.root(), &mut budget)
+            .map_err(|m| Error::in_file(&p.display().to_string(), m))
+    })?;
+    let bundle = crate::spec::bundle::bundle(&files)?;
+    let text = serde_json::to_string(&bundle.doc)
+        .map_err(|e| Error::in_file(&name, format!("cannot bundle: {e}")))?;
+    // Positions of the bundle would be those of one long JSON line: none.
+    parse_json(&name, &text)
+}
