@@ -537,24 +537,14 @@ mod tests {
     use super::{collision_key, duplicate_type, method_name, type_name};
     use crate::codegen::generate;
 
-    fn types_of(code: &str) -> Vec<String> {
+    /// Asserts the generated module parses, defines no type twice, and has each of `names`.
+    fn assert_types(code: &str, names: &[&str]) {
         let file = syn::parse_file(code).expect("generated code parses");
         assert_eq!(duplicate_type(&file), None);
-        let mut out = Vec::new();
-        for item in &file.items {
-            if let syn::Item::Mod(m) = item
-                && m.ident == "types"
-            {
-                for item in &m.content.as_ref().unwrap().1 {
-                    match item {
-                        syn::Item::Struct(s) => out.push(s.ident.to_string()),
-                        syn::Item::Enum(e) => out.push(e.ident.to_string()),
-                        _ => {}
-                    }
-                }
-            }
+        let types = crate::codegen::generated_type_names(&file);
+        for name in names {
+            assert!(types.contains(*name), "{name} in {types:?}");
         }
-        out
     }
 
     #[test]
@@ -620,10 +610,7 @@ components:
     #[test]
     fn inline_titles_that_collide_are_numbered() {
         let module = generate(Path::new("specs/t.yaml"), TWO_PAYMENTS).unwrap();
-        let types = types_of(&module.code);
-        for name in ["Payment", "Payment2", "Payment3"] {
-            assert!(types.contains(&name.to_string()), "{name} in {types:?}");
-        }
+        assert_types(&module.code, &["Payment", "Payment2", "Payment3"]);
     }
 
     #[test]
@@ -655,16 +642,16 @@ components:
     type: {type: string}
 "#;
         let module = generate(Path::new("specs/t.yaml"), spec).unwrap();
-        let types = types_of(&module.code);
-        for name in [
-            "PaymentMethod",
-            "PaymentMethod2",
-            "PaymentMethod3",
-            "X3dSecureError",
-            "Self_",
-        ] {
-            assert!(types.contains(&name.to_string()), "{name} in {types:?}");
-        }
+        assert_types(
+            &module.code,
+            &[
+                "PaymentMethod",
+                "PaymentMethod2",
+                "PaymentMethod3",
+                "X3dSecureError",
+                "Self_",
+            ],
+        );
         let code = &module.code;
         assert!(code.contains("pub async fn _3ds_authenticate"), "method");
         assert!(code.contains("pub const _3DS_AUTHENTICATE"), "const");
@@ -709,15 +696,15 @@ components:
     account_ownership: {type: object, properties: {owner: {type: string}}}
 "#;
         let module = generate(Path::new("specs/t.yaml"), spec).unwrap();
-        let types = types_of(&module.code);
-        for name in [
-            "Documentation",
-            "DocumentationValue",
-            "AccountOwnership",
-            "AccountOwnership2",
-        ] {
-            assert!(types.contains(&name.to_string()), "{name} in {types:?}");
-        }
+        assert_types(
+            &module.code,
+            &[
+                "Documentation",
+                "DocumentationValue",
+                "AccountOwnership",
+                "AccountOwnership2",
+            ],
+        );
     }
 
     #[test]
