@@ -76,7 +76,8 @@ fn nullable_components_are_named_once() {
     assert!(pay.frequency.is_some_and(|f| f.0.is_some()));
     let pay: types::Pay =
         serde_json::from_str(r#"{"insights": null, "base": null, "frequency": null}"#).unwrap();
-    assert!(pay.frequency.is_some_and(|f| f.0.is_none()));
+    assert!(pay.frequency.and_then(|f| f.0).is_none());
+    assert!(pay.insights.and_then(|i| i.0).is_none());
 }
 
 /// Weavr Multi: typify emits a type twice, token for token; the copy is dropped, while two
