@@ -28,6 +28,8 @@ pub enum Delta {
         before_sunset: Option<String>,
         /// The whole path disappeared with it.
         path_removed: bool,
+        /// Its `x-stability-level` was `draft` or `alpha`: removing it is allowed.
+        unstable: bool,
     },
     /// An operation appeared.
     OperationAdded,
@@ -88,6 +90,8 @@ pub enum Delta {
     },
     /// A parameter was marked `deprecated: true`.
     ParamDeprecated,
+    /// A parameter's `deprecated: true` was taken back.
+    ParamReactivated,
     /// A media type that had no schema (any content) gained one.
     MediaSchemaAdded(String),
     /// A parameter's requiredness flipped.
@@ -283,7 +287,7 @@ pub fn compare(base: &Spec<'_>, rev: &Spec<'_>, settings: &Settings) -> Vec<Chan
     let mut w = Walker {
         base,
         rev,
-        differ: Differ::new(base.doc, rev.doc),
+        differ: Differ::new(base.doc, rev.doc).with_today(&settings.today),
         out: Vec::new(),
         settings,
         schema_budget: MAX_SCHEMA_CHANGES,
@@ -297,6 +301,27 @@ pub fn compare(base: &Spec<'_>, rev: &Spec<'_>, settings: &Settings) -> Vec<Chan
 }
 
 impl<'a, 'd> Walker<'a, 'd> {
+    /// `x-sunset` moved earlier, or deleted while still deprecated (an
+    /// operation's or a parameter's, by `ctx.scope`).
+    fn sunset(
+        &mut self,
+        ctx: &Ctx<'_>,
+        (b, r): (&Option<String>, &Option<String>),
+        deprecated: bool,
+        location: &str,
+        pos: Pos,
+    ) {
+        let delta = match (b, r) {
+            (Some(bs), Some(rs)) if is_date(bs) && is_date(rs) && rs < bs => Delta::SunsetEarlier {
+                from: bs.clone(),
+                to: rs.clone(),
+            },
+            (Some(bs), None) if deprecated => Delta::SunsetDeleted(bs.clone()),
+            _ => return,
+        };
+        self.push(ctx, delta, location.to_string(), Side::Revision, pos);
+    }
+
     fn push(&mut self, ctx: &Ctx<'_>, delta: Delta, location: String, side: Side, pos: Pos) {
         self.out.push(Change {
             delta,
@@ -362,6 +387,7 @@ impl<'a, 'd> Walker<'a, 'd> {
                 deprecated: op.deprecated,
                 before_sunset,
                 path_removed: !rev.path_keys.contains(&op.key),
+                unstable: super::schema::stability_rank(op.stability.as_deref()) <= 1,
             };
             self.push(&ctx, delta, "path".into(), Side::Base, op.pos);
         }
@@ -422,12 +448,7 @@ impl<'a, 'd> Walker<'a, 'd> {
                 );
             }
         }
-        let rank = |s: &Option<String>| match s.as_deref() {
-            Some("draft") => 0,
-            Some("alpha") => 1,
-            Some("beta") => 2,
-            _ => 3,
-        };
+        let rank = |s: &Option<String>| super::schema::stability_rank(s.as_deref());
         if rank(&r.stability) < rank(&b.stability) {
             let show = |s: &Option<String>| s.clone().unwrap_or_else(|| "stable".into());
             let delta = Delta::StabilityDecreased {
@@ -442,25 +463,13 @@ impl<'a, 'd> Walker<'a, 'd> {
                 r.pos,
             );
         }
-        match (&b.sunset, &r.sunset) {
-            (Some(bs), Some(rs)) if is_date(bs) && is_date(rs) && rs < bs => {
-                let delta = Delta::SunsetEarlier {
-                    from: bs.clone(),
-                    to: rs.clone(),
-                };
-                self.push(&ctx, delta, "x-sunset".into(), Side::Revision, r.pos);
-            }
-            (Some(bs), None) if r.deprecated => {
-                self.push(
-                    &ctx,
-                    Delta::SunsetDeleted(bs.clone()),
-                    "x-sunset".into(),
-                    Side::Revision,
-                    r.pos,
-                );
-            }
-            _ => {}
-        }
+        self.sunset(
+            &ctx,
+            (&b.sunset, &r.sunset),
+            r.deprecated,
+            "x-sunset",
+            r.pos,
+        );
         if let Some(detail) = security_tightened(self.base, b, self.rev, r) {
             self.push(
                 &ctx,
@@ -516,15 +525,15 @@ impl<'a, 'd> Walker<'a, 'd> {
                 continue;
             };
             let loc = format!("request.{}.{}", rp.location.as_str(), rp.name);
-            if !bp.deprecated && rp.deprecated {
-                self.push(
-                    &ctx,
-                    Delta::ParamDeprecated,
-                    loc.clone(),
-                    Side::Revision,
-                    rp.pos,
-                );
+            if bp.deprecated != rp.deprecated {
+                let delta = if rp.deprecated {
+                    Delta::ParamDeprecated
+                } else {
+                    Delta::ParamReactivated
+                };
+                self.push(&ctx, delta, loc.clone(), Side::Revision, rp.pos);
             }
+            self.sunset(&ctx, (&bp.sunset, &rp.sunset), rp.deprecated, &loc, rp.pos);
             if bp.required != rp.required {
                 let delta = Delta::ParamRequiredChanged { now: rp.required };
                 self.push(&ctx, delta, loc.clone(), Side::Revision, rp.pos);

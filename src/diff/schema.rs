@@ -111,6 +111,8 @@ pub enum SchemaChange {
     PropertyRemoved {
         /// Whether it was required.
         required: bool,
+        /// Its `x-sunset` date, when that date is still in the future.
+        before_sunset: Option<String>,
     },
     /// A property's requiredness flipped.
     RequiredChanged {
@@ -173,6 +175,25 @@ pub enum SchemaChange {
     },
     /// The schema was marked `deprecated: true`.
     BecameDeprecated,
+    /// `deprecated: true` was taken back.
+    Reactivated,
+    /// `x-stability-level` decreased (`stable` > `beta` > `alpha` > `draft`).
+    StabilityDecreased {
+        /// Old level.
+        from: String,
+        /// New level.
+        to: String,
+    },
+}
+
+/// Rank of an `x-stability-level` (absent = stable).
+pub fn stability_rank(level: Option<&str>) -> u8 {
+    match level {
+        Some("draft") => 0,
+        Some("alpha") => 1,
+        Some("beta") => 2,
+        _ => 3,
+    }
 }
 
 /// Which spec a position refers to.
@@ -814,6 +835,8 @@ pub struct Differ<'a> {
     /// Set when a comparison stopped at `MAX_DEPTH`: such results are
     /// incomplete and must not be memoised.
     truncated: bool,
+    /// Today (`YYYY-MM-DD`) for `x-sunset` checks; empty: no date is in the future.
+    today: String,
 }
 
 impl<'a> Differ<'a> {
@@ -825,7 +848,15 @@ impl<'a> Differ<'a> {
             memo: HashMap::new(),
             active: HashSet::new(),
             truncated: false,
+            today: String::new(),
         }
+    }
+
+    /// Sets today's date (`YYYY-MM-DD`), so a property removed before its
+    /// `x-sunset` is told apart.
+    pub fn with_today(mut self, today: &str) -> Self {
+        self.today = today.to_string();
+        self
     }
 
     /// Compares two schema nodes; `None` when there is no difference.
@@ -1130,9 +1161,21 @@ impl<'a> Differ<'a> {
             let breq = fb.required.contains(name);
             let Some(&ri) = rprops.get(name.as_str()) else {
                 if !hidden(&vb) {
+                    // `x-sunset` next to a `$ref` or in the property's schema.
+                    let before_sunset = [*bnode, vb.node]
+                        .into_iter()
+                        .find_map(|n| base.get(n, "x-sunset").map(|v| base.scalar_text(v)))
+                        .filter(|s| {
+                            !self.today.is_empty()
+                                && super::compare::is_date(s)
+                                && s.as_str() >= self.today.as_str()
+                        });
                     at(
                         Some(name.clone()),
-                        SchemaChange::PropertyRemoved { required: breq },
+                        SchemaChange::PropertyRemoved {
+                            required: breq,
+                            before_sunset,
+                        },
                         Side::Base,
                         *bpos,
                     );
@@ -1353,6 +1396,23 @@ impl<'a> Differ<'a> {
             && rev.get_bool(r, "deprecated") == Some(true)
         {
             at(None, SchemaChange::BecameDeprecated, Side::Revision, rpos);
+        }
+        if base.get_bool(b, "deprecated") == Some(true)
+            && rev.get_bool(r, "deprecated") != Some(true)
+        {
+            at(None, SchemaChange::Reactivated, Side::Revision, rpos);
+        }
+        let (bs, rs) = (
+            base.get_str(b, "x-stability-level"),
+            rev.get_str(r, "x-stability-level"),
+        );
+        if stability_rank(rs) < stability_rank(bs) {
+            let show = |s: Option<&str>| s.unwrap_or("stable").to_string();
+            let change = SchemaChange::StabilityDecreased {
+                from: show(bs),
+                to: show(rs),
+            };
+            at(None, change, Side::Revision, rpos);
         }
         for keyword in ["contentMediaType", "contentEncoding"] {
             let (x, y) = (render(base, b, keyword), render(rev, r, keyword));
