@@ -8,7 +8,7 @@ use super::Direction;
 use super::doc::{Doc, Kind, NodeId, Pos};
 use super::model::{Media, Operation, Param, ParamIn, Spec};
 use super::rules::LevelOverrides;
-use super::schema::{Differ, SchemaChange, SchemaDiff, Side};
+use super::schema::{Differ, SchemaChange, SchemaDiff, Side, Spelling, push_prop};
 use std::rc::Rc;
 
 /// Upper bound on schema changes expanded per diff: a guard against
@@ -261,6 +261,15 @@ pub fn is_date(s: &str) -> bool {
             4 | 7 => *c == b'-',
             _ => c.is_ascii_digit(),
         })
+}
+
+/// Where expanded schema changes go.
+#[derive(Clone, Copy)]
+enum Sink<'c, 'o> {
+    /// To one operation.
+    Operation(&'c Ctx<'o>),
+    /// To a shared schema, reported once for its users.
+    Shared(Shared),
 }
 
 struct Ctx<'o> {
@@ -686,11 +695,17 @@ impl<'a, 'd> Walker<'a, 'd> {
     fn schema(&mut self, ctx: &Ctx<'_>, b: NodeId, r: NodeId, loc: String) {
         if let Some(d) = self.differ.diff(b, r, ctx.direction) {
             let mut loc = loc;
-            self.expand(ctx, &d, &mut loc);
+            self.expand(Sink::Operation(ctx), &d, &mut loc);
         }
     }
 
-    fn expand(&mut self, ctx: &Ctx<'_>, d: &SchemaDiff, loc: &mut String) {
+    /// Lists the changes of a schema diff, below `loc`: for one operation
+    /// (`Sink::Operation`) or for a shared schema, in its own terms.
+    fn expand(&mut self, sink: Sink<'_, '_>, d: &SchemaDiff, loc: &mut String) {
+        let spelling = match sink {
+            Sink::Operation(_) => Spelling::Operation,
+            Sink::Shared(_) => Spelling::Document,
+        };
         for c in &d.changes {
             if self.schema_budget == 0 {
                 return;
@@ -698,10 +713,23 @@ impl<'a, 'd> Walker<'a, 'd> {
             self.schema_budget -= 1;
             let mut at = loc.clone();
             if let Some(sub) = &c.sub {
-                at.push('.');
-                at.push_str(sub);
+                push_prop(&mut at, sub, spelling);
             }
-            self.push(ctx, Delta::Schema(c.change.clone()), at, c.side, c.pos);
+            let delta = Delta::Schema(c.change.clone());
+            match sink {
+                Sink::Operation(ctx) => self.push(ctx, delta, at, c.side, c.pos),
+                Sink::Shared(shared) => self.out.push(Change {
+                    delta,
+                    direction: shared.dir,
+                    scope: Scope::Body,
+                    operation: None,
+                    operation_id: None,
+                    location: at,
+                    side: c.side,
+                    pos: c.pos,
+                    shared: Some(shared),
+                }),
+            }
         }
         for (seg, child) in &d.children {
             if self.enqueue_shared(child) {
@@ -709,9 +737,9 @@ impl<'a, 'd> Walker<'a, 'd> {
             }
             let len = loc.len();
             if let Some(seg) = seg {
-                seg.push_to(loc);
+                seg.push_to(loc, spelling);
             }
-            self.expand(ctx, child, loc);
+            self.expand(sink, child, loc);
             loc.truncate(len);
         }
     }
@@ -739,43 +767,7 @@ impl<'a, 'd> Walker<'a, 'd> {
                 dir: b.dir,
             };
             let mut loc = b.location.clone();
-            self.expand_shared(shared, &d, &mut loc);
-        }
-    }
-
-    fn expand_shared(&mut self, shared: Shared, d: &SchemaDiff, loc: &mut String) {
-        for c in &d.changes {
-            if self.schema_budget == 0 {
-                return;
-            }
-            self.schema_budget -= 1;
-            let mut at = loc.clone();
-            if let Some(sub) = &c.sub {
-                at.push_str(".properties.");
-                at.push_str(sub);
-            }
-            self.out.push(Change {
-                delta: Delta::Schema(c.change.clone()),
-                direction: shared.dir,
-                scope: Scope::Body,
-                operation: None,
-                operation_id: None,
-                location: at,
-                side: c.side,
-                pos: c.pos,
-                shared: Some(shared),
-            });
-        }
-        for (seg, child) in &d.children {
-            if self.enqueue_shared(child) {
-                continue;
-            }
-            let len = loc.len();
-            if let Some(seg) = seg {
-                seg.push_doc_to(loc);
-            }
-            self.expand_shared(shared, child, loc);
-            loc.truncate(len);
+            self.expand(Sink::Shared(shared), &d, &mut loc);
         }
     }
 

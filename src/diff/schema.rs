@@ -234,60 +234,62 @@ pub enum Seg {
     Keyword(&'static str, Option<String>),
 }
 
-impl Seg {
-    /// Appends this step in the schema's own terms (`.properties.name`,
-    /// `.items`), for locations inside a shared schema.
-    pub fn push_doc_to(&self, loc: &mut String) {
-        match self {
-            Seg::Prop(name) => {
-                loc.push_str(".properties.");
-                loc.push_str(name);
-            }
-            Seg::Items => loc.push_str(".items"),
-            Seg::Additional => loc.push_str(".additionalProperties"),
-            Seg::Variant(comp, label) => {
-                loc.push('.');
-                loc.push_str(comp.as_str());
-                loc.push('[');
-                loc.push_str(label.trim_start_matches('#'));
-                loc.push(']');
-            }
-            Seg::Keyword(kw, entry) => {
-                loc.push('.');
-                loc.push_str(kw);
-                if let Some(e) = entry {
-                    loc.push('[');
-                    loc.push_str(e);
-                    loc.push(']');
-                }
-            }
-        }
-    }
+/// How a location inside a schema is spelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spelling {
+    /// Inside an operation: `.name`, `[]`, `{*}`, `<oneOf:x>`, `<contains>`.
+    Operation,
+    /// In the schema's own terms, for shared schemas: `.properties.name`,
+    /// `.items`, `.additionalProperties`, `.oneOf[x]`, `.contains`.
+    Document,
+}
 
+/// Appends a property step (`.name`, or `.properties.name`).
+pub fn push_prop(loc: &mut String, name: &str, spelling: Spelling) {
+    loc.push_str(match spelling {
+        Spelling::Operation => ".",
+        Spelling::Document => ".properties.",
+    });
+    loc.push_str(name);
+}
+
+impl Seg {
     /// Appends this step to a location string.
-    pub fn push_to(&self, loc: &mut String) {
+    pub fn push_to(&self, loc: &mut String, spelling: Spelling) {
+        let doc = spelling == Spelling::Document;
+        // (opening, separator before an entry, closing) of a bracketed step.
+        let (open, sep, close) = if doc {
+            (".", "[", "]")
+        } else {
+            ("<", ":", ">")
+        };
         match self {
-            Seg::Prop(name) => {
-                loc.push('.');
-                loc.push_str(name);
-            }
-            Seg::Items => loc.push_str("[]"),
-            Seg::Additional => loc.push_str("{*}"),
+            Seg::Prop(name) => push_prop(loc, name, spelling),
+            Seg::Items => loc.push_str(if doc { ".items" } else { "[]" }),
+            Seg::Additional => loc.push_str(if doc { ".additionalProperties" } else { "{*}" }),
             Seg::Variant(comp, label) => {
-                loc.push('<');
-                loc.push_str(comp.as_str());
-                loc.push(':');
-                loc.push_str(label);
-                loc.push('>');
+                let label = if doc {
+                    label.trim_start_matches('#')
+                } else {
+                    label
+                };
+                for part in [open, comp.as_str(), sep, label, close] {
+                    loc.push_str(part);
+                }
             }
             Seg::Keyword(kw, entry) => {
-                loc.push('<');
+                loc.push_str(open);
                 loc.push_str(kw);
                 if let Some(e) = entry {
-                    loc.push(':');
+                    loc.push_str(sep);
                     loc.push_str(e);
+                    if doc {
+                        loc.push_str(close);
+                    }
                 }
-                loc.push('>');
+                if !doc {
+                    loc.push_str(close);
+                }
             }
         }
     }
