@@ -151,6 +151,8 @@ pub enum Delta {
     SpecAdded,
     /// A spec file disappeared (directory mode).
     SpecRemoved,
+    /// A remote (`http(s)://`) `$ref`: not followed, so not compared.
+    RemoteRefNotFollowed(String),
     /// Breaking changes without a major `info.version` bump.
     MajorVersionNotBumped {
         /// Old version.

@@ -566,8 +566,11 @@ impl crate::spec::Source for GitSource<'_> {
 /// OpenAPI grammar reads as objects).
 fn has_external_refs(doc: &Doc) -> bool {
     use crate::spec::{Kind as SpecKind, Tree};
-    doc.ref_sites("", SpecKind::Document)
-        .is_some_and(|sites| sites.iter().any(|s| !s.reference.starts_with('#')))
+    doc.ref_sites("", SpecKind::Document).is_some_and(|sites| {
+        sites
+            .iter()
+            .any(|s| !s.reference.starts_with('#') && !s.is_remote())
+    })
 }
 
 /// Nodes produced when a multi-file spec is turned into one value: a guard
@@ -608,7 +611,8 @@ fn to_value(doc: &Doc, node: NodeId, budget: &mut usize) -> Result<serde_json::V
 /// one document (its parts copied into `components` under the generator's
 /// names), which loses line numbers: findings then name the file without a
 /// position. A single-file spec is read as before, with positions. A remote
-/// (`http(s)://`) `$ref` is an error naming where it is written.
+/// (`http(s)://`) `$ref` is not followed: it stays in the document, and
+/// [`remote_refs`] lists it for the `api-remote-ref-not-followed` finding.
 pub fn load_spec(input: &Input) -> Result<Doc, Error> {
     let (source, path): (Box<dyn crate::spec::Source + '_>, PathBuf) = match input {
         Input::File(p) => (Box::new(crate::spec::WorkingTree), p.clone()),
@@ -622,15 +626,57 @@ pub fn load_spec(input: &Input) -> Result<Doc, Error> {
         }
     }
     let root = crate::spec::find_root(source.as_ref(), &path)?;
-    let files = crate::spec::FileSet::load(source.as_ref(), &root.file, |p, text| {
-        let doc = parse(&p.display().to_string(), text)?;
-        let mut budget = MAX_BUNDLE_NODES;
-        to_value(&doc, doc.root(), &mut budget)
-            .map_err(|m| Error::in_file(&p.display().to_string(), m))
-    })?;
-    let bundle = crate::spec::bundle::bundle(&files)?;
+    let files =
+        crate::spec::FileSet::load_skipping_remote(source.as_ref(), &root.file, |p, text| {
+            let doc = parse(&p.display().to_string(), text)?;
+            let mut budget = MAX_BUNDLE_NODES;
+            to_value(&doc, doc.root(), &mut budget)
+                .map_err(|m| Error::in_file(&p.display().to_string(), m))
+        })?;
+    let bundle = crate::spec::bundle::bundle_keeping_remote(&files)?;
     let text = serde_json::to_string(&bundle.doc)
         .map_err(|e| Error::in_file(&name, format!("cannot bundle: {e}")))?;
     // Positions of the bundle would be those of one long JSON line: none.
     parse_json(&name, &text)
+}
+
+/// A remote (`http(s)://`) `$ref` of a document: never fetched, so whatever
+/// it points to is not compared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemoteRef {
+    /// The reference as written.
+    pub url: String,
+    /// Where it is written, as a dotted location (`paths./pets.get.responses.200`).
+    pub location: String,
+    /// Its position, when known.
+    pub pos: Pos,
+}
+
+/// Every remote `$ref` of `doc` in positions the OpenAPI grammar reads as
+/// objects (a `$ref` inside an example is data), once per URL, in document order.
+pub fn remote_refs(doc: &Doc) -> Vec<RemoteRef> {
+    use crate::spec::{Kind as SpecKind, Tree};
+    let mut out: Vec<RemoteRef> = Vec::new();
+    for site in doc.ref_sites("", SpecKind::Document).unwrap_or_default() {
+        if !site.is_remote() || out.iter().any(|r| r.url == site.reference) {
+            continue;
+        }
+        let holder = doc.pointer(&format!("#{}", site.at));
+        let pos = holder.map_or(Pos::default(), |n| {
+            doc.entry(n, "$ref").map_or(doc.pos(n), |e| e.pos)
+        });
+        let location = site
+            .at
+            .split('/')
+            .skip(1)
+            .map(|seg| seg.replace("~1", "/").replace("~0", "~"))
+            .collect::<Vec<_>>()
+            .join(".");
+        out.push(RemoteRef {
+            url: site.reference.clone(),
+            location,
+            pos,
+        });
+    }
+    out
 }

@@ -436,6 +436,7 @@ pub fn diff_docs(
             ));
         }
     }
+    remote_findings(spec, base, rev, &settings.levels, &mut out);
     if out.iter().any(|f| f.level == Level::Err)
         && let (Some((bv, _)), Some((rv, pos))) = (&bspec.info_version, &rspec.info_version)
         && !major_bumped(bv, rv)
@@ -465,6 +466,39 @@ pub fn diff_docs(
     }
     sort(&mut out);
     Ok(out)
+}
+
+/// One `api-remote-ref-not-followed` per remote URL of either spec (where the
+/// revision writes it, else where the base did).
+fn remote_findings(
+    spec: &str,
+    base: &Doc,
+    rev: &Doc,
+    levels: &LevelOverrides,
+    out: &mut Vec<Finding>,
+) {
+    let in_rev = load::remote_refs(rev);
+    let only_base: Vec<_> = load::remote_refs(base)
+        .into_iter()
+        .filter(|b| !in_rev.iter().any(|r| r.url == b.url))
+        .collect();
+    let sides = [(Side::Revision, in_rev), (Side::Base, only_base)];
+    for (side, refs) in sides {
+        for r in refs {
+            let change = Change {
+                delta: Delta::RemoteRefNotFollowed(r.url),
+                direction: Direction::None,
+                scope: Scope::Spec,
+                operation: None,
+                operation_id: None,
+                location: r.location,
+                side,
+                pos: r.pos,
+                shared: None,
+            };
+            findings_for(spec, &base.name, &rev.name, &change, levels, out);
+        }
+    }
 }
 
 /// Findings for a spec present on one side only (directory mode).

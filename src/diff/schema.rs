@@ -1433,13 +1433,29 @@ impl<'a> Differ<'a> {
                 }
             };
             let (bl, rl) = (list(base, b), list(rev, r));
+            // A position beyond the other side's prefixItems is governed by
+            // its `items` (2020-12): compare with that, not with "anything".
+            let rest = |d: &Doc, n: NodeId| {
+                (keyword == "prefixItems")
+                    .then(|| d.get(n, "items").filter(|&i| d.is_map(i)))
+                    .flatten()
+            };
+            let (b_rest, r_rest) = (rest(base, b), rest(rev, r));
             for (name, x) in &bl {
                 match rl.iter().find(|(n, _)| n == name) {
-                    None => kw_change(
-                        keyword,
-                        format!("{keyword}[{name}] removed"),
-                        Effect::Loosened,
-                    ),
+                    None => match r_rest {
+                        Some(items) => {
+                            let (vb, vr) = (resolve(base, *x), resolve(rev, items));
+                            if let Some(d) = self.diff_view(&vb, &vr, dir, depth + 1) {
+                                children.push((Some(Seg::Keyword(keyword, Some(name.clone()))), d));
+                            }
+                        }
+                        None => kw_change(
+                            keyword,
+                            format!("{keyword}[{name}] removed"),
+                            Effect::Loosened,
+                        ),
+                    },
                     Some((_, y)) => {
                         let (vb, vr) = (resolve(base, *x), resolve(rev, *y));
                         if let Some(d) = self.diff_view(&vb, &vr, dir, depth + 1) {
@@ -1448,9 +1464,18 @@ impl<'a> Differ<'a> {
                     }
                 }
             }
-            for (name, _) in &rl {
-                if !bl.iter().any(|(n, _)| n == name) {
-                    kw_change(keyword, format!("{keyword}[{name}] added"), Effect::Set);
+            for (name, y) in &rl {
+                if bl.iter().any(|(n, _)| n == name) {
+                    continue;
+                }
+                match b_rest {
+                    Some(items) => {
+                        let (vb, vr) = (resolve(base, items), resolve(rev, *y));
+                        if let Some(d) = self.diff_view(&vb, &vr, dir, depth + 1) {
+                            children.push((Some(Seg::Keyword(keyword, Some(name.clone()))), d));
+                        }
+                    }
+                    None => kw_change(keyword, format!("{keyword}[{name}] added"), Effect::Set),
                 }
             }
         }

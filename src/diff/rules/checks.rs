@@ -253,6 +253,15 @@ pub fn sunset_deleted(c: &Change) -> Out {
     }
 }
 
+pub fn api_remote_ref_not_followed(c: &Change) -> Out {
+    match &c.delta {
+        Delta::RemoteRefNotFollowed(url) => Some(format!(
+            "remote $ref {url:?} is not followed: what it points to is not compared"
+        )),
+        _ => None,
+    }
+}
+
 pub fn api_major_version_not_bumped(c: &Change) -> Out {
     match &c.delta {
         Delta::MajorVersionNotBumped { from, to } => Some(format!(

@@ -76,7 +76,8 @@ pub struct Rule {
     pub level: Level,
     /// Request, response or neither.
     pub direction: Direction,
-    /// Row of the catalogue (section 9) this rule implements; 0 = directory mode.
+    /// Row of the catalogue (section 9) this rule implements; 0 = outside it
+    /// (directory mode, input notes).
     pub row: u8,
     /// What it detects.
     pub title: &'static str,
@@ -350,6 +351,8 @@ rules! {
         "x-sunset deleted from a deprecated operation", "Policy: the removal date is no longer announced.";
     "api-major-version-not-bumped" I N 61 NA, api_major_version_not_bumped,
         "Breaking changes without a major info.version bump", "Policy signal; the crate version gate is --require-major-bump.";
+    "api-remote-ref-not-followed" I N 0 NA, api_remote_ref_not_followed,
+        "Remote (http(s)://) $ref, reported once per URL", "Never downloaded: a change behind it cannot be seen, so the report says so instead of passing silently.";
     "spec-removed" E N 0 NA, spec_removed,
         "Spec file removed (directory mode)", "Its generated client module disappears (build).";
     "spec-added" I N 0 NA, spec_added,
@@ -414,7 +417,7 @@ pub fn markdown_table() -> String {
             Mirror::NotApplicable => "n/a".into(),
         };
         let row = if r.row == 0 {
-            "dir".to_string()
+            "-".to_string()
         } else {
             r.row.to_string()
         };
