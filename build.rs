@@ -18,6 +18,7 @@ fn main() {
     println!("cargo::rerun-if-changed=src/codegen");
     println!("cargo::rerun-if-changed=src/spec");
     println!("cargo::rerun-if-changed=tests/fixtures/codegen");
+    println!("cargo::rerun-if-changed=tests/fixtures/facade");
     let Some(out_dir) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
         eprintln!("paysdk: OUT_DIR is not set; run the build through cargo");
         std::process::exit(1);
@@ -41,6 +42,12 @@ fn main() {
     }
     // Specs written for the tests; only the library's unit tests compile them.
     if let Err(e) = codegen::fixtures::build(Path::new("tests/fixtures/codegen"), &out_dir) {
+        eprintln!("{e}");
+        std::process::exit(1);
+    }
+    // The spec of the facade tests (tests/facade_*.rs), which include it from OUT_DIR.
+    let facade = Path::new("tests/fixtures/facade");
+    if let Err(e) = codegen::fixtures::build_into(facade, &out_dir, "facade_fixtures") {
         eprintln!("{e}");
         std::process::exit(1);
     }

@@ -221,7 +221,7 @@ fn open_enum_tokens(e: &StringEnum) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::lenient::deserialize_open_enum(deserializer)
+                ::paysdk::runtime::lenient::deserialize_open_enum(deserializer)
             }
         }
     }
@@ -256,7 +256,7 @@ fn accept_numbers_as_strings(items: &mut [Item]) {
                 if is_option_string && text.contains("\"::std::option::Option::deserialize\"") {
                     let text = text.replace(
                         "\"::std::option::Option::deserialize\"",
-                        "\"crate::runtime::lenient::option_string_or_number\"",
+                        "\"::paysdk::runtime::lenient::option_string_or_number\"",
                     );
                     if let Ok(mut parsed) =
                         syn::parse::Parser::parse_str(Attribute::parse_outer, &text)
@@ -269,11 +269,11 @@ fn accept_numbers_as_strings(items: &mut [Item]) {
             }
             let attr: Attribute = match type_string(&field.ty).as_str() {
                 "::std::string::String" | "String" => syn::parse_quote! {
-                    #[serde(deserialize_with = "crate::runtime::lenient::string_or_number")]
+                    #[serde(deserialize_with = "::paysdk::runtime::lenient::string_or_number")]
                 },
                 "::std::option::Option<::std::string::String>" | "Option<String>" => {
                     syn::parse_quote! {
-                        #[serde(default, deserialize_with = "crate::runtime::lenient::option_string_or_number")]
+                        #[serde(default, deserialize_with = "::paysdk::runtime::lenient::option_string_or_number")]
                     }
                 }
                 _ => continue,
@@ -286,7 +286,7 @@ fn accept_numbers_as_strings(items: &mut [Item]) {
                 .any(|a| a.path().is_ident("serde") && quote!(#a).to_string().contains("default"));
             let attr = if has_default {
                 syn::parse_quote! {
-                    #[serde(deserialize_with = "crate::runtime::lenient::option_string_or_number")]
+                    #[serde(deserialize_with = "::paysdk::runtime::lenient::option_string_or_number")]
                 }
             } else {
                 attr
@@ -304,7 +304,7 @@ fn is_secret_field(struct_name: &str, field_name: &str) -> bool {
         || struct_name.to_ascii_lowercase().ends_with("password")
 }
 
-/// String fields that hold credentials become `crate::runtime::Secret` (same wire form).
+/// String fields that hold credentials become `::paysdk::runtime::Secret` (same wire form).
 fn wrap_secret_fields(items: &mut [Item]) {
     for item in items {
         let Item::Struct(s) = item else { continue };
@@ -319,10 +319,10 @@ fn wrap_secret_fields(items: &mut [Item]) {
             }
             match type_string(&field.ty).as_str() {
                 "::std::string::String" | "String" => {
-                    field.ty = syn::parse_quote!(crate::runtime::Secret);
+                    field.ty = syn::parse_quote!(::paysdk::runtime::Secret);
                 }
                 "::std::option::Option<::std::string::String>" | "Option<String>" => {
-                    field.ty = syn::parse_quote!(::std::option::Option<crate::runtime::Secret>);
+                    field.ty = syn::parse_quote!(::std::option::Option<::paysdk::runtime::Secret>);
                 }
                 _ => {}
             }

@@ -20,7 +20,7 @@
 //! 4. progenitor generates the client and typify the types;
 //! 5. `lenient`: open string enums, string fields that accept numbers; `api_version`: drop
 //!    the undocumented `api-version` header progenitor adds to every request; `decode`:
-//!    success bodies decoded by `crate::runtime`, which moves headers instead of cloning;
+//!    success bodies decoded by `::paysdk::runtime`, which moves headers instead of cloning;
 //!    `hooks`: progenitor's async hook calls replaced by direct code;
 //!    `path_params`: path parameters percent-encoded as the URL is formatted;
 //!    `query_styles`: query parameters in styles progenitor cannot write; `builders`:
@@ -38,6 +38,7 @@ mod decode;
 mod defaults;
 pub mod downgrade;
 pub mod error;
+mod facade;
 mod filter;
 mod find;
 pub mod fixtures;
@@ -185,15 +186,19 @@ pub fn build(specs_dir: &Path, out_dir: &Path) -> Result<Vec<GeneratedModule>, S
         })?;
         modules.push(module);
     }
-    let index = apis_index(&modules);
-    let out = out_dir.join("apis.rs");
-    write_if_changed(&out, &index).map_err(|e| {
-        SpecError::new(
-            specs_dir,
-            Location::File,
-            format!("cannot write {}: {e}", out.display()),
-        )
-    })?;
+    for (file, index) in [
+        ("apis.rs", apis_index(&modules)),
+        ("facades.rs", facade::index(&modules)),
+    ] {
+        let out = out_dir.join(file);
+        write_if_changed(&out, &index).map_err(|e| {
+            SpecError::new(
+                specs_dir,
+                Location::File,
+                format!("cannot write {}: {e}", out.display()),
+            )
+        })?;
+    }
     Ok(modules)
 }
 
@@ -363,6 +368,7 @@ fn generate_doc(
     additions.extend(successes::module(&model, &body_type));
     additions.extend(template::errors(&model, &body_type));
     additions.extend(webhooks::tokens(&hooks));
+    additions.extend(facade::module(&file, &model, module));
     let additions: syn::File = syn::parse2(additions).map_err(|e| {
         SpecError::new(
             spec,
@@ -445,7 +451,7 @@ fn run_progenitor(
     settings
         .with_interface(progenitor::InterfaceStyle::Positional)
         .with_tag(progenitor::TagStyle::Merged)
-        .with_inner_type(quote::quote!(crate::runtime::CallCtx))
+        .with_inner_type(quote::quote!(::paysdk::runtime::CallCtx))
         .with_hooks(progenitor::HooksMode::Expected);
 
     let previous_hook = std::panic::take_hook();
@@ -480,6 +486,8 @@ fn run_progenitor(
     }
 }
 
+#[cfg(test)]
+mod facade_tests;
 #[cfg(test)]
 mod input_tests;
 #[cfg(test)]

@@ -768,7 +768,7 @@ paths:
             .expect("the struct");
         assert_eq!(field.matches("deserialize_with").count(), 1, "{field}");
         assert!(
-            field.contains("crate::runtime::lenient::option_string_or_number"),
+            field.contains("::paysdk::runtime::lenient::option_string_or_number"),
             "{field}"
         );
         assert!(
