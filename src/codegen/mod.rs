@@ -38,6 +38,7 @@ mod defaults;
 pub mod downgrade;
 pub mod error;
 mod facade;
+mod facade_auth;
 mod filter;
 mod find;
 pub mod fixtures;
@@ -356,7 +357,11 @@ fn generate_doc(
     additions.extend(successes::module(&model, &body_type));
     additions.extend(template::errors(&model, &body_type));
     additions.extend(webhooks::tokens(&hooks));
-    additions.extend(facade::module(&file, &model, module));
+    let facade = facade::module(&file, &model, module, &doc, sidecar).map_err(|problem| {
+        let file = sidecar.file.as_deref().unwrap_or(spec);
+        SpecError::new(file, Location::File, problem)
+    })?;
+    additions.extend(facade);
     let additions: syn::File = syn::parse2(additions).map_err(|e| {
         SpecError::new(
             spec,
