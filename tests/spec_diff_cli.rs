@@ -556,6 +556,82 @@ fn git_revision_inputs() {
 }
 
 #[test]
+fn directory_mode_compares_folder_specs_and_points_into_the_file_that_changed() {
+    let s = git_repo("dir-folders");
+    let src = Path::new(FIXTURES).join("../folder-spec/specs/acme-folder");
+    let copy = |to: &str, change: bool| {
+        for rel in [
+            "openapi.yaml",
+            "common.yaml",
+            "paths/widgets.yaml",
+            "schemas/order.json",
+            "schemas/widget.yaml",
+        ] {
+            let text = std::fs::read_to_string(src.join(rel)).expect("fixture");
+            let text = if change && rel == "schemas/widget.yaml" {
+                text.replace("id: {type: string}", "id: {type: boolean}")
+            } else {
+                text
+            };
+            s.write(&format!("specs/{to}/{rel}"), &text);
+        }
+    };
+    copy("acme", false);
+    copy("gone", false);
+    s.write("specs/assets/logo.yaml", "not: a spec folder\n");
+    s.commit_all("v1");
+    copy("acme", true);
+    std::fs::remove_dir_all(s.0.join("specs/gone")).expect("rm");
+    copy("fresh", false);
+    let o = run_in(&s.0, &["--base", "HEAD", "specs/", "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let specs: Vec<(&str, &str)> = v["specs"]
+        .as_array()
+        .expect("specs")
+        .iter()
+        .map(|s| {
+            (
+                s["spec"].as_str().unwrap_or(""),
+                s["status"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        specs,
+        [
+            ("acme", "compared"),
+            ("fresh", "added"),
+            ("gone", "removed")
+        ]
+    );
+    let findings = v["findings"].as_array().expect("findings");
+    let changed = findings
+        .iter()
+        .find(|f| f["id"] == "response-property-type-changed")
+        .unwrap_or_else(|| panic!("{}", stdout(&o)));
+    assert_eq!(changed["spec"], "acme");
+    assert_eq!(
+        changed["location"],
+        "components.schemas.widget.properties.id"
+    );
+    // The line is in the file where the schema is written, not the root.
+    assert_eq!(
+        changed["source"]["file"], "specs/acme/schemas/widget.yaml",
+        "{changed}"
+    );
+    assert_eq!(changed["source"]["line"], 4, "{changed}");
+    // REV:PATH names a folder spec too.
+    let o = run_in(&s.0, &["-f", "json", "HEAD:specs/acme", "specs/acme"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("response-property-type-changed"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
 fn directory_mode_reports_added_removed_and_changed_specs() {
     let s = git_repo("dir");
     let same = read(&fixture("_realistic", "base"));

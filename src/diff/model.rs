@@ -251,7 +251,7 @@ pub fn deref(doc: &Doc, node: NodeId) -> Result<NodeId, Error> {
             return Ok(n);
         };
         let Some(target) = doc.str(entry.value) else {
-            return Err(Error::at(&doc.name, entry.pos, "$ref must be a string"));
+            return Err(doc.error(entry.pos, "$ref must be a string"));
         };
         if is_remote(target) {
             // Not followed (reported as api-remote-ref-not-followed): the
@@ -259,24 +259,23 @@ pub fn deref(doc: &Doc, node: NodeId) -> Result<NodeId, Error> {
             return Ok(n);
         }
         if !target.starts_with('#') {
-            return Err(Error::at(
-                &doc.name,
+            return Err(doc.error(
                 entry.pos,
                 format!("external $ref {target:?} is not supported here"),
             ));
         }
-        n = doc.pointer(target).ok_or_else(|| {
-            Error::at(&doc.name, entry.pos, format!("unresolved $ref {target:?}"))
-        })?;
+        n = doc
+            .pointer(target)
+            .ok_or_else(|| doc.error(entry.pos, format!("unresolved $ref {target:?}")))?;
     }
-    Err(Error::at(&doc.name, doc.pos(node), "circular $ref"))
+    Err(doc.error(doc.pos(node), "circular $ref"))
 }
 
 impl<'d> Spec<'d> {
     /// Builds the matched view; reports structural errors with positions.
     pub fn build(doc: &'d Doc) -> Result<Spec<'d>, Error> {
         let root = doc.root();
-        let err = |pos: Pos, msg: &str| Error::at(&doc.name, pos, msg);
+        let err = |pos: Pos, msg: &str| doc.error(pos, msg);
         if !doc.is_map(root) {
             return Err(err(doc.pos(root), "an OpenAPI document must be a mapping"));
         }
@@ -411,8 +410,7 @@ fn check_local_refs(doc: &Doc) -> Result<(), Error> {
             Some(n) => doc.pos(n),
             None => Pos::default(),
         };
-        return Err(Error::at(
-            &doc.name,
+        return Err(doc.error(
             pos,
             format!("unresolved $ref {target:?}: nothing at that pointer"),
         ));
@@ -556,11 +554,7 @@ fn params(
             continue;
         }
         let (Some(name), Some(loc)) = (doc.get_str(p, "name"), doc.get_str(p, "in")) else {
-            return Err(Error::at(
-                &doc.name,
-                doc.pos(p),
-                "a parameter needs string `name` and `in`",
-            ));
+            return Err(doc.error(doc.pos(p), "a parameter needs string `name` and `in`"));
         };
         let location = match loc {
             "path" => ParamIn::Path,
@@ -569,11 +563,7 @@ fn params(
             "cookie" => ParamIn::Cookie,
             other => {
                 let pos = doc.entry(p, "in").map(|e| e.pos).unwrap_or(doc.pos(p));
-                return Err(Error::at(
-                    &doc.name,
-                    pos,
-                    format!("unknown parameter location {other:?}"),
-                ));
+                return Err(doc.error(pos, format!("unknown parameter location {other:?}")));
             }
         };
         let lname = name.to_ascii_lowercase();

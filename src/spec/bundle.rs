@@ -65,6 +65,14 @@ impl Provenance {
         }
     }
 
+    /// Every copied part: (pointer in the bundle, file, pointer in the file), in the order
+    /// they were recorded.
+    pub fn parts(&self) -> impl Iterator<Item = (&str, &Path, &str)> {
+        self.parts
+            .iter()
+            .map(|(at, file, origin)| (at.as_str(), file.as_path(), origin.as_str()))
+    }
+
     /// Whether the bundle copied anything from other files.
     pub fn is_single_file(&self) -> bool {
         self.parts.is_empty()
