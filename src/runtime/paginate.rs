@@ -128,6 +128,9 @@ impl PageNumber for f64 {
     }
 }
 
+/// A page and its items as JSON.
+type PageAndItems<T> = (Response<T>, Vec<Value>);
+
 type Fetch<'c, T, E> = Box<dyn Fn(PageRequest) -> BoxCall<'c, T, E> + Send + Sync + 'c>;
 
 /// The pages of a paginated call, fetched one at a time as the stream is polled; each page
@@ -258,7 +261,7 @@ where
     fn poll_page(
         &mut self,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<(Response<T>, Vec<Value>), Error<E>>>> {
+    ) -> Poll<Option<Result<PageAndItems<T>, Error<E>>>> {
         loop {
             match &mut self.state {
                 State::Done => return Poll::Ready(None),
