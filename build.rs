@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 fn main() {
     // The directory, not each file: a per-file list misses specs added later. Cargo scans a
-    // directory recursively, so files inside spec folders are covered too.
+    // directory recursively, so files inside spec folders are covered too, and so are the
+    // sidecar (`x.paysdk.yaml`) and overlay (`x.overlay.yaml`) files next to each spec.
     println!("cargo::rerun-if-changed=specs");
     println!("cargo::rerun-if-changed=src/codegen");
     println!("cargo::rerun-if-changed=src/spec");
@@ -24,6 +25,9 @@ fn main() {
     };
     match codegen::build(Path::new("specs"), &out_dir) {
         Ok(modules) => {
+            for warning in modules.iter().flat_map(|m| &m.warnings) {
+                println!("cargo::warning={warning}");
+            }
             // A `$ref` may reach a file outside specs/ (`../../shared/common.yaml`).
             for file in modules.iter().flat_map(|m| &m.files) {
                 if !file.starts_with("specs") {

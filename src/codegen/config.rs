@@ -926,7 +926,7 @@ impl Sidecar {
 }
 
 /// Endings of the files that belong to a spec: its sidecar and its overlay.
-pub const COMPANION_SUFFIXES: [&str; 1] = [SIDECAR_SUFFIX];
+pub const COMPANION_SUFFIXES: [&str; 2] = [SIDECAR_SUFFIX, super::overlay::OVERLAY_SUFFIX];
 
 /// Whether a file in `specs/` is a sidecar or overlay rather than a spec. Other spellings
 /// (`x.paysdk.yml`, `x.overlay.json`) are refused, so they are not read as specs.

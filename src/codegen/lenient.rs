@@ -2,6 +2,8 @@
 //! fields accept JSON numbers (where these vendors drift), and credential fields become
 //! `Secret` so that `Debug` never prints them.
 
+use std::collections::HashSet;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Attribute, Fields, Ident, Item, ItemEnum, ItemImpl, LitStr, Type};
@@ -82,17 +84,21 @@ fn as_string_enum(item: &ItemEnum) -> Option<StringEnum> {
     })
 }
 
-/// The impls typify writes for a string enum that the open version replaces.
-fn is_replaced_impl(item: &ItemImpl, enum_ident: &Ident) -> bool {
-    let Type::Path(self_ty) = item.self_ty.as_ref() else {
-        return false;
-    };
-    if self_ty.path.segments.last().map(|s| &s.ident) != Some(enum_ident) {
-        return false;
-    }
+/// The impls typify writes for a string enum (one of `enums`) that the open version replaces.
+fn is_replaced_impl(item: &ItemImpl, enums: &HashSet<String>) -> bool {
+    // The trait first: it rules out most impls without making a string.
     let Some((trait_path, _)) = &item.trait_ else {
         return false;
     };
+    let Type::Path(self_ty) = item.self_ty.as_ref() else {
+        return false;
+    };
+    let Some(self_ident) = self_ty.path.segments.last().map(|s| &s.ident) else {
+        return false;
+    };
+    if !enums.contains(&self_ident.to_string()) {
+        return false;
+    }
     let Some(last) = trait_path.segments.last() else {
         return false;
     };
@@ -115,9 +121,11 @@ fn open_string_enums(items: &mut Vec<Item>) {
     if enums.is_empty() {
         return;
     }
+    // A set: Stripe has thousands of enums among tens of thousands of items.
+    let names: HashSet<String> = enums.iter().map(|e| e.ident.to_string()).collect();
     items.retain(|item| match item {
-        Item::Enum(e) => !enums.iter().any(|s| s.ident == e.ident),
-        Item::Impl(i) => !enums.iter().any(|s| is_replaced_impl(i, &s.ident)),
+        Item::Enum(e) => !names.contains(&e.ident.to_string()),
+        Item::Impl(i) => !is_replaced_impl(i, &names),
         _ => true,
     });
     for e in &enums {
