@@ -1,6 +1,7 @@
 //! The spec pipeline (load → validate → normalize → generate) on arbitrary bytes, read as YAML
-//! or JSON. Contract: never a panic or a hang; an error names the file and a place in it,
-//! and only a generator failure may say no more than "in the file".
+//! or JSON. Contract: never a panic or a hang; an error names the file and a place in it
+//! (a generator failure is traced to the operation or schema that fails), and only a
+//! generator failure no part of the spec alone reproduces may say no more than "in the file".
 #![no_main]
 
 use std::path::Path;
@@ -20,6 +21,10 @@ fuzz_target!(|data: &[u8]| {
     if let Err(e) = generate(Path::new(file), text) {
         assert_eq!(e.file, Path::new(file));
         assert!(!e.problem.is_empty());
+        if let Some((line, column)) = e.line_column {
+            assert!(line >= 1 && column >= 1, "{e}");
+            assert!(matches!(e.location, Location::Pointer(_)), "{e}");
+        }
         match &e.location {
             Location::LineColumn { line, column } => assert!(*line >= 1 && *column >= 1, "{e}"),
             Location::Pointer(p) => assert!(p.is_empty() || p.starts_with('/'), "{e}"),
