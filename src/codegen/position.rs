@@ -87,10 +87,11 @@ impl Finder {
         let keyed = matches!(self.stack.last(), Some(Frame::Map { key: Some(_), .. }));
         let (segment, at) = match self.stack.last() {
             None => (None, pos),
-            Some(Frame::Map { key, .. }) => match key {
-                Some((k, key_pos)) => (Some(k.clone()), *key_pos),
-                None => (None, pos),
-            },
+            Some(Frame::Map {
+                key: Some((k, key_pos)),
+                ..
+            }) => (Some(k.clone()), *key_pos),
+            Some(Frame::Map { key: None, .. }) => (None, pos),
             Some(Frame::Seq { next, .. }) => (Some(next.to_string()), pos),
         };
         let pushed = segment.is_some();
