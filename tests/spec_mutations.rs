@@ -134,7 +134,12 @@ fn run(count: usize, seed: u64) -> (usize, usize, usize, Vec<String>) {
             Ok(_) => generated += 1,
             Err(e) => {
                 rejected += 1;
-                before += usize::from(unlocated_before(&e));
+                if unlocated_before(&e) {
+                    before += 1;
+                    if std::env::var_os("SPEC_MUTATIONS_VERBOSE").is_some() {
+                        println!("  located now: #{i} ({mutation}): {e}");
+                    }
+                }
                 assert_eq!(e.file, Path::new(file), "{e}");
                 assert!(!e.problem.is_empty(), "{e}");
                 if e.location == Location::File {
