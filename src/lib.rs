@@ -5,6 +5,11 @@
 //! environments on top.
 #![warn(missing_docs)]
 
+// Generated code names the runtime `::paysdk::…`, so the same code compiles inside this crate
+// and in a crate that depends on it.
+extern crate self as paysdk;
+
+pub mod apis;
 #[cfg(feature = "codegen")]
 pub mod codegen;
 /// `spec-diff`: breaking-change detection between versions of the OpenAPI

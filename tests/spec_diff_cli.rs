@@ -314,15 +314,75 @@ fn multi_file_specs_follow_relative_refs_as_folders_files_and_git_revisions() {
     let o = run_in(&s.0, &["--color", "never", "--base", "HEAD", "base"]);
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains(want), "{}", stdout(&o));
-    // A remote reference is refused, naming where it is written.
-    let remote = s.write(
-        "remote.yaml",
-        "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: 'https://example.com/s.yaml#/X'}\n",
+    // A remote reference in a multi-file spec is reported, not followed, not an error.
+    let widget = std::fs::read_to_string(s.0.join("rev/schemas/widget.yaml")).expect("rev");
+    assert!(widget.contains("properties:\n"), "fixture changed");
+    let widget = widget.replacen(
+        "properties:\n",
+        "properties:\n  maker: {$ref: 'https://schemas.example.com/maker.yaml'}\n",
+        1,
     );
-    let remote = remote.to_str().expect("utf-8");
-    let o = run_in(&s.0, &[remote, remote]);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("remote $ref"), "{}", stderr(&o));
+    s.write("rev/schemas/widget.yaml", &widget);
+    let o = run_in(&s.0, &["--color", "never", "-f", "json", "base", "rev"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let remote: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["id"] == "api-remote-ref-not-followed")
+        .collect();
+    assert_eq!(remote.len(), 1, "{}", stdout(&o));
+    assert!(
+        remote[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("https://schemas.example.com/maker.yaml")),
+        "{}",
+        remote[0]
+    );
+}
+
+#[test]
+fn a_remote_ref_is_reported_once_per_url_and_not_followed() {
+    let s = Scratch::new("remote");
+    // The same URL twice (a schema and a parameter), another one in a response,
+    // and one inside an example (data: never reported).
+    let spec = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - $ref: 'https://example.com/common.yaml#/P'\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: 'https://example.com/common.yaml#/P'}\n              example: {$ref: 'https://example.com/example-only.yaml'}\n        '404': {$ref: 'https://example.com/errors.yaml#/NotFound'}\n";
+    let path = s.write("remote.yaml", spec);
+    let path = path.to_str().expect("utf-8");
+    let o = run_in(&s.0, &["-f", "json", path, path]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let found: Vec<(String, String, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            assert_eq!(f["id"], "api-remote-ref-not-followed", "{f}");
+            assert_eq!(f["level"], "INFO", "{f}");
+            (
+                f["location"].as_str().unwrap_or_default().to_string(),
+                f["message"].as_str().unwrap_or_default().to_string(),
+                f["source"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|(loc, m, line)| loc == "paths./a.get.parameters.0"
+                && m.contains("common.yaml#/P")
+                && *line == 7)
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(loc, m, line)| loc == "paths./a.get.responses.404"
+                && m.contains("errors.yaml#/NotFound")
+                && *line == 15)
+    );
+    assert!(!stdout(&o).contains("example-only"), "{}", stdout(&o));
 }
 
 #[test]
@@ -490,6 +550,96 @@ fn git_revision_inputs() {
     assert_eq!(code(&o), 2);
     assert!(
         stderr(&o).contains("nosuchrev:specs/pets.yaml"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn directory_mode_compares_folder_specs_and_points_into_the_file_that_changed() {
+    let s = git_repo("dir-folders");
+    let src = Path::new(FIXTURES).join("../folder-spec/specs/acme-folder");
+    let copy = |to: &str, change: bool| {
+        for rel in [
+            "openapi.yaml",
+            "common.yaml",
+            "paths/widgets.yaml",
+            "schemas/order.json",
+            "schemas/widget.yaml",
+        ] {
+            let text = std::fs::read_to_string(src.join(rel)).expect("fixture");
+            let text = if change && rel == "schemas/widget.yaml" {
+                text.replace("id: {type: string}", "id: {type: boolean}")
+            } else {
+                text
+            };
+            s.write(&format!("specs/{to}/{rel}"), &text);
+        }
+    };
+    copy("acme", false);
+    copy("gone", false);
+    s.write("specs/assets/logo.yaml", "not: a spec folder\n");
+    s.commit_all("v1");
+    copy("acme", true);
+    std::fs::remove_dir_all(s.0.join("specs/gone")).expect("rm");
+    copy("fresh", false);
+    let o = run_in(&s.0, &["--base", "HEAD", "specs/", "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let specs: Vec<(&str, &str)> = v["specs"]
+        .as_array()
+        .expect("specs")
+        .iter()
+        .map(|s| {
+            (
+                s["spec"].as_str().unwrap_or(""),
+                s["status"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        specs,
+        [
+            ("acme", "compared"),
+            ("fresh", "added"),
+            ("gone", "removed")
+        ]
+    );
+    let findings = v["findings"].as_array().expect("findings");
+    let changed = findings
+        .iter()
+        .find(|f| f["id"] == "response-property-type-changed")
+        .unwrap_or_else(|| panic!("{}", stdout(&o)));
+    assert_eq!(changed["spec"], "acme");
+    assert_eq!(
+        changed["location"],
+        "components.schemas.widget.properties.id"
+    );
+    // The line is in the file where the schema is written, not the root.
+    assert_eq!(
+        changed["source"]["file"], "specs/acme/schemas/widget.yaml",
+        "{changed}"
+    );
+    assert_eq!(changed["source"]["line"], 4, "{changed}");
+    // REV:PATH names a folder spec too.
+    let o = run_in(&s.0, &["-f", "json", "HEAD:specs/acme", "specs/acme"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("response-property-type-changed"),
+        "{}",
+        stdout(&o)
+    );
+    // An invalid part names the file and line where it is written.
+    let common = std::fs::read_to_string(s.0.join("specs/acme/common.yaml")).expect("common");
+    assert!(common.contains("in: path"), "fixture changed");
+    s.write(
+        "specs/acme/common.yaml",
+        &common.replace("in: path", "in: body2"),
+    );
+    let o = run_in(&s.0, &["--base", "HEAD", "specs/acme"]);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("specs/acme/common.yaml:2:") && stderr(&o).contains("body2"),
         "{}",
         stderr(&o)
     );

@@ -1,6 +1,6 @@
 //! Request bodies as the spec's media type says (see `media::request_bodies`): JSON sent with
 //! the vendor's `+json` type, form bodies with nested `a[b][c]` keys and multipart bodies
-//! encoded by `crate::runtime`, bytes and text with the vendor's content type. Runs on the
+//! encoded by `::paysdk::runtime`, bytes and text with the vendor's content type. Runs on the
 //! `<operation>_request` builders after `builders::split`.
 
 use std::collections::HashMap;
@@ -50,13 +50,12 @@ impl VisitMut for Body<'_> {
             }
             (BodyKind::Form, "form_urlencoded") => {
                 let (receiver, body) = (&call.receiver, &call.args);
-                *expr = parse_quote!(crate::runtime::form_body(#receiver, #body));
+                *expr = parse_quote!(::paysdk::runtime::form_body(#receiver, #body));
             }
             (BodyKind::Multipart, "form_urlencoded") => {
                 let (receiver, body) = (&call.receiver, &call.args);
                 let files = &self.0.file_fields;
-                *expr =
-                    parse_quote!(crate::runtime::multipart_body(#receiver, #body, &[#(#files),*]));
+                *expr = parse_quote!(::paysdk::runtime::multipart_body(#receiver, #body, &[#(#files),*]));
             }
             (BodyKind::Bytes | BodyKind::Text, "header") if sets_content_type(call) => {
                 call.args[1] = parse_quote!(::reqwest::header::HeaderValue::from_static(#media));

@@ -60,7 +60,7 @@ fn split_operation(operation: &mut ImplItemFn) -> Option<ImplItemFn> {
     let mut sig = operation.sig.clone();
     sig.asyncness = None;
     sig.ident = name.clone();
-    sig.output = parse_quote!(-> Result<crate::runtime::Prepared<#body>, Error<()>>);
+    sig.output = parse_quote!(-> Result<::paysdk::runtime::Prepared<#body>, Error<()>>);
     let head = &stmts[..=at];
     let doc = format!(
         " Builds the request of [`Self::{}`] without sending it.",
@@ -70,7 +70,7 @@ fn split_operation(operation: &mut ImplItemFn) -> Option<ImplItemFn> {
         #[doc = #doc]
         pub #sig {
             #(#head)*
-            Ok(crate::runtime::Prepared::new(request))
+            Ok(::paysdk::runtime::Prepared::new(request))
         }
     };
 

@@ -1,4 +1,4 @@
-//! Routes the generated operations' JSON success decoding through `crate::runtime`, whose
+//! Routes the generated operations' JSON success decoding through `::paysdk::runtime`, whose
 //! decoder moves the response headers instead of cloning them.
 
 use syn::visit_mut::{self, VisitMut};
@@ -20,7 +20,7 @@ impl VisitMut for RouteDecoding {
             && call.args.len() == 1
         {
             let response = &call.args[0];
-            *expr = parse_quote!(crate::runtime::decode_json(#response));
+            *expr = parse_quote!(::paysdk::runtime::decode_json(#response));
         }
     }
 }

@@ -2,6 +2,8 @@
 //! fields accept JSON numbers (where these vendors drift), and credential fields become
 //! `Secret` so that `Debug` never prints them.
 
+use std::collections::HashSet;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Attribute, Fields, Ident, Item, ItemEnum, ItemImpl, LitStr, Type};
@@ -82,17 +84,21 @@ fn as_string_enum(item: &ItemEnum) -> Option<StringEnum> {
     })
 }
 
-/// The impls typify writes for a string enum that the open version replaces.
-fn is_replaced_impl(item: &ItemImpl, enum_ident: &Ident) -> bool {
-    let Type::Path(self_ty) = item.self_ty.as_ref() else {
-        return false;
-    };
-    if self_ty.path.segments.last().map(|s| &s.ident) != Some(enum_ident) {
-        return false;
-    }
+/// The impls typify writes for a string enum (one of `enums`) that the open version replaces.
+fn is_replaced_impl(item: &ItemImpl, enums: &HashSet<String>) -> bool {
+    // The trait first: it rules out most impls without making a string.
     let Some((trait_path, _)) = &item.trait_ else {
         return false;
     };
+    let Type::Path(self_ty) = item.self_ty.as_ref() else {
+        return false;
+    };
+    let Some(self_ident) = self_ty.path.segments.last().map(|s| &s.ident) else {
+        return false;
+    };
+    if !enums.contains(&self_ident.to_string()) {
+        return false;
+    }
     let Some(last) = trait_path.segments.last() else {
         return false;
     };
@@ -115,9 +121,11 @@ fn open_string_enums(items: &mut Vec<Item>) {
     if enums.is_empty() {
         return;
     }
+    // A set: Stripe has thousands of enums among tens of thousands of items.
+    let names: HashSet<String> = enums.iter().map(|e| e.ident.to_string()).collect();
     items.retain(|item| match item {
-        Item::Enum(e) => !enums.iter().any(|s| s.ident == e.ident),
-        Item::Impl(i) => !enums.iter().any(|s| is_replaced_impl(i, &s.ident)),
+        Item::Enum(e) => !names.contains(&e.ident.to_string()),
+        Item::Impl(i) => !is_replaced_impl(i, &names),
         _ => true,
     });
     for e in &enums {
@@ -213,7 +221,7 @@ fn open_enum_tokens(e: &StringEnum) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::lenient::deserialize_open_enum(deserializer)
+                ::paysdk::runtime::lenient::deserialize_open_enum(deserializer)
             }
         }
     }
@@ -248,7 +256,7 @@ fn accept_numbers_as_strings(items: &mut [Item]) {
                 if is_option_string && text.contains("\"::std::option::Option::deserialize\"") {
                     let text = text.replace(
                         "\"::std::option::Option::deserialize\"",
-                        "\"crate::runtime::lenient::option_string_or_number\"",
+                        "\"::paysdk::runtime::lenient::option_string_or_number\"",
                     );
                     if let Ok(mut parsed) =
                         syn::parse::Parser::parse_str(Attribute::parse_outer, &text)
@@ -261,24 +269,25 @@ fn accept_numbers_as_strings(items: &mut [Item]) {
             }
             let attr: Attribute = match type_string(&field.ty).as_str() {
                 "::std::string::String" | "String" => syn::parse_quote! {
-                    #[serde(deserialize_with = "crate::runtime::lenient::string_or_number")]
+                    #[serde(deserialize_with = "::paysdk::runtime::lenient::string_or_number")]
                 },
                 "::std::option::Option<::std::string::String>" | "Option<String>" => {
                     syn::parse_quote! {
-                        #[serde(default, deserialize_with = "crate::runtime::lenient::option_string_or_number")]
+                        #[serde(default, deserialize_with = "::paysdk::runtime::lenient::option_string_or_number")]
                     }
                 }
                 _ => continue,
             };
             // typify marks optional fields `#[serde(default, ...)]` already; a second
-            // `default` would be rejected by serde.
+            // `default` would be rejected by serde. A `String` with a spec default keeps its
+            // type (`default = "defaults::..."`) and its deserializer.
             let has_default = field
                 .attrs
                 .iter()
                 .any(|a| a.path().is_ident("serde") && quote!(#a).to_string().contains("default"));
-            let attr = if has_default {
+            let attr = if has_default && type_string(&field.ty).contains("Option<") {
                 syn::parse_quote! {
-                    #[serde(deserialize_with = "crate::runtime::lenient::option_string_or_number")]
+                    #[serde(deserialize_with = "::paysdk::runtime::lenient::option_string_or_number")]
                 }
             } else {
                 attr
@@ -296,7 +305,7 @@ fn is_secret_field(struct_name: &str, field_name: &str) -> bool {
         || struct_name.to_ascii_lowercase().ends_with("password")
 }
 
-/// String fields that hold credentials become `crate::runtime::Secret` (same wire form).
+/// String fields that hold credentials become `::paysdk::runtime::Secret` (same wire form).
 fn wrap_secret_fields(items: &mut [Item]) {
     for item in items {
         let Item::Struct(s) = item else { continue };
@@ -311,10 +320,10 @@ fn wrap_secret_fields(items: &mut [Item]) {
             }
             match type_string(&field.ty).as_str() {
                 "::std::string::String" | "String" => {
-                    field.ty = syn::parse_quote!(crate::runtime::Secret);
+                    field.ty = syn::parse_quote!(::paysdk::runtime::Secret);
                 }
                 "::std::option::Option<::std::string::String>" | "Option<String>" => {
-                    field.ty = syn::parse_quote!(::std::option::Option<crate::runtime::Secret>);
+                    field.ty = syn::parse_quote!(::std::option::Option<::paysdk::runtime::Secret>);
                 }
                 _ => {}
             }

@@ -101,7 +101,7 @@ fn yaml_to_json(file: &Path, yaml: serde_yaml::Value, at: &str) -> Result<Value,
 }
 
 /// serde's messages end with "at line X column Y"; the location is reported separately.
-fn strip_position(message: &str) -> String {
+pub(crate) fn strip_position(message: &str) -> String {
     match message.find(" at line ") {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),

@@ -170,17 +170,19 @@ fn success_enums_are_generated_and_operations_return_them() {
     assert!(code.contains("pub enum DeleteOrderResponse {"));
     assert!(code.contains("NoContent,"));
     assert!(code.contains("Accepted(::std::string::String),"));
-    assert!(code.contains("impl crate::runtime::SuccessBody for OrdersCreateResponse"));
+    assert!(code.contains("impl ::paysdk::runtime::SuccessBody for OrdersCreateResponse"));
 
     let create = function(&code, "orders_create");
     assert!(
         create.contains("Result<ResponseValue<responses::OrdersCreateResponse>, Error<()>>"),
         "{create}"
     );
-    assert!(create.contains("200u16 | 201u16 => crate::runtime::decode_success(response).await"));
+    assert!(
+        create.contains("200u16 | 201u16 => ::paysdk::runtime::decode_success(response).await")
+    );
     let builder = function(&code, "orders_create_request");
-    assert!(builder.contains("crate::runtime::Prepared<responses::OrdersCreateResponse>"));
-    assert!(builder.contains("Ok(crate::runtime::Prepared::decoded(request))"));
+    assert!(builder.contains("::paysdk::runtime::Prepared<responses::OrdersCreateResponse>"));
+    assert!(builder.contains("Ok(::paysdk::runtime::Prepared::decoded(request))"));
     // Single bodies keep returning the body type.
     assert!(function(&code, "patch_order").contains("ResponseValue<types::Order>"));
     assert!(function(&code, "get_report").contains("ResponseValue<::bytes::Bytes>"));
@@ -191,11 +193,11 @@ fn success_enums_are_generated_and_operations_return_them() {
 fn request_bodies_use_the_runtime_encoders_and_the_spec_content_type() {
     let code = code();
     let charge = function(&code, "create_charge_request");
-    assert!(charge.contains("crate::runtime::form_body("), "{charge}");
+    assert!(charge.contains("::paysdk::runtime::form_body("), "{charge}");
     assert!(!code.contains(".form_urlencoded("));
     let upload = function(&code, "upload_file_request");
     assert!(
-        upload.contains("crate::runtime::multipart_body(") && upload.contains("&[\"file\"]"),
+        upload.contains("::paysdk::runtime::multipart_body(") && upload.contains("&[\"file\"]"),
         "{upload}"
     );
     assert!(function(&code, "patch_order_request").contains("\"application/json-patch+json\""));

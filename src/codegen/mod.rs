@@ -7,6 +7,9 @@
 //! 1. [`load`]: YAML or JSON text into a JSON value (syntax errors with line and column);
 //!    `crate::spec` walks the files a folder spec or a `$ref` reaches and bundles them into
 //!    one document, keeping where each part is written so later errors name that file;
+//!    [`overlay`]: the spec's OpenAPI Overlay (`specs/<name>.overlay.yaml`) applied;
+//!    [`config`]: the spec's sidecar settings (`specs/<name>.paysdk.yaml`, `docs/sidecar.md`),
+//!    whose operation filter (`filter`) drops the operations and components not asked for;
 //!    [`downgrade`]: OpenAPI 3.1 and 3.2 converted to 3.0 (`docs/openapi-3.1.md`);
 //! 2. [`validate`]: version, `paths`, `$ref` targets (errors with a JSON pointer); `defaults`:
 //!    a schema `default` that contradicts its type coerced (`"false"` → `false`) or dropped;
@@ -17,7 +20,7 @@
 //! 4. progenitor generates the client and typify the types;
 //! 5. `lenient`: open string enums, string fields that accept numbers; `api_version`: drop
 //!    the undocumented `api-version` header progenitor adds to every request; `decode`:
-//!    success bodies decoded by `crate::runtime`, which moves headers instead of cloning;
+//!    success bodies decoded by `::paysdk::runtime`, which moves headers instead of cloning;
 //!    `hooks`: progenitor's async hook calls replaced by direct code;
 //!    `path_params`: path parameters percent-encoded as the URL is formatted;
 //!    `query_styles`: query parameters in styles progenitor cannot write; `builders`:
@@ -29,12 +32,17 @@
 mod api_version;
 mod bodies;
 mod builders;
+pub mod config;
 mod culprit;
 pub mod cycles;
 mod decode;
 mod defaults;
 pub mod downgrade;
 pub mod error;
+pub mod examples;
+mod facade;
+mod fields;
+mod filter;
 mod find;
 pub mod fixtures;
 mod hooks;
@@ -45,6 +53,7 @@ mod media;
 pub mod model;
 mod names;
 pub mod normalize;
+pub mod overlay;
 mod path_params;
 mod position;
 mod query_styles;
@@ -74,13 +83,18 @@ pub struct GeneratedModule {
     pub title: String,
     /// The formatted Rust source.
     pub code: String,
-    /// Every file the spec consists of, the root first (one for a single-file spec).
+    /// Every file the module is generated from: the spec's files, the root first (one for a
+    /// single-file spec), then its overlay and sidecar if it has them.
     pub files: Vec<PathBuf>,
+    /// Problems that do not stop the build (an overlay action that selects nothing), one
+    /// line each, for `cargo::warning`.
+    pub warnings: Vec<String>,
 }
 
 /// The specs of a directory, sorted by name: every spec file, and every folder (a multi-file
 /// spec whose root is `openapi.yaml`, `openapi.yml` or `openapi.json`). Hidden entries
-/// (`.name`) are skipped.
+/// (`.name`) are skipped, and so are sidecar and overlay files (`x.paysdk.yaml`,
+/// `x.overlay.yaml`), each of which must belong to a spec of the directory.
 pub fn discover(specs_dir: &Path) -> Result<Vec<PathBuf>, SpecError> {
     let entries = fs::read_dir(specs_dir).map_err(|e| {
         SpecError::new(
@@ -90,6 +104,7 @@ pub fn discover(specs_dir: &Path) -> Result<Vec<PathBuf>, SpecError> {
         )
     })?;
     let mut specs = Vec::new();
+    let mut companions = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| {
             SpecError::new(
@@ -106,11 +121,16 @@ pub fn discover(specs_dir: &Path) -> Result<Vec<PathBuf>, SpecError> {
         if hidden {
             continue;
         }
+        if path.is_file() && config::is_companion(&path)? {
+            companions.push(path);
+            continue;
+        }
         if path.is_dir() || (path.is_file() && crate::spec::is_spec_file(&path)) {
             specs.push(path);
         }
     }
     specs.sort();
+    config::check_companions(&companions, &specs)?;
     Ok(specs)
 }
 
@@ -171,15 +191,19 @@ pub fn build(specs_dir: &Path, out_dir: &Path) -> Result<Vec<GeneratedModule>, S
         })?;
         modules.push(module);
     }
-    let index = apis_index(&modules);
-    let out = out_dir.join("apis.rs");
-    write_if_changed(&out, &index).map_err(|e| {
-        SpecError::new(
-            specs_dir,
-            Location::File,
-            format!("cannot write {}: {e}", out.display()),
-        )
-    })?;
+    for (file, index) in [
+        ("apis.rs", apis_index(&modules)),
+        ("facades.rs", facade::index(&modules)),
+    ] {
+        let out = out_dir.join(file);
+        write_if_changed(&out, &index).map_err(|e| {
+            SpecError::new(
+                specs_dir,
+                Location::File,
+                format!("cannot write {}: {e}", out.display()),
+            )
+        })?;
+    }
     Ok(modules)
 }
 
@@ -224,13 +248,18 @@ pub fn generate_from(
     source: &dyn crate::spec::Source,
     spec: &Path,
 ) -> Result<GeneratedModule, SpecError> {
-    generate_unplaced(source, spec).map_err(|e| e.placed(source))
+    generate_parts(source, spec, |_| ())
+        .map(|(module, _, _)| module)
+        .map_err(|e| e.placed(source))
 }
 
-fn generate_unplaced(
+/// [`generate_from`], also giving the model and `keep` of the document (after the overlay,
+/// before any rewrite), for checks that compare the generated code with what the spec says.
+pub(crate) fn generate_parts<T>(
     source: &dyn crate::spec::Source,
     spec: &Path,
-) -> Result<GeneratedModule, SpecError> {
+    keep: impl FnOnce(&serde_json::Value) -> T,
+) -> Result<(GeneratedModule, model::ApiModel, T), SpecError> {
     let root = crate::spec::find_root(source, spec)?;
     let module = module_name(&root.path)?;
     let files = crate::spec::FileSet::load(source, &root.file, load::parse)?;
@@ -238,7 +267,17 @@ fn generate_unplaced(
     drop(files);
     let provenance = bundle.provenance;
     limits::check(&root.file, &bundle.doc).map_err(|e| e.relocated(&provenance))?;
-    let (title, code) = on_a_deep_stack(|| generate_doc(&root.file, &module, bundle.doc))
+    let mut files = bundle.files;
+    let mut doc = bundle.doc;
+    let mut warnings = Vec::new();
+    if let Some(overlay) = overlay::Overlay::load(source, &root.path)? {
+        warnings = overlay.apply(&mut doc)?;
+        files.push(overlay.file);
+    }
+    let sidecar = config::Sidecar::load(source, &root.path, &doc)?;
+    files.extend(sidecar.file.clone());
+    let kept = keep(&doc);
+    let (title, code, model) = on_a_deep_stack(|| generate_doc(&root.file, &module, doc, &sidecar))
         .map_err(|e| e.relocated(&provenance))?;
     let code = format!(
         "// Generated by paysdk from {}. Do not edit.\n{code}",
@@ -247,13 +286,15 @@ fn generate_unplaced(
             .and_then(|f| f.to_str())
             .unwrap_or_default(),
     );
-    Ok(GeneratedModule {
+    let generated = GeneratedModule {
         module,
         spec: root.path,
         title,
         code,
-        files: bundle.files,
-    })
+        files,
+        warnings,
+    };
+    Ok((generated, model, kept))
 }
 
 /// Stack for the pipeline after loading. typify and the passes here recurse once or more per
@@ -287,13 +328,18 @@ fn on_a_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     }
 }
 
-/// The pipeline after loading: title and formatted code. Errors point into `doc`; the caller
-/// moves them to the file where the construct is written.
+/// The pipeline after loading: title, formatted code and the model. Errors point into `doc`;
+/// the caller moves them to the file where the construct is written. `sidecar` holds the
+/// spec's settings (`specs/<name>.paysdk.yaml`, checked against `doc`).
 fn generate_doc(
     spec: &Path,
     module: &str,
     mut doc: serde_json::Value,
-) -> Result<(String, String), SpecError> {
+    sidecar: &config::Sidecar,
+) -> Result<(String, String, model::ApiModel), SpecError> {
+    if let Some(filter) = &sidecar.operations {
+        filter::apply(filter, &mut doc);
+    }
     downgrade::downgrade(spec, &mut doc)?;
     validate::check(spec, &doc)?;
     defaults::repair(&mut doc);
@@ -318,6 +364,7 @@ fn generate_doc(
             format!("the generator produced code that does not parse: {e}"),
         )
     })?;
+    fields::unique(&mut file);
     lenient::apply(&mut file);
     api_version::strip(&mut file);
     decode::route(&mut file);
@@ -327,6 +374,7 @@ fn generate_doc(
     builders::split(&mut file);
     successes::retype(spec, &mut file, &model)?;
     bodies::encode(&mut file, &model);
+    names::drop_identical_copies(&mut file);
     if let Some(name) = names::duplicate_type(&file) {
         // The schema that gives the name, where there is one (an enum with a null member,
         // for example, becomes a type of its own name plus an optional wrapper).
@@ -383,6 +431,7 @@ fn generate_doc(
     additions.extend(successes::module(&model, &body_type));
     additions.extend(template::errors(&model, &body_type));
     additions.extend(webhooks::tokens(&hooks));
+    additions.extend(facade::module(&file, &model, module));
     let additions: syn::File = syn::parse2(additions).map_err(|e| {
         SpecError::new(
             spec,
@@ -391,7 +440,7 @@ fn generate_doc(
         )
     })?;
     file.items.extend(additions.items);
-    Ok((title, prettyplease::unparse(&file)))
+    Ok((title, prettyplease::unparse(&file), model))
 }
 
 /// The typed document progenitor reads. openapiv3 flattens the path map, which hides where
@@ -486,7 +535,7 @@ fn progenitor_tokens(openapi: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenS
     settings
         .with_interface(progenitor::InterfaceStyle::Positional)
         .with_tag(progenitor::TagStyle::Merged)
-        .with_inner_type(quote::quote!(crate::runtime::CallCtx))
+        .with_inner_type(quote::quote!(::paysdk::runtime::CallCtx))
         .with_hooks(progenitor::HooksMode::Expected);
 
     let previous_hook = std::panic::take_hook();
@@ -515,6 +564,10 @@ fn progenitor_tokens(openapi: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenS
     }
 }
 
+#[cfg(test)]
+mod corpus_tests;
+#[cfg(test)]
+mod facade_tests;
 #[cfg(test)]
 mod input_tests;
 #[cfg(test)]

@@ -131,7 +131,7 @@ pub struct ApiModel {
     pub query_params: Vec<StyledQueryParam>,
 }
 
-/// A query parameter whose encoding paysdk writes itself (`crate::runtime::append_query`),
+/// A query parameter whose encoding paysdk writes itself (`::paysdk::runtime::append_query`),
 /// because progenitor refuses its style or gets it wrong (anything but a scalar in the
 /// default `form` style). progenitor sees it as a plain `form` parameter, which gives the
 /// method its argument and type; the encoding is then replaced.
@@ -147,7 +147,7 @@ pub struct StyledQueryParam {
     pub explode: bool,
 }
 
-/// A query parameter style, as `crate::runtime::QueryStyle` knows them.
+/// A query parameter style, as `::paysdk::runtime::QueryStyle` knows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryStyle {
     /// `form`.

@@ -1,6 +1,6 @@
 //! Percent-encodes path parameters while the URL is formatted. progenitor writes
 //! `encode_path(&value.to_string())`, two strings per parameter per call;
-//! `crate::runtime::PathParam(&value)` writes the same text straight into the URL.
+//! `::paysdk::runtime::PathParam(&value)` writes the same text straight into the URL.
 
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
@@ -46,7 +46,7 @@ impl VisitMut for StreamPathParams {
             && to_string.args.is_empty()
         {
             let value = &to_string.receiver;
-            *expr = parse_quote!(crate::runtime::PathParam(&#value));
+            *expr = parse_quote!(::paysdk::runtime::PathParam(&#value));
         }
     }
 }

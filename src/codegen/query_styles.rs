@@ -5,7 +5,7 @@
 //! - [`route`] (a normalize pass) records each such parameter and shows progenitor a plain
 //!   `form` parameter with the same schema, which gives the method its argument and type;
 //! - [`encode`] (a pass over the generated code) takes those parameters out of progenitor's
-//!   `.query(...)` chain and appends them to the URL through `crate::runtime::append_query`
+//!   `.query(...)` chain and appends them to the URL through `::paysdk::runtime::append_query`
 //!   in their declared style.
 //!
 //! Scalars in the `form` style, and `form` arrays with explode (progenitor's `a=1&a=2`), stay
@@ -228,10 +228,10 @@ fn rewrite_method(stmts: &mut Vec<Stmt>, params: &[&StyledQueryParam]) {
         };
         let explode = p.explode;
         added.push(parse_quote! {
-            let #url = crate::runtime::append_query(
+            let #url = ::paysdk::runtime::append_query(
                 #url,
                 #name,
-                crate::runtime::QueryStyle::#style,
+                ::paysdk::runtime::QueryStyle::#style,
                 #explode,
                 #value,
             )
@@ -411,7 +411,7 @@ paths:
             ("expand", "DeepObject", false),
         ] {
             let call = format!(
-                "crate::runtime::append_query(url,\"{name}\",crate::runtime::QueryStyle::{style},{explode},"
+                "::paysdk::runtime::append_query(url,\"{name}\",::paysdk::runtime::QueryStyle::{style},{explode},"
             );
             assert!(code.contains(&call), "{name}: {call} missing");
             let progenitor = format!("QueryParam::new(\"{name}\"");

@@ -2,7 +2,7 @@
 //! `responses` module with one enum per operation whose success bodies differ by status, and
 //! the generated operations retyped to return it, or `Bytes`/`String` for a non-JSON body.
 //! Both the raw operation and its `<operation>_request` builder decode through
-//! `crate::runtime::SuccessBody`, so the facade's call loop decodes them too.
+//! `::paysdk::runtime::SuccessBody`, so the facade's call loop decodes them too.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -119,7 +119,7 @@ fn retype_operation(f: &mut ImplItemFn, op: &OperationModel, ty: &Type) {
     let patterns: Vec<TokenStream> = responses(op).iter().map(|r| pattern(r.status)).collect();
     let decode: Expr = parse_quote! {
         match response.status().as_u16() {
-            #(#patterns)|* => crate::runtime::decode_success(response).await,
+            #(#patterns)|* => ::paysdk::runtime::decode_success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     };
@@ -143,8 +143,8 @@ impl VisitMut for ReplaceStatusMatch {
 
 /// `-> Result<Prepared<T>, Error<()>>`, built with `Prepared::decoded` and an `Accept` header.
 fn retype_builder(f: &mut ImplItemFn, op: &OperationModel, ty: &Type) {
-    f.sig.output = parse_quote!(-> Result<crate::runtime::Prepared<#ty>, Error<()>>);
-    // The last statement is `Ok(crate::runtime::Prepared::new(request))`.
+    f.sig.output = parse_quote!(-> Result<::paysdk::runtime::Prepared<#ty>, Error<()>>);
+    // The last statement is `Ok(::paysdk::runtime::Prepared::new(request))`.
     if !matches!(f.block.stmts.last(), Some(Stmt::Expr(_, None))) {
         return;
     }
@@ -158,7 +158,7 @@ fn retype_builder(f: &mut ImplItemFn, op: &OperationModel, ty: &Type) {
         });
     }
     f.block.stmts.push(Stmt::Expr(
-        parse_quote!(Ok(crate::runtime::Prepared::decoded(request))),
+        parse_quote!(Ok(::paysdk::runtime::Prepared::decoded(request))),
         None,
     ));
 }
@@ -229,7 +229,7 @@ fn success_enum(
             Some(SuccessBody::Bytes(_)) => (Some(quote!(::bytes::Bytes)), quote!(body.clone())),
             Some(SuccessBody::Text(_)) => (
                 Some(quote!(::std::string::String)),
-                quote!(crate::runtime::text_body(body)?),
+                quote!(::paysdk::runtime::text_body(body)?),
             ),
         };
         let pat = pattern(r.status);
@@ -273,7 +273,7 @@ fn success_enum(
             #(#variants)*
         }
 
-        impl crate::runtime::SuccessBody for #name {
+        impl ::paysdk::runtime::SuccessBody for #name {
             #[allow(unused_variables)]
             fn decode(
                 status: ::reqwest::StatusCode,
@@ -281,7 +281,7 @@ fn success_enum(
             ) -> ::std::result::Result<Self, ::serde_json::Error> {
                 Ok(match status.as_u16() {
                     #(#arms)*
-                    _ => return Err(crate::runtime::undocumented_status(status)),
+                    _ => return Err(::paysdk::runtime::undocumented_status(status)),
                 })
             }
         }

@@ -10,7 +10,7 @@ use super::normalize::{pascal_case, snake_case, status_name};
 /// `impl ClientHooks for Client`: the runtime's call context records each response's status.
 pub fn hooks() -> TokenStream {
     quote! {
-        impl ::progenitor_client::ClientHooks<crate::runtime::CallCtx> for Client {
+        impl ::progenitor_client::ClientHooks<::paysdk::runtime::CallCtx> for Client {
             async fn post<E>(
                 &self,
                 result: &::reqwest::Result<::reqwest::Response>,
@@ -33,7 +33,7 @@ pub fn operations(model: &ApiModel) -> TokenStream {
         };
         let variables = &s.variables;
         quote! {
-            crate::runtime::ServerTemplate {
+            ::paysdk::runtime::ServerTemplate {
                 url: #url,
                 description: #description,
                 variables: &[#(#variables),*],
@@ -50,7 +50,7 @@ pub fn operations(model: &ApiModel) -> TokenStream {
         let doc = format!("`{method} {path}` (`{id}`).");
         quote! {
             #[doc = #doc]
-            pub const #name: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
+            pub const #name: ::paysdk::runtime::OperationSpec = ::paysdk::runtime::OperationSpec {
                 operation_id: #id,
                 method: #method,
                 path: #path,
@@ -63,7 +63,7 @@ pub fn operations(model: &ApiModel) -> TokenStream {
         /// Servers and operations as the spec declares them.
         pub mod operations {
             /// The servers the spec declares, with `{name}` placeholders.
-            pub const SERVERS: &[crate::runtime::ServerTemplate] = &[#(#servers),*];
+            pub const SERVERS: &[::paysdk::runtime::ServerTemplate] = &[#(#servers),*];
             #(#specs)*
         }
     }
@@ -81,7 +81,7 @@ pub fn error_enum_name(op: &OperationModel) -> String {
 }
 
 /// The operation's constant in `operations`: `getThing` → `GET_THING`, `3ds` → `_3DS`.
-fn const_name(operation_id: &str) -> String {
+pub fn const_name(operation_id: &str) -> String {
     let name = snake_case(operation_id).to_ascii_uppercase();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("_{name}")
@@ -242,38 +242,38 @@ fn error_enum(op: &OperationModel, body_type: &dyn Fn(&str) -> Option<String>) -
             #(#variants)*
             /// A status the spec does not declare for this operation; status, headers and
             /// body (up to a cap) are kept.
-            Undeclared(crate::runtime::UndeclaredStatus),
+            Undeclared(::paysdk::runtime::UndeclaredStatus),
             /// The response did not decode as the documented type; status and raw body are kept.
-            Decode(crate::runtime::DecodeFailure),
+            Decode(::paysdk::runtime::DecodeFailure),
             /// No response in time.
-            Timeout(crate::runtime::TimeoutError),
+            Timeout(::paysdk::runtime::TimeoutError),
             /// The request could not be sent, or the connection failed.
-            Transport(crate::runtime::TransportError),
+            Transport(::paysdk::runtime::TransportError),
             /// The request could not be built from the arguments given.
-            InvalidRequest(crate::runtime::InvalidRequest),
+            InvalidRequest(::paysdk::runtime::InvalidRequest),
         }
 
         impl #name {
             #(#is_fns)*
         }
 
-        impl crate::runtime::OperationError for #name {
+        impl ::paysdk::runtime::OperationError for #name {
             const OPERATION_ID: &'static str = #op_id;
 
-            fn from_response(response: &crate::runtime::RawResponse) -> Self {
+            fn from_response(response: &::paysdk::runtime::RawResponse) -> Self {
                 match response.status.as_u16() {
                     #(#decode_arms)*
                     #fallback
                 }
             }
 
-            fn from_failure(failure: crate::runtime::Failure) -> Self {
+            fn from_failure(failure: ::paysdk::runtime::Failure) -> Self {
                 match failure {
-                    crate::runtime::Failure::Undeclared(e) => Self::Undeclared(e),
-                    crate::runtime::Failure::Decode(e) => Self::Decode(e),
-                    crate::runtime::Failure::Timeout(e) => Self::Timeout(e),
-                    crate::runtime::Failure::Transport(e) => Self::Transport(e),
-                    crate::runtime::Failure::InvalidRequest(e) => Self::InvalidRequest(e),
+                    ::paysdk::runtime::Failure::Undeclared(e) => Self::Undeclared(e),
+                    ::paysdk::runtime::Failure::Decode(e) => Self::Decode(e),
+                    ::paysdk::runtime::Failure::Timeout(e) => Self::Timeout(e),
+                    ::paysdk::runtime::Failure::Transport(e) => Self::Transport(e),
+                    ::paysdk::runtime::Failure::InvalidRequest(e) => Self::InvalidRequest(e),
                 }
             }
 

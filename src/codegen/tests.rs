@@ -52,7 +52,7 @@ fn a_minimal_spec_generates_a_module() {
     assert!(
         module
             .code
-            .contains("pub const GET_THING: crate::runtime::OperationSpec")
+            .contains("pub const GET_THING: ::paysdk::runtime::OperationSpec")
     );
     assert!(syn::parse_file(&module.code).is_ok());
 }
@@ -434,7 +434,7 @@ fn success_bodies_decode_through_the_runtime() {
     assert!(
         generated
             .code
-            .contains("crate::runtime::decode_json(response).await")
+            .contains("::paysdk::runtime::decode_json(response).await")
     );
 }
 
@@ -476,12 +476,12 @@ fn operations_are_split_into_builders() {
     let operations = code.matches("pub async fn ").count();
     assert!(operations > 0);
     assert_eq!(
-        code.matches("Ok(crate::runtime::Prepared::new(request))")
+        code.matches("Ok(::paysdk::runtime::Prepared::new(request))")
             .count(),
         operations
     );
     assert!(code.contains("pub fn get_item_request<'a>("));
-    assert!(code.contains("crate::runtime::Prepared<types::PostItemsItemIdCloseResponse>"));
+    assert!(code.contains("::paysdk::runtime::Prepared<types::PostItemsItemIdCloseResponse>"));
     assert!(code.contains("let mut request = self.get_item_request(item_id)?.into_inner();"));
     // The URL is formatted in the builder only.
     assert_eq!(code.matches("let url = format!(").count(), operations);

@@ -227,7 +227,7 @@ fn directory(
             ),
             (None, Some(ri)) => {
                 // A new spec must still be valid.
-                let doc = load::load(ri)?;
+                let doc = load::load_spec(ri)?;
                 super::model::Spec::build(&doc)?;
                 (
                     SpecStatus::Added,

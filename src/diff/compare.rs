@@ -8,7 +8,7 @@ use super::Direction;
 use super::doc::{Doc, Kind, NodeId, Pos};
 use super::model::{Media, Operation, Param, ParamIn, Spec};
 use super::rules::LevelOverrides;
-use super::schema::{Differ, SchemaChange, SchemaDiff, Side};
+use super::schema::{Differ, SchemaChange, SchemaDiff, Side, Spelling, push_prop};
 use std::rc::Rc;
 
 /// Upper bound on schema changes expanded per diff: a guard against
@@ -28,6 +28,8 @@ pub enum Delta {
         before_sunset: Option<String>,
         /// The whole path disappeared with it.
         path_removed: bool,
+        /// Its `x-stability-level` was `draft` or `alpha`: removing it is allowed.
+        unstable: bool,
     },
     /// An operation appeared.
     OperationAdded,
@@ -88,6 +90,8 @@ pub enum Delta {
     },
     /// A parameter was marked `deprecated: true`.
     ParamDeprecated,
+    /// A parameter's `deprecated: true` was taken back.
+    ParamReactivated,
     /// A media type that had no schema (any content) gained one.
     MediaSchemaAdded(String),
     /// A parameter's requiredness flipped.
@@ -151,6 +155,8 @@ pub enum Delta {
     SpecAdded,
     /// A spec file disappeared (directory mode).
     SpecRemoved,
+    /// A remote (`http(s)://`) `$ref`: not followed, so not compared.
+    RemoteRefNotFollowed(String),
     /// Breaking changes without a major `info.version` bump.
     MajorVersionNotBumped {
         /// Old version.
@@ -257,6 +263,15 @@ pub fn is_date(s: &str) -> bool {
         })
 }
 
+/// Where expanded schema changes go.
+#[derive(Clone, Copy)]
+enum Sink<'c, 'o> {
+    /// To one operation.
+    Operation(&'c Ctx<'o>),
+    /// To a shared schema, reported once for its users.
+    Shared(Shared),
+}
+
 struct Ctx<'o> {
     direction: Direction,
     scope: Scope,
@@ -281,7 +296,7 @@ pub fn compare(base: &Spec<'_>, rev: &Spec<'_>, settings: &Settings) -> Vec<Chan
     let mut w = Walker {
         base,
         rev,
-        differ: Differ::new(base.doc, rev.doc),
+        differ: Differ::new(base.doc, rev.doc).with_today(&settings.today),
         out: Vec::new(),
         settings,
         schema_budget: MAX_SCHEMA_CHANGES,
@@ -295,6 +310,27 @@ pub fn compare(base: &Spec<'_>, rev: &Spec<'_>, settings: &Settings) -> Vec<Chan
 }
 
 impl<'a, 'd> Walker<'a, 'd> {
+    /// `x-sunset` moved earlier, or deleted while still deprecated (an
+    /// operation's or a parameter's, by `ctx.scope`).
+    fn sunset(
+        &mut self,
+        ctx: &Ctx<'_>,
+        (b, r): (&Option<String>, &Option<String>),
+        deprecated: bool,
+        location: &str,
+        pos: Pos,
+    ) {
+        let delta = match (b, r) {
+            (Some(bs), Some(rs)) if is_date(bs) && is_date(rs) && rs < bs => Delta::SunsetEarlier {
+                from: bs.clone(),
+                to: rs.clone(),
+            },
+            (Some(bs), None) if deprecated => Delta::SunsetDeleted(bs.clone()),
+            _ => return,
+        };
+        self.push(ctx, delta, location.to_string(), Side::Revision, pos);
+    }
+
     fn push(&mut self, ctx: &Ctx<'_>, delta: Delta, location: String, side: Side, pos: Pos) {
         self.out.push(Change {
             delta,
@@ -360,6 +396,7 @@ impl<'a, 'd> Walker<'a, 'd> {
                 deprecated: op.deprecated,
                 before_sunset,
                 path_removed: !rev.path_keys.contains(&op.key),
+                unstable: super::schema::stability_rank(op.stability.as_deref()) <= 1,
             };
             self.push(&ctx, delta, "path".into(), Side::Base, op.pos);
         }
@@ -420,12 +457,7 @@ impl<'a, 'd> Walker<'a, 'd> {
                 );
             }
         }
-        let rank = |s: &Option<String>| match s.as_deref() {
-            Some("draft") => 0,
-            Some("alpha") => 1,
-            Some("beta") => 2,
-            _ => 3,
-        };
+        let rank = |s: &Option<String>| super::schema::stability_rank(s.as_deref());
         if rank(&r.stability) < rank(&b.stability) {
             let show = |s: &Option<String>| s.clone().unwrap_or_else(|| "stable".into());
             let delta = Delta::StabilityDecreased {
@@ -440,25 +472,13 @@ impl<'a, 'd> Walker<'a, 'd> {
                 r.pos,
             );
         }
-        match (&b.sunset, &r.sunset) {
-            (Some(bs), Some(rs)) if is_date(bs) && is_date(rs) && rs < bs => {
-                let delta = Delta::SunsetEarlier {
-                    from: bs.clone(),
-                    to: rs.clone(),
-                };
-                self.push(&ctx, delta, "x-sunset".into(), Side::Revision, r.pos);
-            }
-            (Some(bs), None) if r.deprecated => {
-                self.push(
-                    &ctx,
-                    Delta::SunsetDeleted(bs.clone()),
-                    "x-sunset".into(),
-                    Side::Revision,
-                    r.pos,
-                );
-            }
-            _ => {}
-        }
+        self.sunset(
+            &ctx,
+            (&b.sunset, &r.sunset),
+            r.deprecated,
+            "x-sunset",
+            r.pos,
+        );
         if let Some(detail) = security_tightened(self.base, b, self.rev, r) {
             self.push(
                 &ctx,
@@ -514,15 +534,15 @@ impl<'a, 'd> Walker<'a, 'd> {
                 continue;
             };
             let loc = format!("request.{}.{}", rp.location.as_str(), rp.name);
-            if !bp.deprecated && rp.deprecated {
-                self.push(
-                    &ctx,
-                    Delta::ParamDeprecated,
-                    loc.clone(),
-                    Side::Revision,
-                    rp.pos,
-                );
+            if bp.deprecated != rp.deprecated {
+                let delta = if rp.deprecated {
+                    Delta::ParamDeprecated
+                } else {
+                    Delta::ParamReactivated
+                };
+                self.push(&ctx, delta, loc.clone(), Side::Revision, rp.pos);
             }
+            self.sunset(&ctx, (&bp.sunset, &rp.sunset), rp.deprecated, &loc, rp.pos);
             if bp.required != rp.required {
                 let delta = Delta::ParamRequiredChanged { now: rp.required };
                 self.push(&ctx, delta, loc.clone(), Side::Revision, rp.pos);
@@ -675,11 +695,17 @@ impl<'a, 'd> Walker<'a, 'd> {
     fn schema(&mut self, ctx: &Ctx<'_>, b: NodeId, r: NodeId, loc: String) {
         if let Some(d) = self.differ.diff(b, r, ctx.direction) {
             let mut loc = loc;
-            self.expand(ctx, &d, &mut loc);
+            self.expand(Sink::Operation(ctx), &d, &mut loc);
         }
     }
 
-    fn expand(&mut self, ctx: &Ctx<'_>, d: &SchemaDiff, loc: &mut String) {
+    /// Lists the changes of a schema diff, below `loc`: for one operation
+    /// (`Sink::Operation`) or for a shared schema, in its own terms.
+    fn expand(&mut self, sink: Sink<'_, '_>, d: &SchemaDiff, loc: &mut String) {
+        let spelling = match sink {
+            Sink::Operation(_) => Spelling::Operation,
+            Sink::Shared(_) => Spelling::Document,
+        };
         for c in &d.changes {
             if self.schema_budget == 0 {
                 return;
@@ -687,10 +713,23 @@ impl<'a, 'd> Walker<'a, 'd> {
             self.schema_budget -= 1;
             let mut at = loc.clone();
             if let Some(sub) = &c.sub {
-                at.push('.');
-                at.push_str(sub);
+                push_prop(&mut at, sub, spelling);
             }
-            self.push(ctx, Delta::Schema(c.change.clone()), at, c.side, c.pos);
+            let delta = Delta::Schema(c.change.clone());
+            match sink {
+                Sink::Operation(ctx) => self.push(ctx, delta, at, c.side, c.pos),
+                Sink::Shared(shared) => self.out.push(Change {
+                    delta,
+                    direction: shared.dir,
+                    scope: Scope::Body,
+                    operation: None,
+                    operation_id: None,
+                    location: at,
+                    side: c.side,
+                    pos: c.pos,
+                    shared: Some(shared),
+                }),
+            }
         }
         for (seg, child) in &d.children {
             if self.enqueue_shared(child) {
@@ -698,9 +737,9 @@ impl<'a, 'd> Walker<'a, 'd> {
             }
             let len = loc.len();
             if let Some(seg) = seg {
-                seg.push_to(loc);
+                seg.push_to(loc, spelling);
             }
-            self.expand(ctx, child, loc);
+            self.expand(sink, child, loc);
             loc.truncate(len);
         }
     }
@@ -728,43 +767,7 @@ impl<'a, 'd> Walker<'a, 'd> {
                 dir: b.dir,
             };
             let mut loc = b.location.clone();
-            self.expand_shared(shared, &d, &mut loc);
-        }
-    }
-
-    fn expand_shared(&mut self, shared: Shared, d: &SchemaDiff, loc: &mut String) {
-        for c in &d.changes {
-            if self.schema_budget == 0 {
-                return;
-            }
-            self.schema_budget -= 1;
-            let mut at = loc.clone();
-            if let Some(sub) = &c.sub {
-                at.push_str(".properties.");
-                at.push_str(sub);
-            }
-            self.out.push(Change {
-                delta: Delta::Schema(c.change.clone()),
-                direction: shared.dir,
-                scope: Scope::Body,
-                operation: None,
-                operation_id: None,
-                location: at,
-                side: c.side,
-                pos: c.pos,
-                shared: Some(shared),
-            });
-        }
-        for (seg, child) in &d.children {
-            if self.enqueue_shared(child) {
-                continue;
-            }
-            let len = loc.len();
-            if let Some(seg) = seg {
-                seg.push_doc_to(loc);
-            }
-            self.expand_shared(shared, child, loc);
-            loc.truncate(len);
+            self.expand(Sink::Shared(shared), &d, &mut loc);
         }
     }
 

@@ -20,6 +20,9 @@ pub struct Pos {
     pub line: u32,
     /// 1-based column.
     pub col: u32,
+    /// Which file of a multi-file spec ([`Doc::file_name`]); 0 for a
+    /// single-file spec.
+    pub file: u32,
 }
 
 impl Pos {
@@ -91,9 +94,25 @@ pub struct Doc {
     pub(crate) lookup: HashMap<Arc<str>, Sym>,
     pub(crate) index: HashMap<NodeId, HashMap<Sym, u32>>,
     pub(crate) root: NodeId,
+    /// The files of a multi-file spec, indexed by [`Pos::file`] (the root
+    /// file first); empty for a single file, which is `name`.
+    pub files: Vec<String>,
 }
 
 impl Doc {
+    /// The file a position is in: for a multi-file spec, the file where
+    /// that part is written.
+    pub fn file_name(&self, pos: Pos) -> &str {
+        self.files
+            .get(pos.file as usize)
+            .map_or(self.name.as_str(), String::as_str)
+    }
+
+    /// An input error at `pos`, naming the file it is in.
+    pub fn error(&self, pos: Pos, message: impl Into<String>) -> super::Error {
+        super::Error::at(self.file_name(pos), pos, message)
+    }
+
     /// The root node.
     pub fn root(&self) -> NodeId {
         self.root

@@ -239,5 +239,6 @@ pub fn entry_pos(e: &IgnoreEntry) -> Pos {
     Pos {
         line: e.source.line,
         col: e.source.column,
+        file: 0,
     }
 }

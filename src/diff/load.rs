@@ -94,24 +94,35 @@ pub fn git_show(rev: &str, path: &str) -> Result<String, Error> {
     String::from_utf8(out).map_err(|_| Error::in_file(&spec, "not valid UTF-8"))
 }
 
-/// Lists spec files (`.yaml`, `.yml`, `.json`) directly inside `dir` at `rev`,
-/// as paths relative to the current directory.
+/// Lists the specs directly inside `dir` at `rev`, as paths relative to the
+/// current directory: files (`.yaml`, `.yml`, `.json`) and folders with an
+/// `openapi.*` root (`specs/<name>/openapi.yaml`).
 pub fn list_git_dir(rev: &str, dir: &str) -> Result<Vec<String>, Error> {
     let dir = dir.trim_end_matches('/');
     let pathspec = format!("{dir}/");
     let out = git(&["ls-tree", "--name-only", rev, "--", &pathspec])
         .map_err(|e| Error::usage(format!("cannot list {dir} at {rev}: {e}")))?;
     let text = String::from_utf8_lossy(&out);
+    let source = GitSource { rev };
     let mut files: Vec<String> = text
         .lines()
-        .filter(|l| is_spec_file(l))
+        .filter(|l| is_spec_file(l) || is_folder_spec(&source, Path::new(l)))
         .map(str::to_string)
         .collect();
     files.sort();
     Ok(files)
 }
 
-/// Lists spec files directly inside `dir` in the working tree.
+/// Whether `dir` is a folder spec: a folder with an `openapi.*` root file.
+fn is_folder_spec(source: &dyn crate::spec::Source, dir: &Path) -> bool {
+    source.is_dir(dir)
+        && crate::spec::ROOT_FILES
+            .iter()
+            .any(|f| source.is_file(&dir.join(f)))
+}
+
+/// Lists the specs directly inside `dir` in the working tree: files and
+/// folders with an `openapi.*` root.
 pub fn list_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let rd = std::fs::read_dir(dir)
         .map_err(|e| Error::in_file(&dir.display().to_string(), format!("cannot list: {e}")))?;
@@ -120,7 +131,8 @@ pub fn list_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         let entry = entry
             .map_err(|e| Error::in_file(&dir.display().to_string(), format!("cannot list: {e}")))?;
         let path = entry.path();
-        if path.is_file() && is_spec_file(&path.to_string_lossy()) {
+        let file = path.is_file() && is_spec_file(&path.to_string_lossy());
+        if file || is_folder_spec(&crate::spec::WorkingTree, &path) {
             files.push(path);
         }
     }
@@ -170,7 +182,15 @@ pub fn parse(name: &str, text: &str) -> Result<Doc, Error> {
         return Err(Error::at(name, pos, msg));
     }
     let Some(root) = b.root else {
-        return Err(Error::at(name, Pos { line: 1, col: 1 }, "empty document"));
+        return Err(Error::at(
+            name,
+            Pos {
+                line: 1,
+                col: 1,
+                file: 0,
+            },
+            "empty document",
+        ));
     };
     Ok(b.finish(name, root))
 }
@@ -179,6 +199,7 @@ fn marker_pos(m: &Marker) -> Pos {
     Pos {
         line: m.line() as u32,
         col: m.col() as u32 + 1,
+        file: 0,
     }
 }
 
@@ -189,6 +210,7 @@ fn parse_json(name: &str, text: &str) -> Result<Doc, Error> {
             Pos {
                 line: e.line() as u32,
                 col: e.column() as u32,
+                file: 0,
             },
             e.to_string(),
         )
@@ -256,6 +278,7 @@ impl Builder {
             lookup: self.lookup,
             index: self.index,
             root,
+            files: Vec::new(),
         }
     }
 
@@ -368,6 +391,84 @@ impl Builder {
                 self.entries.extend(es);
                 let id = self.push_node(Kind::Null, pos);
                 self.close_map(id, start, o.len() as u32);
+                return Ok(id);
+            }
+        };
+        Ok(self.push_node(kind, pos))
+    }
+
+    /// As [`Builder::json_node`], for a bundled multi-file spec: each node
+    /// takes its position from the file where it is written (`cur`: that
+    /// file's index and node), followed along as the walk descends and
+    /// switched where the bundle copied a part from another file (`at` is
+    /// the JSON pointer of `v` in the bundle).
+    fn origin_node(
+        &mut self,
+        v: &serde_json::Value,
+        depth: usize,
+        at: &mut String,
+        cur: Option<(u32, NodeId)>,
+        o: &Origins<'_>,
+    ) -> Result<NodeId, String> {
+        if depth > MAX_DEPTH {
+            return Err(format!("nesting deeper than {MAX_DEPTH} levels"));
+        }
+        let cur = match o.jumps.get(at.as_str()) {
+            Some((file, pointer)) => o.docs[*file as usize]
+                .pointer(&format!("#{pointer}"))
+                .map(|n| (*file, n)),
+            None => cur,
+        };
+        let pos = cur.map_or(Pos::default(), |(file, n)| Pos {
+            file,
+            ..o.docs[file as usize].pos(n)
+        });
+        let mark = at.len();
+        let kind = match v {
+            serde_json::Value::Array(a) => {
+                let mut ids = Vec::with_capacity(a.len());
+                for (i, x) in a.iter().enumerate() {
+                    let child =
+                        cur.and_then(|(f, n)| o.docs[f as usize].items(n).get(i).map(|&c| (f, c)));
+                    at.push('/');
+                    at.push_str(&i.to_string());
+                    ids.push(self.origin_node(x, depth + 1, at, child, o)?);
+                    at.truncate(mark);
+                }
+                let start = self.items.len() as u32;
+                self.items.extend(ids);
+                Kind::Seq {
+                    start,
+                    len: a.len() as u32,
+                }
+            }
+            serde_json::Value::Object(m) => {
+                let mut es = Vec::with_capacity(m.len());
+                for (k, x) in m {
+                    let entry =
+                        cur.and_then(|(f, n)| o.docs[f as usize].entry(n, k).map(|e| (f, *e)));
+                    at.push('/');
+                    at.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    let child = entry.map(|(f, e)| (f, e.value));
+                    let value = self.origin_node(x, depth + 1, at, child, o)?;
+                    at.truncate(mark);
+                    let key = self.intern(k);
+                    let kpos = entry.map_or(pos, |(file, e)| Pos { file, ..e.pos });
+                    es.push(Entry {
+                        key,
+                        value,
+                        pos: kpos,
+                    });
+                }
+                let start = self.entries.len() as u32;
+                self.entries.extend(es);
+                let id = self.push_node(Kind::Null, pos);
+                self.close_map(id, start, m.len() as u32);
+                return Ok(id);
+            }
+            scalar => {
+                let id = self.json_node(scalar, depth)?;
+                self.nodes[id as usize].pos = pos;
                 return Ok(id);
             }
         };
@@ -566,8 +667,19 @@ impl crate::spec::Source for GitSource<'_> {
 /// OpenAPI grammar reads as objects).
 fn has_external_refs(doc: &Doc) -> bool {
     use crate::spec::{Kind as SpecKind, Tree};
-    doc.ref_sites("", SpecKind::Document)
-        .is_some_and(|sites| sites.iter().any(|s| !s.reference.starts_with('#')))
+    doc.ref_sites("", SpecKind::Document).is_some_and(|sites| {
+        sites
+            .iter()
+            .any(|s| !s.reference.starts_with('#') && !s.is_remote())
+    })
+}
+
+/// The parsed files of a multi-file spec and where the bundle copied each
+/// part from, for [`Builder::origin_node`].
+struct Origins<'a> {
+    docs: &'a [Doc],
+    /// Pointer in the bundle → (file index, pointer in that file).
+    jumps: HashMap<&'a str, (u32, String)>,
 }
 
 /// Nodes produced when a multi-file spec is turned into one value: a guard
@@ -608,7 +720,8 @@ fn to_value(doc: &Doc, node: NodeId, budget: &mut usize) -> Result<serde_json::V
 /// one document (its parts copied into `components` under the generator's
 /// names), which loses line numbers: findings then name the file without a
 /// position. A single-file spec is read as before, with positions. A remote
-/// (`http(s)://`) `$ref` is an error naming where it is written.
+/// (`http(s)://`) `$ref` is not followed: it stays in the document, and
+/// [`remote_refs`] lists it for the `api-remote-ref-not-followed` finding.
 pub fn load_spec(input: &Input) -> Result<Doc, Error> {
     let (source, path): (Box<dyn crate::spec::Source + '_>, PathBuf) = match input {
         Input::File(p) => (Box::new(crate::spec::WorkingTree), p.clone()),
@@ -622,15 +735,85 @@ pub fn load_spec(input: &Input) -> Result<Doc, Error> {
         }
     }
     let root = crate::spec::find_root(source.as_ref(), &path)?;
-    let files = crate::spec::FileSet::load(source.as_ref(), &root.file, |p, text| {
-        let doc = parse(&p.display().to_string(), text)?;
-        let mut budget = MAX_BUNDLE_NODES;
-        to_value(&doc, doc.root(), &mut budget)
-            .map_err(|m| Error::in_file(&p.display().to_string(), m))
-    })?;
-    let bundle = crate::spec::bundle::bundle(&files)?;
-    let text = serde_json::to_string(&bundle.doc)
-        .map_err(|e| Error::in_file(&name, format!("cannot bundle: {e}")))?;
-    // Positions of the bundle would be those of one long JSON line: none.
-    parse_json(&name, &text)
+    let shown = |p: &Path| match input {
+        Input::File(_) => p.display().to_string(),
+        Input::Git { rev, .. } => format!("{rev}:{}", p.display()),
+    };
+    // Every file parsed once, kept for positions; the resolver walks values.
+    let mut docs: Vec<(PathBuf, Doc)> = Vec::new();
+    let files =
+        crate::spec::FileSet::load_skipping_remote(source.as_ref(), &root.file, |p, text| {
+            let doc = parse(&shown(p), text)?;
+            let mut budget = MAX_BUNDLE_NODES;
+            let value = to_value(&doc, doc.root(), &mut budget)
+                .map_err(|m| Error::in_file(&shown(p), m))?;
+            docs.push((p.to_path_buf(), doc));
+            Ok::<_, Error>(value)
+        })?;
+    let bundle = crate::spec::bundle::bundle_keeping_remote(&files)?;
+    let index: HashMap<&Path, u32> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, (p, _))| (p.as_path(), i as u32))
+        .collect();
+    let jumps = bundle
+        .provenance
+        .parts()
+        .filter_map(|(at, file, origin)| Some((at, (*index.get(file)?, origin.to_string()))))
+        .collect();
+    let root_index = index.get(files.root()).copied().unwrap_or(0);
+    let paths: Vec<String> = docs.iter().map(|(p, _)| shown(p)).collect();
+    let docs: Vec<Doc> = docs.into_iter().map(|(_, d)| d).collect();
+    let origins = Origins { docs: &docs, jumps };
+    let mut b = Builder::new(0);
+    let start = docs
+        .get(root_index as usize)
+        .map(|d| (root_index, d.root()));
+    let root_node = b
+        .origin_node(&bundle.doc, 0, &mut String::new(), start, &origins)
+        .map_err(|m| Error::in_file(&name, m))?;
+    let mut doc = b.finish(&name, root_node);
+    doc.files = paths;
+    Ok(doc)
+}
+
+/// A remote (`http(s)://`) `$ref` of a document: never fetched, so whatever
+/// it points to is not compared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemoteRef {
+    /// The reference as written.
+    pub url: String,
+    /// Where it is written, as a dotted location (`paths./pets.get.responses.200`).
+    pub location: String,
+    /// Its position, when known.
+    pub pos: Pos,
+}
+
+/// Every remote `$ref` of `doc` in positions the OpenAPI grammar reads as
+/// objects (a `$ref` inside an example is data), once per URL, in document order.
+pub fn remote_refs(doc: &Doc) -> Vec<RemoteRef> {
+    use crate::spec::{Kind as SpecKind, Tree};
+    let mut out: Vec<RemoteRef> = Vec::new();
+    for site in doc.ref_sites("", SpecKind::Document).unwrap_or_default() {
+        if !site.is_remote() || out.iter().any(|r| r.url == site.reference) {
+            continue;
+        }
+        let holder = doc.pointer(&format!("#{}", site.at));
+        let pos = holder.map_or(Pos::default(), |n| {
+            doc.entry(n, "$ref").map_or(doc.pos(n), |e| e.pos)
+        });
+        let location = site
+            .at
+            .split('/')
+            .skip(1)
+            .map(|seg| seg.replace("~1", "/").replace("~0", "~"))
+            .collect::<Vec<_>>()
+            .join(".");
+        out.push(RemoteRef {
+            url: site.reference.clone(),
+            location,
+            pos,
+        });
+    }
+    out
 }

@@ -228,10 +228,35 @@ pub fn fingerprint(
     digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 
+/// The files findings point into: per side, the spec's name and, for a
+/// multi-file spec, its files by [`Pos::file`].
+#[derive(Clone, Copy)]
+struct Names<'a> {
+    base: (&'a str, &'a [String]),
+    rev: (&'a str, &'a [String]),
+}
+
+impl<'a> Names<'a> {
+    fn of(base: &'a Doc, rev: &'a Doc) -> Self {
+        Names {
+            base: (&base.name, &base.files),
+            rev: (&rev.name, &rev.files),
+        }
+    }
+
+    /// The file a position on `side` is in.
+    fn file(&self, side: Side, pos: Pos) -> &'a str {
+        let (name, files) = match side {
+            Side::Base => self.base,
+            Side::Revision => self.rev,
+        };
+        files.get(pos.file as usize).map_or(name, String::as_str)
+    }
+}
+
 fn findings_for(
     spec: &str,
-    base_name: &str,
-    rev_name: &str,
+    names: Names<'_>,
     change: &Change,
     levels: &LevelOverrides,
     out: &mut Vec<Finding>,
@@ -241,10 +266,7 @@ fn findings_for(
             Some(op) => format!("{op}: {}: {detail}", change.location),
             None => format!("{}: {detail}", change.location),
         };
-        let file = match change.side {
-            Side::Base => base_name,
-            Side::Revision => rev_name,
-        };
+        let file = names.file(change.side, change.pos);
         let level = levels.level_of(rule);
         let operations = change
             .operation
@@ -293,7 +315,7 @@ type RuleFor = Option<(&'static Rule, Level, String)>;
 /// uses the schema. Its level is the worst over those uses.
 fn grouped_finding(
     spec: &str,
-    names: (&str, &str),
+    names: Names<'_>,
     group: &[&Change],
     rspec: &model::Spec<'_>,
     uses: &mut uses::Uses,
@@ -348,10 +370,7 @@ fn grouped_finding(
         None => rule_for(first.direction, Scope::Body)?,
     };
     let message = format!("{}: {detail}", first.location);
-    let file = match first.side {
-        Side::Base => names.0,
-        Side::Revision => names.1,
-    };
+    let file = names.file(first.side, first.pos);
     Some(Finding {
         id: rule.id,
         level,
@@ -413,7 +432,7 @@ pub fn diff_docs(
     let mut group_of: HashMap<(&str, String), usize> = HashMap::new();
     for c in &changes {
         if c.shared.is_none() {
-            findings_for(spec, &base.name, &rev.name, c, &settings.levels, &mut out);
+            findings_for(spec, Names::of(base, rev), c, &settings.levels, &mut out);
             continue;
         }
         let key = (c.location.as_str(), format!("{:?}", c.delta));
@@ -428,7 +447,7 @@ pub fn diff_docs(
         for g in &groups {
             out.extend(grouped_finding(
                 spec,
-                (&base.name, &rev.name),
+                Names::of(base, rev),
                 g,
                 &rspec,
                 &mut uses,
@@ -436,6 +455,7 @@ pub fn diff_docs(
             ));
         }
     }
+    remote_findings(spec, base, rev, &settings.levels, &mut out);
     if out.iter().any(|f| f.level == Level::Err)
         && let (Some((bv, _)), Some((rv, pos))) = (&bspec.info_version, &rspec.info_version)
         && !major_bumped(bv, rv)
@@ -456,8 +476,7 @@ pub fn diff_docs(
         };
         findings_for(
             spec,
-            &base.name,
-            &rev.name,
+            Names::of(base, rev),
             &change,
             &settings.levels,
             &mut out,
@@ -465,6 +484,39 @@ pub fn diff_docs(
     }
     sort(&mut out);
     Ok(out)
+}
+
+/// One `api-remote-ref-not-followed` per remote URL of either spec (where the
+/// revision writes it, else where the base did).
+fn remote_findings(
+    spec: &str,
+    base: &Doc,
+    rev: &Doc,
+    levels: &LevelOverrides,
+    out: &mut Vec<Finding>,
+) {
+    let in_rev = load::remote_refs(rev);
+    let only_base: Vec<_> = load::remote_refs(base)
+        .into_iter()
+        .filter(|b| !in_rev.iter().any(|r| r.url == b.url))
+        .collect();
+    let sides = [(Side::Revision, in_rev), (Side::Base, only_base)];
+    for (side, refs) in sides {
+        for r in refs {
+            let change = Change {
+                delta: Delta::RemoteRefNotFollowed(r.url),
+                direction: Direction::None,
+                scope: Scope::Spec,
+                operation: None,
+                operation_id: None,
+                location: r.location,
+                side,
+                pos: r.pos,
+                shared: None,
+            };
+            findings_for(spec, Names::of(base, rev), &change, levels, out);
+        }
+    }
 }
 
 /// Findings for a spec present on one side only (directory mode).
@@ -491,7 +543,11 @@ pub fn diff_presence(
         shared: None,
     };
     let mut out = Vec::new();
-    findings_for(spec, name, name, &change, &settings.levels, &mut out);
+    let names = Names {
+        base: (name, &[]),
+        rev: (name, &[]),
+    };
+    findings_for(spec, names, &change, &settings.levels, &mut out);
     out
 }
 

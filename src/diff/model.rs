@@ -234,6 +234,14 @@ pub fn media_key(raw: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Whether a `$ref` string is remote (`http(s)://`).
+pub fn is_remote(target: &str) -> bool {
+    matches!(
+        crate::spec::Reference::parse(target),
+        Ok(crate::spec::Reference::Remote(_))
+    )
+}
+
 /// Follows `$ref` for non-schema objects (parameters, bodies, responses,
 /// headers, path items). Cycles and dangling or external refs are input errors.
 pub fn deref(doc: &Doc, node: NodeId) -> Result<NodeId, Error> {
@@ -243,27 +251,31 @@ pub fn deref(doc: &Doc, node: NodeId) -> Result<NodeId, Error> {
             return Ok(n);
         };
         let Some(target) = doc.str(entry.value) else {
-            return Err(Error::at(&doc.name, entry.pos, "$ref must be a string"));
+            return Err(doc.error(entry.pos, "$ref must be a string"));
         };
+        if is_remote(target) {
+            // Not followed (reported as api-remote-ref-not-followed): the
+            // object is compared as written, an empty `$ref` holder.
+            return Ok(n);
+        }
         if !target.starts_with('#') {
-            return Err(Error::at(
-                &doc.name,
+            return Err(doc.error(
                 entry.pos,
                 format!("external $ref {target:?} is not supported here"),
             ));
         }
-        n = doc.pointer(target).ok_or_else(|| {
-            Error::at(&doc.name, entry.pos, format!("unresolved $ref {target:?}"))
-        })?;
+        n = doc
+            .pointer(target)
+            .ok_or_else(|| doc.error(entry.pos, format!("unresolved $ref {target:?}")))?;
     }
-    Err(Error::at(&doc.name, doc.pos(node), "circular $ref"))
+    Err(doc.error(doc.pos(node), "circular $ref"))
 }
 
 impl<'d> Spec<'d> {
     /// Builds the matched view; reports structural errors with positions.
     pub fn build(doc: &'d Doc) -> Result<Spec<'d>, Error> {
         let root = doc.root();
-        let err = |pos: Pos, msg: &str| Error::at(&doc.name, pos, msg);
+        let err = |pos: Pos, msg: &str| doc.error(pos, msg);
         if !doc.is_map(root) {
             return Err(err(doc.pos(root), "an OpenAPI document must be a mapping"));
         }
@@ -398,8 +410,7 @@ fn check_local_refs(doc: &Doc) -> Result<(), Error> {
             Some(n) => doc.pos(n),
             None => Pos::default(),
         };
-        return Err(Error::at(
-            &doc.name,
+        return Err(doc.error(
             pos,
             format!("unresolved $ref {target:?}: nothing at that pointer"),
         ));
@@ -538,12 +549,12 @@ fn params(
     let mut out: Vec<Param> = Vec::new();
     for &item in doc.items(list) {
         let p = deref(doc, item)?;
+        if doc.get_str(p, "$ref").is_some_and(is_remote) {
+            // A parameter behind a remote `$ref` has no name to match by.
+            continue;
+        }
         let (Some(name), Some(loc)) = (doc.get_str(p, "name"), doc.get_str(p, "in")) else {
-            return Err(Error::at(
-                &doc.name,
-                doc.pos(p),
-                "a parameter needs string `name` and `in`",
-            ));
+            return Err(doc.error(doc.pos(p), "a parameter needs string `name` and `in`"));
         };
         let location = match loc {
             "path" => ParamIn::Path,
@@ -552,11 +563,7 @@ fn params(
             "cookie" => ParamIn::Cookie,
             other => {
                 let pos = doc.entry(p, "in").map(|e| e.pos).unwrap_or(doc.pos(p));
-                return Err(Error::at(
-                    &doc.name,
-                    pos,
-                    format!("unknown parameter location {other:?}"),
-                ));
+                return Err(doc.error(pos, format!("unknown parameter location {other:?}")));
             }
         };
         let lname = name.to_ascii_lowercase();

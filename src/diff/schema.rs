@@ -111,6 +111,8 @@ pub enum SchemaChange {
     PropertyRemoved {
         /// Whether it was required.
         required: bool,
+        /// Its `x-sunset` date, when that date is still in the future.
+        before_sunset: Option<String>,
     },
     /// A property's requiredness flipped.
     RequiredChanged {
@@ -173,6 +175,25 @@ pub enum SchemaChange {
     },
     /// The schema was marked `deprecated: true`.
     BecameDeprecated,
+    /// `deprecated: true` was taken back.
+    Reactivated,
+    /// `x-stability-level` decreased (`stable` > `beta` > `alpha` > `draft`).
+    StabilityDecreased {
+        /// Old level.
+        from: String,
+        /// New level.
+        to: String,
+    },
+}
+
+/// Rank of an `x-stability-level` (absent = stable).
+pub fn stability_rank(level: Option<&str>) -> u8 {
+    match level {
+        Some("draft") => 0,
+        Some("alpha") => 1,
+        Some("beta") => 2,
+        _ => 3,
+    }
 }
 
 /// Which spec a position refers to.
@@ -213,60 +234,62 @@ pub enum Seg {
     Keyword(&'static str, Option<String>),
 }
 
-impl Seg {
-    /// Appends this step in the schema's own terms (`.properties.name`,
-    /// `.items`), for locations inside a shared schema.
-    pub fn push_doc_to(&self, loc: &mut String) {
-        match self {
-            Seg::Prop(name) => {
-                loc.push_str(".properties.");
-                loc.push_str(name);
-            }
-            Seg::Items => loc.push_str(".items"),
-            Seg::Additional => loc.push_str(".additionalProperties"),
-            Seg::Variant(comp, label) => {
-                loc.push('.');
-                loc.push_str(comp.as_str());
-                loc.push('[');
-                loc.push_str(label.trim_start_matches('#'));
-                loc.push(']');
-            }
-            Seg::Keyword(kw, entry) => {
-                loc.push('.');
-                loc.push_str(kw);
-                if let Some(e) = entry {
-                    loc.push('[');
-                    loc.push_str(e);
-                    loc.push(']');
-                }
-            }
-        }
-    }
+/// How a location inside a schema is spelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spelling {
+    /// Inside an operation: `.name`, `[]`, `{*}`, `<oneOf:x>`, `<contains>`.
+    Operation,
+    /// In the schema's own terms, for shared schemas: `.properties.name`,
+    /// `.items`, `.additionalProperties`, `.oneOf[x]`, `.contains`.
+    Document,
+}
 
+/// Appends a property step (`.name`, or `.properties.name`).
+pub fn push_prop(loc: &mut String, name: &str, spelling: Spelling) {
+    loc.push_str(match spelling {
+        Spelling::Operation => ".",
+        Spelling::Document => ".properties.",
+    });
+    loc.push_str(name);
+}
+
+impl Seg {
     /// Appends this step to a location string.
-    pub fn push_to(&self, loc: &mut String) {
+    pub fn push_to(&self, loc: &mut String, spelling: Spelling) {
+        let doc = spelling == Spelling::Document;
+        // (opening, separator before an entry, closing) of a bracketed step.
+        let (open, sep, close) = if doc {
+            (".", "[", "]")
+        } else {
+            ("<", ":", ">")
+        };
         match self {
-            Seg::Prop(name) => {
-                loc.push('.');
-                loc.push_str(name);
-            }
-            Seg::Items => loc.push_str("[]"),
-            Seg::Additional => loc.push_str("{*}"),
+            Seg::Prop(name) => push_prop(loc, name, spelling),
+            Seg::Items => loc.push_str(if doc { ".items" } else { "[]" }),
+            Seg::Additional => loc.push_str(if doc { ".additionalProperties" } else { "{*}" }),
             Seg::Variant(comp, label) => {
-                loc.push('<');
-                loc.push_str(comp.as_str());
-                loc.push(':');
-                loc.push_str(label);
-                loc.push('>');
+                let label = if doc {
+                    label.trim_start_matches('#')
+                } else {
+                    label
+                };
+                for part in [open, comp.as_str(), sep, label, close] {
+                    loc.push_str(part);
+                }
             }
             Seg::Keyword(kw, entry) => {
-                loc.push('<');
+                loc.push_str(open);
                 loc.push_str(kw);
                 if let Some(e) = entry {
-                    loc.push(':');
+                    loc.push_str(sep);
                     loc.push_str(e);
+                    if doc {
+                        loc.push_str(close);
+                    }
                 }
-                loc.push('>');
+                if !doc {
+                    loc.push_str(close);
+                }
             }
         }
     }
@@ -814,6 +837,8 @@ pub struct Differ<'a> {
     /// Set when a comparison stopped at `MAX_DEPTH`: such results are
     /// incomplete and must not be memoised.
     truncated: bool,
+    /// Today (`YYYY-MM-DD`) for `x-sunset` checks; empty: no date is in the future.
+    today: String,
 }
 
 impl<'a> Differ<'a> {
@@ -825,7 +850,15 @@ impl<'a> Differ<'a> {
             memo: HashMap::new(),
             active: HashSet::new(),
             truncated: false,
+            today: String::new(),
         }
+    }
+
+    /// Sets today's date (`YYYY-MM-DD`), so a property removed before its
+    /// `x-sunset` is told apart.
+    pub fn with_today(mut self, today: &str) -> Self {
+        self.today = today.to_string();
+        self
     }
 
     /// Compares two schema nodes; `None` when there is no difference.
@@ -1130,9 +1163,21 @@ impl<'a> Differ<'a> {
             let breq = fb.required.contains(name);
             let Some(&ri) = rprops.get(name.as_str()) else {
                 if !hidden(&vb) {
+                    // `x-sunset` next to a `$ref` or in the property's schema.
+                    let before_sunset = [*bnode, vb.node]
+                        .into_iter()
+                        .find_map(|n| base.get(n, "x-sunset").map(|v| base.scalar_text(v)))
+                        .filter(|s| {
+                            !self.today.is_empty()
+                                && super::compare::is_date(s)
+                                && s.as_str() >= self.today.as_str()
+                        });
                     at(
                         Some(name.clone()),
-                        SchemaChange::PropertyRemoved { required: breq },
+                        SchemaChange::PropertyRemoved {
+                            required: breq,
+                            before_sunset,
+                        },
                         Side::Base,
                         *bpos,
                     );
@@ -1354,6 +1399,23 @@ impl<'a> Differ<'a> {
         {
             at(None, SchemaChange::BecameDeprecated, Side::Revision, rpos);
         }
+        if base.get_bool(b, "deprecated") == Some(true)
+            && rev.get_bool(r, "deprecated") != Some(true)
+        {
+            at(None, SchemaChange::Reactivated, Side::Revision, rpos);
+        }
+        let (bs, rs) = (
+            base.get_str(b, "x-stability-level"),
+            rev.get_str(r, "x-stability-level"),
+        );
+        if stability_rank(rs) < stability_rank(bs) {
+            let show = |s: Option<&str>| s.unwrap_or("stable").to_string();
+            let change = SchemaChange::StabilityDecreased {
+                from: show(bs),
+                to: show(rs),
+            };
+            at(None, change, Side::Revision, rpos);
+        }
         for keyword in ["contentMediaType", "contentEncoding"] {
             let (x, y) = (render(base, b, keyword), render(rev, r, keyword));
             if x != y {
@@ -1433,13 +1495,29 @@ impl<'a> Differ<'a> {
                 }
             };
             let (bl, rl) = (list(base, b), list(rev, r));
+            // A position beyond the other side's prefixItems is governed by
+            // its `items` (2020-12): compare with that, not with "anything".
+            let rest = |d: &Doc, n: NodeId| {
+                (keyword == "prefixItems")
+                    .then(|| d.get(n, "items").filter(|&i| d.is_map(i)))
+                    .flatten()
+            };
+            let (b_rest, r_rest) = (rest(base, b), rest(rev, r));
             for (name, x) in &bl {
                 match rl.iter().find(|(n, _)| n == name) {
-                    None => kw_change(
-                        keyword,
-                        format!("{keyword}[{name}] removed"),
-                        Effect::Loosened,
-                    ),
+                    None => match r_rest {
+                        Some(items) => {
+                            let (vb, vr) = (resolve(base, *x), resolve(rev, items));
+                            if let Some(d) = self.diff_view(&vb, &vr, dir, depth + 1) {
+                                children.push((Some(Seg::Keyword(keyword, Some(name.clone()))), d));
+                            }
+                        }
+                        None => kw_change(
+                            keyword,
+                            format!("{keyword}[{name}] removed"),
+                            Effect::Loosened,
+                        ),
+                    },
                     Some((_, y)) => {
                         let (vb, vr) = (resolve(base, *x), resolve(rev, *y));
                         if let Some(d) = self.diff_view(&vb, &vr, dir, depth + 1) {
@@ -1448,9 +1526,18 @@ impl<'a> Differ<'a> {
                     }
                 }
             }
-            for (name, _) in &rl {
-                if !bl.iter().any(|(n, _)| n == name) {
-                    kw_change(keyword, format!("{keyword}[{name}] added"), Effect::Set);
+            for (name, y) in &rl {
+                if bl.iter().any(|(n, _)| n == name) {
+                    continue;
+                }
+                match b_rest {
+                    Some(items) => {
+                        let (vb, vr) = (resolve(base, items), resolve(rev, *y));
+                        if let Some(d) = self.diff_view(&vb, &vr, dir, depth + 1) {
+                            children.push((Some(Seg::Keyword(keyword, Some(name.clone()))), d));
+                        }
+                    }
+                    None => kw_change(keyword, format!("{keyword}[{name}] added"), Effect::Set),
                 }
             }
         }

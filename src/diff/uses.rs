@@ -13,7 +13,7 @@ use super::Direction;
 use super::compare::Scope;
 use super::doc::NodeId;
 use super::model::Spec;
-use super::schema::{self, resolve};
+use super::schema::{self, Spelling, resolve};
 
 /// Walks deeper than this inside one inline schema are cut (the diff stops
 /// at a similar depth).
@@ -74,7 +74,7 @@ impl Builder<'_, '_> {
         }
         for (seg, sub) in schema::subschemas(doc, v.node, dir) {
             let mut l = loc.clone();
-            seg.push_to(&mut l);
+            seg.push_to(&mut l, Spelling::Operation);
             self.walk(sub, owner, dir, l, depth + 1);
         }
     }
@@ -123,7 +123,7 @@ impl Uses {
         while let Some((node, dir)) = b.pending.pop() {
             for (seg, sub) in schema::subschemas(spec.doc, node, dir) {
                 let mut l = String::new();
-                seg.push_to(&mut l);
+                seg.push_to(&mut l, Spelling::Operation);
                 b.walk(sub, Owner::Schema(node), dir, l, 0);
             }
         }

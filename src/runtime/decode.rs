@@ -95,7 +95,7 @@ fn progenitor_error<E>(e: BodyError) -> Error<E> {
 
 /// progenitor's `ResponseValue::from_response`, except that the response's headers are moved
 /// into the value rather than cloned: one header map less per call.
-pub(crate) async fn decode_json<T: DeserializeOwned + 'static, E>(
+pub async fn decode_json<T: DeserializeOwned + 'static, E>(
     response: reqwest::Response,
 ) -> Result<ResponseValue<T>, Error<E>> {
     read_body(response, json::<T>)

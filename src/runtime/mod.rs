@@ -1,6 +1,7 @@
 //! What serves every API: errors, the call loop, retries, idempotency keys, secrets and the
 //! hooks the generated clients call. Nothing here knows a provider.
 
+mod api;
 mod call;
 mod config;
 mod context;
@@ -20,15 +21,20 @@ mod secret;
 mod session;
 pub mod webhook;
 
+// Used by the generated facades (`paysdk::apis`).
+#[doc(hidden)]
+pub use api::{
+    ApiClient, ApiSettings, BoxCall, DEFAULT_IDEMPOTENCY_KEY_MAX_LEN, IDEMPOTENCY_HEADERS,
+    SpecPolicy,
+};
 pub use call::Call;
 pub use config::{BuildError, ClientConfig};
 pub use context::CallCtx;
 pub(crate) use context::FixedHeaders;
-pub(crate) use decode::decode_json;
 pub use decode::{Decoder, SuccessBody};
 // Used by generated operations and success enums.
 #[doc(hidden)]
-pub use decode::{decode_success, text as text_body, undocumented_status};
+pub use decode::{decode_json, decode_success, text as text_body, undocumented_status};
 pub use error::{
     DecodeFailure, Error, ErrorMeta, Failure, InvalidRequest, OperationError, RAW_BODY_CAP,
     RawBody, RawResponse, TimeoutError, TimeoutKind, TransportError, UndeclaredStatus,
@@ -41,7 +47,8 @@ pub use multipart::multipart_body;
 pub use operation::{OperationSpec, ServerTemplate};
 pub(crate) use orchestrator::{Invocation, Transport};
 pub use orchestrator::{ProviderPolicy, Response};
-pub(crate) use path::PathParam;
+#[doc(hidden)]
+pub use path::PathParam;
 pub use prepared::Prepared;
 pub use query::{QueryStyle, append_query};
 pub use retry::{RetryConfig, is_transient_status, retry_after_header};

@@ -358,8 +358,12 @@ impl Transport {
             let outcome = match build().map(Prepared::into_parts) {
                 Ok((mut request, decode)) => {
                     let headers = request.headers_mut();
-                    for (name, value) in credentials.iter().chain(&idempotency_header) {
+                    for (name, value) in credentials.iter() {
                         headers.append(name.clone(), value.clone());
+                    }
+                    // Replaces what a builder put in a required idempotency header.
+                    if let Some((name, value)) = &idempotency_header {
+                        headers.insert(name.clone(), value.clone());
                     }
                     // One timer per attempt, for the response head and then its body.
                     let mut timer = pin!(tokio::time::sleep_until(attempt_deadline));

@@ -23,7 +23,7 @@ const PATH_SET: &AsciiSet = &CONTROLS
 /// `encode_path(&value.to_string())`, written straight into the URL being formatted instead
 /// of through two intermediate strings. Code generation puts it in every operation that has
 /// a path parameter.
-pub(crate) struct PathParam<T>(pub(crate) T);
+pub struct PathParam<T>(pub T);
 
 impl<T: Display> Display for PathParam<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

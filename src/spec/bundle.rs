@@ -65,6 +65,14 @@ impl Provenance {
         }
     }
 
+    /// Every copied part: (pointer in the bundle, file, pointer in the file), in the order
+    /// they were recorded.
+    pub fn parts(&self) -> impl Iterator<Item = (&str, &Path, &str)> {
+        self.parts
+            .iter()
+            .map(|(at, file, origin)| (at.as_str(), file.as_path(), origin.as_str()))
+    }
+
     /// Whether the bundle copied anything from other files.
     pub fn is_single_file(&self) -> bool {
         self.parts.is_empty()
@@ -79,10 +87,21 @@ impl Provenance {
 
 /// Bundles a loaded spec into one document.
 pub fn bundle(files: &FileSet<Value>) -> Result<Bundle, Error> {
+    bundle_inner(files, false)
+}
+
+/// As [`bundle`], but remote (`http(s)://`) references stay as they are written (loaded
+/// with [`FileSet::load_skipping_remote`]).
+pub fn bundle_keeping_remote(files: &FileSet<Value>) -> Result<Bundle, Error> {
+    bundle_inner(files, true)
+}
+
+fn bundle_inner(files: &FileSet<Value>, keep_remote: bool) -> Result<Bundle, Error> {
     let root = files.root().to_path_buf();
     let mut doc = files.root_doc().clone();
     let mut b = Bundler {
         files,
+        keep_remote,
         root: root.clone(),
         names: HashMap::new(),
         taken: HashMap::new(),
@@ -163,6 +182,8 @@ struct Job {
 
 struct Bundler<'a> {
     files: &'a FileSet<Value>,
+    /// Leave remote references alone instead of refusing them.
+    keep_remote: bool,
     root: PathBuf,
     /// Local reference given to each (target, kind) already bundled.
     names: HashMap<(Target, Kind), String>,
@@ -188,6 +209,9 @@ impl Bundler<'_> {
     ) -> Result<(), Error> {
         let sites = value.ref_sites("", kind).unwrap_or_default();
         for site in sites {
+            if self.keep_remote && site.is_remote() {
+                continue;
+            }
             let ref_at = format!("{origin}{}", site.ref_pointer());
             let target = {
                 let mut in_file = site.clone();

@@ -223,6 +223,11 @@ pub struct RefSite {
 }
 
 impl RefSite {
+    /// Whether the reference is remote (`http(s)://`), which is never fetched.
+    pub fn is_remote(&self) -> bool {
+        matches!(Reference::parse(&self.reference), Ok(Reference::Remote(_)))
+    }
+
     /// Pointer to the reference string itself (`…/$ref`, or the mapping value).
     pub fn ref_pointer(&self) -> String {
         if self.mapping {

@@ -197,6 +197,31 @@ impl<D: Tree> FileSet<D> {
     pub fn load<E>(
         source: &dyn Source,
         root: &Path,
+        parse: impl FnMut(&Path, &str) -> Result<D, E>,
+    ) -> Result<Self, E>
+    where
+        E: From<Error>,
+    {
+        Self::load_inner(source, root, false, parse)
+    }
+
+    /// As [`FileSet::load`], but a remote (`http(s)://`) reference is left alone instead of
+    /// refused: for `spec-diff`, which reports it as not followed and compares the rest.
+    pub fn load_skipping_remote<E>(
+        source: &dyn Source,
+        root: &Path,
+        parse: impl FnMut(&Path, &str) -> Result<D, E>,
+    ) -> Result<Self, E>
+    where
+        E: From<Error>,
+    {
+        Self::load_inner(source, root, true, parse)
+    }
+
+    fn load_inner<E>(
+        source: &dyn Source,
+        root: &Path,
+        skip_remote: bool,
         mut parse: impl FnMut(&Path, &str) -> Result<D, E>,
     ) -> Result<Self, E>
     where
@@ -227,6 +252,9 @@ impl<D: Tree> FileSet<D> {
                 continue;
             };
             for site in sites {
+                if skip_remote && site.is_remote() {
+                    continue;
+                }
                 let target = site.target(&file)?;
                 if !set.index.contains_key(&target.file) {
                     let text = source.read(&target.file).map_err(|e| {

@@ -27,7 +27,7 @@ fn param_specific(s: &S) -> bool {
             | S::DefaultChanged { .. }
             | S::Constraint { .. }
             | S::PatternChanged { .. }
-            | S::NullableChanged { now: false }
+            | S::NullableChanged { .. }
     )
 }
 
@@ -106,6 +106,7 @@ pub fn api_removed_without_deprecation(c: &Change) -> Out {
         Delta::OperationRemoved {
             deprecated: false,
             path_removed: false,
+            unstable: false,
             ..
         }
     )
@@ -118,6 +119,7 @@ pub fn api_path_removed_without_deprecation(c: &Change) -> Out {
         Delta::OperationRemoved {
             deprecated: false,
             path_removed: true,
+            unstable: false,
             ..
         }
     )
@@ -130,6 +132,7 @@ pub fn api_removed_with_deprecation(c: &Change) -> Out {
         Delta::OperationRemoved {
             deprecated: true,
             before_sunset: None,
+            unstable: false,
             ..
         }
     )
@@ -141,12 +144,18 @@ pub fn api_removed_before_sunset(c: &Change) -> Out {
         Delta::OperationRemoved {
             deprecated: true,
             before_sunset: Some(d),
+            unstable: false,
             ..
         } => Some(format!(
             "deprecated operation removed before its sunset date {d}"
         )),
         _ => None,
     }
+}
+
+pub fn api_unstable_removed(c: &Change) -> Out {
+    matches!(c.delta, Delta::OperationRemoved { unstable: true, .. })
+        .then(|| "draft or alpha operation removed (allowed by its x-stability-level)".into())
 }
 
 pub fn api_path_changed(c: &Change) -> Out {
@@ -237,7 +246,7 @@ pub fn api_stability_decreased(c: &Change) -> Out {
 
 pub fn api_sunset_date_changed_too_small(c: &Change) -> Out {
     match &c.delta {
-        Delta::SunsetEarlier { from, to } => {
+        Delta::SunsetEarlier { from, to } if c.scope == Scope::Operation => {
             Some(format!("sunset date moved earlier from {from} to {to}"))
         }
         _ => None,
@@ -246,8 +255,17 @@ pub fn api_sunset_date_changed_too_small(c: &Change) -> Out {
 
 pub fn sunset_deleted(c: &Change) -> Out {
     match &c.delta {
-        Delta::SunsetDeleted(d) => Some(format!(
+        Delta::SunsetDeleted(d) if c.scope == Scope::Operation => Some(format!(
             "sunset date {d} deleted from a deprecated operation"
+        )),
+        _ => None,
+    }
+}
+
+pub fn api_remote_ref_not_followed(c: &Change) -> Out {
+    match &c.delta {
+        Delta::RemoteRefNotFollowed(url) => Some(format!(
+            "remote $ref {url:?} is not followed: what it points to is not compared"
         )),
         _ => None,
     }
@@ -407,6 +425,11 @@ pub fn request_parameter_became_not_nullable(c: &Change) -> Out {
     matches!(param(c)?, S::NullableChanged { now: false }).then(|| "became not nullable".into())
 }
 
+pub fn request_parameter_became_nullable(c: &Change) -> Out {
+    matches!(param(c)?, S::NullableChanged { now: true })
+        .then(|| "became nullable (the argument T becomes Option<T>)".into())
+}
+
 pub fn request_parameter_serialization_changed(c: &Change) -> Out {
     match &c.delta {
         Delta::ParamSerializationChanged { from, to } => {
@@ -469,7 +492,14 @@ pub fn request_property_became_optional(c: &Change) -> Out {
 }
 
 pub fn request_property_removed(c: &Change) -> Out {
-    matches!(req_prop(c)?, S::PropertyRemoved { .. }).then(|| "property removed".into())
+    matches!(
+        req_prop(c)?,
+        S::PropertyRemoved {
+            before_sunset: None,
+            ..
+        }
+    )
+    .then(|| "property removed".into())
 }
 
 pub fn request_property_type_changed(c: &Change) -> Out {
@@ -613,13 +643,25 @@ pub fn response_body_wrapped_in_one_of(c: &Change) -> Out {
 }
 
 pub fn response_required_property_removed(c: &Change) -> Out {
-    matches!(resp_prop(c)?, S::PropertyRemoved { required: true })
-        .then(|| "required property removed".into())
+    matches!(
+        resp_prop(c)?,
+        S::PropertyRemoved {
+            required: true,
+            before_sunset: None,
+        }
+    )
+    .then(|| "required property removed".into())
 }
 
 pub fn response_optional_property_removed(c: &Change) -> Out {
-    matches!(resp_prop(c)?, S::PropertyRemoved { required: false })
-        .then(|| "optional property removed".into())
+    matches!(
+        resp_prop(c)?,
+        S::PropertyRemoved {
+            required: false,
+            before_sunset: None,
+        }
+    )
+    .then(|| "optional property removed".into())
 }
 
 pub fn response_property_became_optional(c: &Change) -> Out {
@@ -862,4 +904,69 @@ pub fn request_property_deprecated(c: &Change) -> Out {
 
 pub fn response_property_deprecated(c: &Change) -> Out {
     matches!(resp_prop(c)?, S::BecameDeprecated).then(|| "deprecated".into())
+}
+
+pub fn request_parameter_reactivated(c: &Change) -> Out {
+    matches!(c.delta, Delta::ParamReactivated).then(|| "parameter no longer deprecated".into())
+}
+
+pub fn request_parameter_sunset_date_changed_too_small(c: &Change) -> Out {
+    match &c.delta {
+        Delta::SunsetEarlier { from, to } if c.scope == Scope::Parameter => Some(format!(
+            "parameter sunset date moved earlier from {from} to {to}"
+        )),
+        _ => None,
+    }
+}
+
+pub fn request_parameter_sunset_deleted(c: &Change) -> Out {
+    match &c.delta {
+        Delta::SunsetDeleted(d) if c.scope == Scope::Parameter => Some(format!(
+            "sunset date {d} deleted from a deprecated parameter"
+        )),
+        _ => None,
+    }
+}
+
+fn removed_before_sunset(s: &S) -> Out {
+    match s {
+        S::PropertyRemoved {
+            before_sunset: Some(d),
+            ..
+        } => Some(format!("property removed before its sunset date {d}")),
+        _ => None,
+    }
+}
+
+pub fn request_property_removed_before_sunset(c: &Change) -> Out {
+    removed_before_sunset(req_prop(c)?)
+}
+
+pub fn response_property_removed_before_sunset(c: &Change) -> Out {
+    removed_before_sunset(resp_prop(c)?)
+}
+
+fn stability_decreased(s: &S) -> Out {
+    match s {
+        S::StabilityDecreased { from, to } => {
+            Some(format!("stability decreased from {from} to {to}"))
+        }
+        _ => None,
+    }
+}
+
+pub fn request_property_stability_decreased(c: &Change) -> Out {
+    stability_decreased(req_prop(c)?)
+}
+
+pub fn response_property_stability_decreased(c: &Change) -> Out {
+    stability_decreased(resp_prop(c)?)
+}
+
+pub fn request_property_reactivated(c: &Change) -> Out {
+    matches!(req_prop(c)?, S::Reactivated).then(|| "no longer deprecated".into())
+}
+
+pub fn response_property_reactivated(c: &Change) -> Out {
+    matches!(resp_prop(c)?, S::Reactivated).then(|| "no longer deprecated".into())
 }

@@ -76,7 +76,8 @@ pub struct Rule {
     pub level: Level,
     /// Request, response or neither.
     pub direction: Direction,
-    /// Row of the catalogue (section 9) this rule implements; 0 = directory mode.
+    /// Row of the catalogue (section 9) this rule implements; 0 = outside it
+    /// (directory mode, input notes).
     pub row: u8,
     /// What it detects.
     pub title: &'static str,
@@ -132,6 +133,8 @@ rules! {
         "Deprecated operation removed", "Announced, but the generated method still disappears (build).";
     "api-removed-before-sunset" E N 2 NA, api_removed_before_sunset,
         "Operation removed before its x-sunset date", "Breaks the provider's own deprecation promise.";
+    "api-unstable-removed" W N 2 NA, api_unstable_removed,
+        "Draft or alpha operation (x-stability-level) removed", "Allowed by the provider's stability policy, but the generated method still disappears (build).";
     "api-path-changed" E N 3 NA, api_path_changed,
         "Operation (same operationId) moved to another path or method", "Deployed clients call the old URL (wire).";
     "endpoint-added" I N 3 NA, endpoint_added,
@@ -172,6 +175,8 @@ rules! {
         "Parameter pattern changed", "Cannot tell whether the new pattern accepts the old values.";
     "request-parameter-became-not-nullable" E Q 19 X(NO_PARAMS), request_parameter_became_not_nullable,
         "Parameter became non-nullable", "null is now rejected (wire).";
+    "request-parameter-became-nullable" W Q 19 X(NO_PARAMS), request_parameter_became_nullable,
+        "Parameter became nullable", "The generated argument T becomes Option<T> (build only); values sent before stay valid.";
     "request-parameter-serialization-changed" E Q 20 X(NO_PARAMS), request_parameter_serialization_changed,
         "Parameter style/explode changed", "Deployed clients serialise it the old way (wire).";
     "request-body-added-required" E Q 21 X("responses have no 'required' body; added response bodies are harmless"), request_body_added_required,
@@ -330,6 +335,24 @@ rules! {
         "Request property (or schema) deprecated", "Announcement: nothing breaks yet.";
     "response-property-deprecated" I P 60 M("request-property-deprecated"), response_property_deprecated,
         "Response property (or schema) deprecated", "Announcement: nothing breaks yet.";
+    "request-parameter-reactivated" I Q 60 X(NO_PARAMS), request_parameter_reactivated,
+        "Parameter no longer deprecated", "Announcement taken back: nothing breaks.";
+    "request-parameter-sunset-date-changed-too-small" E Q 60 X(NO_PARAMS), request_parameter_sunset_date_changed_too_small,
+        "Parameter x-sunset moved earlier", "Policy: callers have less time to stop sending it.";
+    "request-parameter-sunset-deleted" E Q 60 X(NO_PARAMS), request_parameter_sunset_deleted,
+        "x-sunset deleted from a deprecated parameter", "Policy: the removal date is no longer announced.";
+    "request-property-removed-before-sunset" E Q 60 M("response-property-removed-before-sunset"), request_property_removed_before_sunset,
+        "Request property removed before its x-sunset date", "Breaks the provider's own deprecation promise, and the field disappears from the generated struct (build).";
+    "response-property-removed-before-sunset" E P 60 M("request-property-removed-before-sunset"), response_property_removed_before_sunset,
+        "Response property removed before its x-sunset date", "Breaks the deprecation promise; the field disappears (build), and a required one fails to decode (wire).";
+    "request-property-stability-decreased" E Q 60 M("response-property-stability-decreased"), request_property_stability_decreased,
+        "Request property (or schema) x-stability-level decreased", "Policy: the field may now change without notice.";
+    "response-property-stability-decreased" E P 60 M("request-property-stability-decreased"), response_property_stability_decreased,
+        "Response property (or schema) x-stability-level decreased", "Policy: the field may now change without notice.";
+    "request-property-reactivated" I Q 60 M("response-property-reactivated"), request_property_reactivated,
+        "Request property (or schema) no longer deprecated", "Announcement taken back: nothing breaks.";
+    "response-property-reactivated" I P 60 M("request-property-reactivated"), response_property_reactivated,
+        "Response property (or schema) no longer deprecated", "Announcement taken back: nothing breaks.";
     "api-security-added" E N 54 NA, api_security_added,
         "Security requirement added or tightened", "Requests without the new credentials get 401 (wire).";
     "api-security-scheme-changed" E N 55 NA, api_security_scheme_changed,
@@ -350,6 +373,8 @@ rules! {
         "x-sunset deleted from a deprecated operation", "Policy: the removal date is no longer announced.";
     "api-major-version-not-bumped" I N 61 NA, api_major_version_not_bumped,
         "Breaking changes without a major info.version bump", "Policy signal; the crate version gate is --require-major-bump.";
+    "api-remote-ref-not-followed" I N 0 NA, api_remote_ref_not_followed,
+        "Remote (http(s)://) $ref, reported once per URL", "Never downloaded: a change behind it cannot be seen, so the report says so instead of passing silently.";
     "spec-removed" E N 0 NA, spec_removed,
         "Spec file removed (directory mode)", "Its generated client module disappears (build).";
     "spec-added" I N 0 NA, spec_added,
@@ -414,7 +439,7 @@ pub fn markdown_table() -> String {
             Mirror::NotApplicable => "n/a".into(),
         };
         let row = if r.row == 0 {
-            "dir".to_string()
+            "-".to_string()
         } else {
             r.row.to_string()
         };

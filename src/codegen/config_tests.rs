@@ -1,0 +1,444 @@
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: Shop, version: '1'}
+paths:
+  /orders:
+    parameters:
+      - {name: tenant, in: query, schema: {type: string}}
+    get:
+      operationId: listOrders
+      tags: [Orders]
+      parameters:
+        - {name: offset, in: query, schema: {type: integer}}
+        - $ref: '#/components/parameters/Limit'
+      responses: {'200': {description: ok}}
+    post:
+      operationId: createOrder
+      tags: [Orders]
+      responses: {'201': {description: ok}}
+  /events:
+    get:
+      operationId: listEvents
+      tags: [Events]
+      parameters:
+        - {name: starting_after, in: query, schema: {type: string}}
+      responses: {'200': {description: ok}}
+components:
+  parameters:
+    Limit: {name: limit, in: query, schema: {type: integer}}
+  schemas:
+    Card: {type: object, properties: {pan: {type: string}}}
+"#;
+
+const FULL: &str = r#"
+operations:
+  tags: [Orders]
+  ids: [listEvents]
+methods:
+  listOrders: orders
+idempotency:
+  header: Idempotency-Ref
+  max_length: 64
+  operations: [createOrder]
+request_reference_header: request-ref
+retry_after_headers: [x-ratelimit-reset]
+transient_errors:
+  - {status: 409, field: errorCode, equals: IDEMPOTENT_REQUEST_IN_PROGRESS}
+  - status: 425
+pagination:
+  listOrders:
+    offset: {limit: limit, total: page.count, items: orders}
+  listEvents:
+    cursor: {param: starting_after, last_item: id, has_more: has_more, items: data}
+secrets: [pan, Card.pan]
+"#;
+
+fn names() -> SpecNames {
+    let doc: Value = serde_yaml::from_str(SPEC).unwrap();
+    SpecNames::of(&doc)
+}
+
+fn parse(text: &str) -> Result<Sidecar, SpecError> {
+    Sidecar::parse(Path::new("specs/shop.paysdk.yaml"), text, Some(&names()))
+}
+
+fn fails(text: &str) -> SpecError {
+    match parse(text) {
+        Ok(s) => panic!("should be refused: {s:?}"),
+        Err(e) => e,
+    }
+}
+
+fn line_of(e: &SpecError) -> usize {
+    match e.location {
+        Location::LineColumn { line, .. } => line,
+        ref other => panic!("no line in {e}: {other:?}"),
+    }
+}
+
+fn path(s: &str) -> FieldPath {
+    FieldPath(s.split('.').map(str::to_string).collect())
+}
+
+#[test]
+fn every_key_is_read() {
+    let s = parse(FULL).unwrap();
+    assert_eq!(s.file.as_deref(), Some(Path::new("specs/shop.paysdk.yaml")));
+    let filter = s.operations.as_ref().unwrap();
+    assert!(filter.selects(Some("listOrders"), &["Orders"]));
+    assert!(filter.selects(Some("listEvents"), &[]));
+    assert!(!filter.selects(Some("other"), &["Events"]));
+    assert_eq!(s.method_name("listOrders"), Some("orders"));
+    assert_eq!(s.method_name("createOrder"), None);
+    let idem = s.idempotency.as_ref().unwrap();
+    assert_eq!(idem.header, Some(HeaderName("idempotency-ref".into())));
+    assert_eq!(idem.max_length(), 64);
+    assert!(s.wants_idempotency_key("createOrder"));
+    assert!(!s.wants_idempotency_key("listOrders"));
+    assert_eq!(
+        s.request_reference_header,
+        Some(HeaderName("request-ref".into()))
+    );
+    assert_eq!(
+        s.retry_after_headers,
+        vec![HeaderName("x-ratelimit-reset".into())]
+    );
+    assert_eq!(
+        s.transient_errors,
+        vec![
+            TransientRule {
+                status: 409,
+                body: Some((path("errorCode"), "IDEMPOTENT_REQUEST_IN_PROGRESS".into())),
+            },
+            TransientRule {
+                status: 425,
+                body: None
+            },
+        ]
+    );
+    assert_eq!(
+        s.pagination_of("listOrders"),
+        Some(&Pagination::Offset(OffsetPagination {
+            offset: QueryParam("offset".into()),
+            limit: QueryParam("limit".into()),
+            total: Some(path("page.count")),
+            items: path("orders"),
+        }))
+    );
+    assert_eq!(
+        s.pagination_of("listEvents"),
+        Some(&Pagination::Cursor(CursorPagination {
+            param: QueryParam("starting_after".into()),
+            next: CursorSource::LastItem(path("id")),
+            has_more: Some(path("has_more")),
+            items: path("data"),
+        }))
+    );
+    assert_eq!(
+        s.secrets,
+        vec![
+            SecretField {
+                schema: None,
+                property: "pan".into()
+            },
+            SecretField {
+                schema: Some("Card".into()),
+                property: "pan".into()
+            },
+        ]
+    );
+}
+
+#[test]
+fn an_empty_file_is_the_defaults() {
+    for text in ["", "# nothing yet\n"] {
+        let s = parse(text).unwrap();
+        assert_eq!(s.operations, None);
+        assert!(s.methods.is_empty() && s.pagination.is_empty());
+    }
+}
+
+#[test]
+fn an_unknown_key_names_file_line_column_and_key() {
+    let e = fails("methods: {}\nretry_after: [x-wait]\n");
+    assert_eq!(e.location, Location::LineColumn { line: 2, column: 1 });
+    let shown = e.to_string();
+    assert!(
+        shown.starts_with(
+            "paysdk: cannot generate a client from specs/shop.paysdk.yaml (line 2, column 1)"
+        ),
+        "{shown}"
+    );
+    assert!(shown.contains("unknown field `retry_after`"), "{shown}");
+    assert!(
+        shown.contains("retry_after_headers"),
+        "lists the keys: {shown}"
+    );
+    assert!(!shown.contains('\n'), "one paragraph: {shown}");
+}
+
+#[test]
+fn unknown_keys_are_refused_at_every_level() {
+    let cases = [
+        (
+            "operations:\n  tags: [Orders]\n  operation_ids: [x]\n",
+            3,
+            "operation_ids",
+        ),
+        (
+            "idempotency:\n  header: x-key\n  max_len: 3\n",
+            3,
+            "max_len",
+        ),
+        (
+            "transient_errors:\n  - status: 409\n    code: X\n",
+            3,
+            "code",
+        ),
+        (
+            "pagination:\n  listOrders:\n    offset:\n      items: data\n      totl: n\n",
+            5,
+            "totl",
+        ),
+        (
+            "pagination:\n  listOrders:\n    pages: {items: data}\n",
+            3,
+            "pages",
+        ),
+    ];
+    for (text, line, key) in cases {
+        let e = fails(text);
+        assert_eq!(line_of(&e), line, "{text}: {e}");
+        assert!(e.problem.contains(&format!("`{key}`")), "{text}: {e}");
+    }
+}
+
+#[test]
+fn names_the_spec_lacks_are_located() {
+    let cases = [
+        (
+            "operations:\n  ids: [listOrders, lstEvents]\n",
+            2,
+            "operationId 'lstEvents', did you mean 'listEvents'?",
+        ),
+        (
+            "operations:\n  tags:\n    - Orders\n    - Refunds\n",
+            4,
+            "tag 'Refunds'",
+        ),
+        (
+            "methods:\n  listOrders: orders\n  deleteOrder: delete\n",
+            3,
+            "operationId 'deleteOrder'",
+        ),
+        (
+            "idempotency:\n  operations: [refund]\n",
+            2,
+            "operationId 'refund'",
+        ),
+        (
+            "pagination:\n  listEvents:\n    cursor: {param: after, next: next, items: data}\n",
+            3,
+            "operation 'listEvents' has no query parameter 'after'",
+        ),
+        (
+            // Path-level and `$ref` parameters count; `offset` here is listOrders' only.
+            "pagination:\n  listEvents:\n    offset: {items: data}\n",
+            3,
+            "operation 'listEvents' has no query parameter 'offset'",
+        ),
+        (
+            "secrets: [Crad.pan]\n",
+            1,
+            "no component schema 'Crad', did you mean 'Card'?",
+        ),
+    ];
+    for (text, line, problem) in cases {
+        let e = fails(text);
+        assert_eq!(line_of(&e), line, "{text}: {e}");
+        assert!(e.problem.contains(problem), "{text}: {e}");
+    }
+}
+
+#[test]
+fn query_parameters_from_path_items_and_refs_count() {
+    let s =
+        parse("pagination:\n  listOrders:\n    offset: {offset: tenant, limit: limit, items: x}\n")
+            .unwrap();
+    assert!(s.pagination_of("listOrders").is_some());
+}
+
+#[test]
+fn values_are_checked() {
+    let cases = [
+        ("operations: {}\n", "selects nothing"),
+        (
+            "methods:\n  listOrders: ListOrders\n",
+            "not a snake-case Rust identifier",
+        ),
+        (
+            "methods:\n  listOrders: type\n",
+            "not a snake-case Rust identifier",
+        ),
+        (
+            "methods:\n  listOrders: get\n  listEvents: get\n",
+            "both given method name 'get'",
+        ),
+        (
+            "methods:\n  listOrders: a\n  listOrders: b\n",
+            "listed twice",
+        ),
+        (
+            "request_reference_header: 'request ref'\n",
+            "not an HTTP header name",
+        ),
+        (
+            "transient_errors:\n  - status: 200\n",
+            "not an error status",
+        ),
+        (
+            "transient_errors:\n  - {status: 409, field: code}\n",
+            "needs `equals`",
+        ),
+        (
+            "pagination:\n  listOrders:\n    offset: {items: a..b}\n",
+            "not a field path",
+        ),
+        (
+            "pagination:\n  listEvents:\n    cursor: {param: starting_after, items: data}\n",
+            "exactly one of `next`",
+        ),
+        (
+            "pagination:\n  listEvents:\n    link: {next: a, link_header: true, items: data}\n",
+            "exactly one of `next`",
+        ),
+        ("secrets: [Card.]\n", "not a secret field"),
+        ("idempotency:\n  max_length: -1\n", "invalid type"),
+    ];
+    for (text, problem) in cases {
+        let e = fails(text);
+        assert!(e.problem.contains(problem), "{text}: {e}");
+        assert!(matches!(e.location, Location::LineColumn { .. }), "{e}");
+    }
+}
+
+#[test]
+fn link_pagination_reads_a_field_or_the_link_header() {
+    let s = parse(
+        "pagination:\n  listOrders:\n    link: {next: links.next, items: data}\n  \
+         listEvents:\n    link: {link_header: true, items: data}\n",
+    )
+    .unwrap();
+    assert_eq!(
+        s.pagination_of("listOrders").map(|p| match p {
+            Pagination::Link(l) => l.next.clone(),
+            _ => panic!("{p:?}"),
+        }),
+        Some(LinkSource::Field(path("links.next")))
+    );
+    assert_eq!(
+        s.pagination_of("listEvents").map(Pagination::items),
+        Some(&path("data"))
+    );
+}
+
+#[test]
+fn without_a_spec_only_the_structure_is_checked() {
+    let s = Sidecar::parse(
+        Path::new("x.paysdk.yaml"),
+        "methods: {anything: any_name}\n",
+        None,
+    )
+    .unwrap();
+    assert_eq!(s.method_name("anything"), Some("any_name"));
+    // The check context does not outlive a parse.
+    assert!(parse("methods: {anything: any_name}\n").is_err());
+    assert!(Sidecar::parse(Path::new("x.paysdk.yaml"), "methods: {x: y}\n", None).is_ok());
+}
+
+#[test]
+fn the_sidecar_sits_next_to_its_spec() {
+    assert_eq!(
+        Sidecar::path_for(Path::new("specs/stripe.yaml")),
+        PathBuf::from("specs/stripe.paysdk.yaml")
+    );
+    assert_eq!(
+        Sidecar::path_for(Path::new("specs/adyen.json")),
+        PathBuf::from("specs/adyen.paysdk.yaml")
+    );
+    assert_eq!(
+        Sidecar::path_for(Path::new("specs/unit")),
+        PathBuf::from("specs/unit.paysdk.yaml")
+    );
+    assert!(is_companion(Path::new("specs/stripe.paysdk.yaml")).unwrap());
+    assert!(!is_companion(Path::new("specs/stripe.yaml")).unwrap());
+    let e = is_companion(Path::new("specs/stripe.paysdk.yml")).unwrap_err();
+    assert!(e.problem.contains("end in `.paysdk.yaml`"), "{e}");
+}
+
+#[test]
+fn a_sidecar_of_no_spec_is_refused() {
+    let specs = [
+        PathBuf::from("specs/shop.yaml"),
+        PathBuf::from("specs/unit"),
+    ];
+    let ok = [
+        PathBuf::from("specs/shop.paysdk.yaml"),
+        PathBuf::from("specs/unit.paysdk.yaml"),
+    ];
+    assert!(check_companions(&ok, &specs).is_ok());
+    let e = check_companions(&[PathBuf::from("specs/shops.paysdk.yaml")], &specs).unwrap_err();
+    assert_eq!(e.file, Path::new("specs/shops.paysdk.yaml"));
+    assert!(e.problem.contains("belongs to no spec"), "{e}");
+}
+
+#[test]
+fn generation_reads_the_sidecar_and_fails_on_its_errors() {
+    let tree = crate::spec::MemorySource::new()
+        .with(Path::new("specs/shop.yaml"), SPEC)
+        .with(
+            Path::new("specs/shop.paysdk.yaml"),
+            "methods:\n  listOrders: orders\nunknown: 1\n",
+        );
+    let e = super::super::generate_from(&tree, Path::new("specs/shop.yaml")).unwrap_err();
+    assert_eq!(e.file, Path::new("specs/shop.paysdk.yaml"));
+    assert_eq!(line_of(&e), 3);
+    assert!(e.problem.contains("unknown field `unknown`"), "{e}");
+
+    let tree = crate::spec::MemorySource::new()
+        .with(Path::new("specs/shop.yaml"), SPEC)
+        .with(
+            Path::new("specs/shop.paysdk.yaml"),
+            "methods:\n  listOrders: orders\n",
+        );
+    let module = super::super::generate_from(&tree, Path::new("specs/shop.yaml")).unwrap();
+    assert_eq!(
+        module.files,
+        vec![
+            PathBuf::from("specs/shop.yaml"),
+            PathBuf::from("specs/shop.paysdk.yaml")
+        ]
+    );
+}
+
+#[test]
+fn the_documented_example_fits_the_weavr_spec() {
+    let docs = include_str!("../../docs/sidecar.md");
+    let start = docs.find("```yaml\n").unwrap() + "```yaml\n".len();
+    let example = &docs[start..start + docs[start..].find("```").unwrap()];
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/weavr-payment-run.yaml");
+    let text = std::fs::read_to_string(spec).unwrap();
+    let doc: Value = serde_yaml::from_str(&text).unwrap();
+    let s = Sidecar::parse(
+        Path::new("docs/sidecar.md"),
+        example,
+        Some(&SpecNames::of(&doc)),
+    )
+    .unwrap();
+    assert_eq!(s.method_name("getInstitutions"), Some("list_institutions"));
+    assert!(s.pagination_of("getInstitutions").is_some());
+}
