@@ -629,6 +629,20 @@ fn directory_mode_compares_folder_specs_and_points_into_the_file_that_changed() 
         "{}",
         stdout(&o)
     );
+    // An invalid part names the file and line where it is written.
+    let common = std::fs::read_to_string(s.0.join("specs/acme/common.yaml")).expect("common");
+    assert!(common.contains("in: path"), "fixture changed");
+    s.write(
+        "specs/acme/common.yaml",
+        &common.replace("in: path", "in: body2"),
+    );
+    let o = run_in(&s.0, &["--base", "HEAD", "specs/acme"]);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("specs/acme/common.yaml:2:") && stderr(&o).contains("body2"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -163,6 +163,12 @@ const CASES: &[Case] = &[
         &[("GET /pets/{petId}", "request.query.since")],
     ),
     (
+        "request-parameter-became-nullable",
+        Warn,
+        "request.query.since",
+        &[("GET /pets/{petId}", "request.query.since")],
+    ),
+    (
         "request-parameter-serialization-changed",
         Err,
         "request.query.tags",

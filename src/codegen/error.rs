@@ -40,6 +40,9 @@ pub struct SpecError {
     pub location: Location,
     /// What is wrong, and where helpful what to do about it.
     pub problem: String,
+    /// For a [`Location::Pointer`], the 1-based line and column where that value is written
+    /// (for a mapping entry, its key), when the file's text could be read again.
+    pub line_column: Option<(usize, usize)>,
 }
 
 impl SpecError {
@@ -48,6 +51,7 @@ impl SpecError {
             file: file.to_path_buf(),
             location,
             problem: one_paragraph(&problem.into()),
+            line_column: None,
         }
     }
 
@@ -60,11 +64,14 @@ impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "paysdk: cannot generate a client from {} ({}): {}",
+            "paysdk: cannot generate a client from {} ({}",
             self.file.display(),
             self.location,
-            self.problem
-        )
+        )?;
+        if let Some((line, column)) = self.line_column {
+            write!(f, ", line {line}, column {column}")?;
+        }
+        write!(f, "): {}", self.problem)
     }
 }
 
@@ -91,10 +98,24 @@ impl SpecError {
                     file: file.to_path_buf(),
                     location: Location::Pointer(pointer),
                     problem: self.problem,
+                    line_column: None,
                 }
             }
             _ => self,
         }
+    }
+}
+
+impl SpecError {
+    /// The same error with the line and column of its pointer, read from the file's text in
+    /// `source` (nothing changes if it cannot be read or does not have the pointer).
+    pub(crate) fn placed(mut self, source: &dyn crate::spec::Source) -> Self {
+        if let (Location::Pointer(p), None) = (&self.location, self.line_column)
+            && let Ok(text) = source.read(&self.file)
+        {
+            self.line_column = super::position::find(&text, p);
+        }
+        self
     }
 }
 

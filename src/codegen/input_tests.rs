@@ -132,7 +132,7 @@ fn a_remote_ref_fails_naming_file_and_pointer() {
     );
     assert!(
         e.to_string()
-            .contains("schemas/widget.yaml (at /properties/id/$ref)"),
+            .contains("schemas/widget.yaml (at /properties/id/$ref, line 3, column 8)"),
         "{e}"
     );
 }

@@ -279,12 +279,13 @@ fn accept_numbers_as_strings(items: &mut [Item]) {
                 _ => continue,
             };
             // typify marks optional fields `#[serde(default, ...)]` already; a second
-            // `default` would be rejected by serde.
+            // `default` would be rejected by serde. A `String` with a spec default keeps its
+            // type (`default = "defaults::..."`) and its deserializer.
             let has_default = field
                 .attrs
                 .iter()
                 .any(|a| a.path().is_ident("serde") && quote!(#a).to_string().contains("default"));
-            let attr = if has_default {
+            let attr = if has_default && type_string(&field.ty).contains("Option<") {
                 syn::parse_quote! {
                     #[serde(deserialize_with = "::paysdk::runtime::lenient::option_string_or_number")]
                 }

@@ -17,9 +17,11 @@ pub fn parse(file: &Path, text: &str) -> Result<Value, SpecError> {
         return serde_json::from_str(text).map_err(|e| {
             SpecError::new(
                 file,
+                // serde_json says column 0 for an error at a line's end (before its first
+                // character); columns here are 1-based.
                 Location::LineColumn {
-                    line: e.line(),
-                    column: e.column(),
+                    line: e.line().max(1),
+                    column: e.column().max(1),
                 },
                 format!("invalid JSON: {}", strip_position(&e.to_string())),
             )
@@ -28,10 +30,15 @@ pub fn parse(file: &Path, text: &str) -> Result<Value, SpecError> {
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let location = match e.location() {
             Some(l) => Location::LineColumn {
-                line: l.line(),
-                column: l.column(),
+                line: l.line().max(1),
+                column: l.column().max(1),
             },
-            None => Location::File,
+            // Found by the spec_pipeline fuzz target: a second document (`---`) is
+            // reported with no location; find it, or where the YAML stops parsing.
+            None => match super::position::unlocated_yaml_error(text) {
+                Some((line, column)) => Location::LineColumn { line, column },
+                None => Location::File,
+            },
         };
         SpecError::new(
             file,
@@ -98,5 +105,32 @@ pub(crate) fn strip_position(message: &str) -> String {
     match message.find(" at line ") {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the spec_pipeline fuzz target: serde_yaml gives no location for this.
+    #[test]
+    fn a_second_yaml_document_is_located() {
+        let text = "openapi: 3.0.3\npaths: {}\n...\n---\nmore: 1\n";
+        let e = parse(Path::new("x.yaml"), text).unwrap_err();
+        assert!(
+            matches!(e.location, Location::LineColumn { line: 4, column: 1 }),
+            "{e}"
+        );
+    }
+
+    /// Found by the spec_pipeline fuzz target: a control character right after a newline
+    /// inside a JSON string was reported at column 0.
+    #[test]
+    fn json_errors_at_a_line_start_have_column_one() {
+        let e = parse(Path::new("x.json"), "{\"a\": \"\n\u{1}\"}").unwrap_err();
+        assert!(
+            matches!(e.location, Location::LineColumn { line: 2, column: 1 }),
+            "{e}"
+        );
     }
 }

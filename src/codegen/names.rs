@@ -159,15 +159,32 @@ fn split_nullable_unions(doc: &mut Value) {
         let Some(map) = schema.as_object_mut() else {
             continue;
         };
+        // An `allOf` is merged into one type the same way (Plaid's
+        // `AccountProductAccessNullable`); only the `allOf: [$ref]` idiom is a plain reference.
+        let merged_all_of = map
+            .get("allOf")
+            .and_then(Value::as_array)
+            .is_some_and(|members| !(members.len() == 1 && members[0].get("$ref").is_some()));
         let is_nullable_union = map.get("nullable").and_then(Value::as_bool) == Some(true)
-            && (map.contains_key("oneOf") || map.contains_key("anyOf"));
-        if !is_nullable_union {
+            && (map.contains_key("oneOf") || map.contains_key("anyOf") || merged_all_of);
+        // `null` among enum values wraps the enum the same way (Plaid's `PayFrequencyValue`):
+        // the values move without it, and the reference is nullable.
+        let null_enum = match map.get_mut("enum") {
+            Some(Value::Array(values)) if values.contains(&Value::Null) => {
+                values.retain(|v| !v.is_null());
+                true
+            }
+            _ => false,
+        };
+        if !is_nullable_union && !null_enum {
             continue;
         }
+        map.remove("nullable");
         let name = free_name(&taken, &format!("{}Value", type_name(key)));
         taken.insert(collision_key(&name));
         let mut outer = serde_json::Map::new();
-        for k in ["nullable", "description", "title"] {
+        outer.insert("nullable".into(), Value::Bool(true));
+        for k in ["description", "title"] {
             if let Some(v) = map.remove(k) {
                 outer.insert(k.to_string(), v);
             }
@@ -297,6 +314,7 @@ fn unique_titles(doc: &mut Value) {
                 "examples" => {}
                 "schemas" => {
                     for (key, schema) in section.iter_mut() {
+                        nullable_component_title(schema, &mut taken);
                         // Named after its key, which is taken already.
                         walk_children(schema, &type_name(key), &mut taken);
                     }
@@ -454,6 +472,26 @@ fn rename_inline(map: &mut serde_json::Map<String, Value>, name: &str) -> bool {
     }
 }
 
+/// typify generates a nullable component as a newtype over `Option<T>` named after its key,
+/// and `T` after its title: Plaid's `AccountInsights` titled `AccountInsights` gives two
+/// types of one name. Such a title gets a free name (`AccountInsights2`).
+fn nullable_component_title(schema: &mut Value, taken: &mut HashSet<String>) {
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
+    if map.get("nullable").and_then(Value::as_bool) != Some(true) {
+        return;
+    }
+    let Some(title) = map.get("title").and_then(Value::as_str).map(str::to_string) else {
+        return;
+    };
+    if taken.contains(&collision_key(&title)) {
+        let name = free_name(taken, &title);
+        taken.insert(collision_key(&name));
+        map.insert("title".into(), Value::String(name));
+    }
+}
+
 /// The children of a schema whose type is named `base`.
 fn walk_children(node: &mut Value, base: &str, taken: &mut HashSet<String>) {
     let Some(map) = node.as_object_mut() else {
@@ -502,6 +540,56 @@ fn walk_children_of_list(value: &mut Value, taken: &mut HashSet<String>) {
     match value {
         Value::Array(list) => list.iter_mut().for_each(|s| walk_schema(s, None, taken)),
         other => walk_schema(other, None, taken),
+    }
+}
+
+/// typify emits some types twice, token for token (Weavr Multi's `CreatedCorporateRootUser`,
+/// reached through an `allOf` from two places); the later copies are dropped. Only items
+/// whose name repeats are compared, so this costs nothing on a spec without such copies.
+pub fn drop_identical_copies(file: &mut syn::File) {
+    use quote::ToTokens;
+    fn name(item: &syn::Item) -> Option<String> {
+        match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        }
+    }
+    // The type an impl is for, when it is a plain name.
+    fn impl_for(item: &syn::Item) -> Option<String> {
+        match item {
+            syn::Item::Impl(i) => match i.self_ty.as_ref() {
+                syn::Type::Path(p) => p.path.get_ident().map(|i| i.to_string()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    for item in &mut file.items {
+        let syn::Item::Mod(m) = item else { continue };
+        if m.ident != "types" {
+            continue;
+        }
+        let Some((_, items)) = &mut m.content else {
+            continue;
+        };
+        let mut count: HashMap<String, usize> = HashMap::new();
+        for item in items.iter() {
+            if let Some(n) = name(item) {
+                *count.entry(n).or_default() += 1;
+            }
+        }
+        if count.values().all(|c| *c == 1) {
+            continue;
+        }
+        let mut seen = HashSet::new();
+        items.retain(|item| match name(item).or_else(|| impl_for(item)) {
+            Some(n) if count.get(&n).is_some_and(|c| *c > 1) => {
+                seen.insert(item.to_token_stream().to_string())
+            }
+            _ => true,
+        });
     }
 }
 

@@ -137,7 +137,39 @@ fn fill_operation_ids(file: &Path, doc: &mut Value) -> Result<(), SpecError> {
             ));
         }
     }
+    rename_builder_clashes(doc, &seen);
     Ok(())
+}
+
+/// Every operation `x` also gets a request builder `x_request` (`builders`); an operation
+/// whose own method is that name (Unit's `getAuthorization` and `getAuthorizationRequest`)
+/// becomes `x_request_op`, so both keep their methods.
+fn rename_builder_clashes(doc: &mut Value, methods: &HashMap<String, String>) {
+    let mut taken: HashSet<String> = methods.keys().cloned().collect();
+    let mut clashes: Vec<(&String, &String)> = methods
+        .iter()
+        .filter(|(method, _)| {
+            method
+                .strip_suffix("_request")
+                .is_some_and(|base| methods.contains_key(base))
+        })
+        .collect();
+    clashes.sort();
+    for (_, at) in clashes {
+        let Some(op) = doc.pointer_mut(at).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let mut renamed = format!("{id}_op");
+        while !taken.insert(snake_case(&renamed)) {
+            renamed.push_str("_op");
+        }
+        op.insert("operationId".into(), Value::String(renamed));
+    }
 }
 
 /// `post`, `/v1/items/{id}/close` → `post_v1_items_id_close`.

@@ -27,7 +27,7 @@ fn param_specific(s: &S) -> bool {
             | S::DefaultChanged { .. }
             | S::Constraint { .. }
             | S::PatternChanged { .. }
-            | S::NullableChanged { now: false }
+            | S::NullableChanged { .. }
     )
 }
 
@@ -423,6 +423,11 @@ pub fn request_parameter_pattern_changed(c: &Change) -> Out {
 
 pub fn request_parameter_became_not_nullable(c: &Change) -> Out {
     matches!(param(c)?, S::NullableChanged { now: false }).then(|| "became not nullable".into())
+}
+
+pub fn request_parameter_became_nullable(c: &Change) -> Out {
+    matches!(param(c)?, S::NullableChanged { now: true })
+        .then(|| "became nullable (the argument T becomes Option<T>)".into())
 }
 
 pub fn request_parameter_serialization_changed(c: &Change) -> Out {

@@ -175,6 +175,8 @@ rules! {
         "Parameter pattern changed", "Cannot tell whether the new pattern accepts the old values.";
     "request-parameter-became-not-nullable" E Q 19 X(NO_PARAMS), request_parameter_became_not_nullable,
         "Parameter became non-nullable", "null is now rejected (wire).";
+    "request-parameter-became-nullable" W Q 19 X(NO_PARAMS), request_parameter_became_nullable,
+        "Parameter became nullable", "The generated argument T becomes Option<T> (build only); values sent before stay valid.";
     "request-parameter-serialization-changed" E Q 20 X(NO_PARAMS), request_parameter_serialization_changed,
         "Parameter style/explode changed", "Deployed clients serialise it the old way (wire).";
     "request-body-added-required" E Q 21 X("responses have no 'required' body; added response bodies are harmless"), request_body_added_required,
