@@ -14,7 +14,7 @@ mod fixture {
 use std::time::Duration;
 
 use fixture::ledger::facade::{Client, errors, types};
-use paysdk::{ClientConfig, RetryConfig};
+use paysdk::{ClientConfig, RetryConfig, Secret};
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -28,9 +28,14 @@ fn fast_retries() -> ClientConfig {
 }
 
 fn client(server: &MockServer, config: ClientConfig) -> Client {
+    // Credentials for every operation (which goes where: tests/facade_auth.rs).
     Client::builder()
         .base_url(server.uri())
         .config(config)
+        .api_key(Secret::new("k"))
+        .query_key(Secret::new("q"))
+        .bearer_auth(Secret::new("b"))
+        .staff_oidc(Secret::new("o"))
         .build()
         .unwrap()
 }
@@ -281,4 +286,48 @@ async fn the_default_base_url_is_the_specs_server_and_debug_shows_no_parameters(
     assert_eq!(api.base_url(), "https://api.ledger.example/v1");
     let call = api.get_account("secret-account-id");
     assert!(!format!("{call:?}").contains("secret-account-id"));
+}
+
+/// The sidecar's rules (`tests/fixtures/facade/ledger.paysdk.yaml`): a 409 whose body says
+/// `IN_PROGRESS` is transient, `x-retry-in` is a retry hint, `x-request-id` the reference.
+#[tokio::test]
+async fn the_sidecars_transient_rule_retry_hint_and_request_reference_apply() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/accounts"))
+        .respond_with(
+            ResponseTemplate::new(409)
+                .insert_header("x-retry-in", "0")
+                .set_body_json(json!({"error": {"code": "IN_PROGRESS"}})),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/accounts"))
+        .respond_with(
+            ResponseTemplate::new(409)
+                .insert_header("x-request-id", "req-42")
+                .insert_header("x-retry-in", "7")
+                .set_body_json(json!({"existingId": "acc_9"})),
+        )
+        .mount(&server)
+        .await;
+    let api = client(&server, fast_retries());
+    let error = api.create_account(&new_account()).await.unwrap_err();
+    // Retried once (the IN_PROGRESS 409), then the other 409 is final.
+    assert_eq!(error.attempts(), 2);
+    assert!(
+        matches!(error.kind(), errors::CreateAccountError::Conflict(c) if c.existing_id == "acc_9")
+    );
+    assert_eq!(error.request_ref(), Some("req-42"));
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(7)));
+    let keys: Vec<_> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.headers.get("idempotency-key").cloned())
+        .collect();
+    assert_eq!(keys[0], keys[1]);
 }

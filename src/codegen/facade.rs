@@ -16,6 +16,10 @@ use syn::{
 };
 
 use super::GeneratedModule;
+use super::config::{
+    CursorSource, DEFAULT_IDEMPOTENCY_MAX_LENGTH, FieldPath, LinkSource, Pagination, Sidecar,
+};
+use super::facade_auth;
 use super::find;
 use super::model::{ApiModel, OperationModel};
 use super::names;
@@ -67,11 +71,110 @@ struct Operation<'m> {
     idempotency: Option<String>,
     /// The spec's summary and description, as the raw method's docs carry them.
     docs: Vec<String>,
+    /// The operation's security requirement, as scheme indices.
+    security: TokenStream,
+    /// How it pages, when the sidecar says it does.
+    paging: Option<Paging>,
 }
 
-/// `pub mod facade`, for a generated module `module` (used in errors and logs).
-pub fn module(file: &syn::File, model: &ApiModel, module: &str) -> TokenStream {
+/// A paginated operation's `pages()` and `items()`.
+struct Paging {
+    /// The `::paysdk::runtime::PageStyle` value.
+    style: TokenStream,
+    /// The item type.
+    item: Type,
+    /// Which call field a page request sets.
+    kind: PagingKind,
+}
+
+enum PagingKind {
+    Offset { offset: Ident, limit: Ident },
+    Cursor { param: Ident },
+    Link,
+}
+
+/// The idempotency header an operation sends a key in, if any, and the declared header
+/// parameter that the call loop fills instead of the caller.
+struct Keys {
+    header: Option<String>,
+    declared: Option<String>,
+}
+
+/// Operations that declare an idempotency header get a key, and those the sidecar lists; in
+/// the sidecar's header if it names one, else the declared one, else `idempotency-key`.
+fn idempotency(op: &OperationModel, sidecar: &Sidecar) -> Keys {
+    let configured = sidecar
+        .idempotency
+        .as_ref()
+        .and_then(|i| i.header.as_ref())
+        .map(|h| h.0.clone());
+    let declared = op
+        .header_params
+        .iter()
+        .find(|h| {
+            IDEMPOTENCY_HEADERS
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(h))
+                || configured
+                    .as_deref()
+                    .is_some_and(|c| c.eq_ignore_ascii_case(h))
+        })
+        .map(|h| h.to_ascii_lowercase());
+    let wanted = declared.is_some() || sidecar.wants_idempotency_key(&op.operation_id);
+    let header = wanted.then(|| {
+        configured
+            .clone()
+            .or_else(|| declared.clone())
+            .unwrap_or_else(|| "idempotency-key".to_string())
+    });
+    Keys { header, declared }
+}
+
+/// `::paysdk::runtime::ApiRules` from the sidecar: request reference, retry hints,
+/// transient errors.
+fn rules(sidecar: &Sidecar) -> TokenStream {
+    let request_ref = match &sidecar.request_reference_header {
+        Some(h) => {
+            let h = &h.0;
+            quote! {
+                Some({
+                    static REQUEST_REF: ::reqwest::header::HeaderName =
+                        ::reqwest::header::HeaderName::from_static(#h);
+                    &REQUEST_REF
+                })
+            }
+        }
+        None => quote!(None),
+    };
+    let retry_after = sidecar.retry_after_headers.iter().map(|h| &h.0);
+    let transient = sidecar.transient_errors.iter().map(|rule| {
+        let status = rule.status;
+        let (field, equals) = match &rule.body {
+            Some((path, value)) => (path.0.clone(), value.clone()),
+            None => (Vec::new(), String::new()),
+        };
+        quote!(::paysdk::runtime::TransientRule { status: #status, field: &[#(#field),*], equals: #equals })
+    });
+    quote! {
+        ::paysdk::runtime::ApiRules {
+            request_ref_header: #request_ref,
+            retry_after_headers: &[#(#retry_after),*],
+            transient: &[#(#transient),*],
+        }
+    }
+}
+
+/// `pub mod facade`, for a generated module `module` (used in errors and logs). `doc` is
+/// the normalized spec (for its security), `sidecar` its settings.
+pub fn module(
+    file: &syn::File,
+    model: &ApiModel,
+    module: &str,
+    doc: &serde_json::Value,
+    sidecar: &Sidecar,
+) -> Result<TokenStream, String> {
     let names = find::operations(file);
+    let schemes = facade_auth::schemes(doc);
     let mut taken = std::collections::HashSet::new();
     let operations: Vec<Operation> = model
         .operations
@@ -80,11 +183,29 @@ pub fn module(file: &syn::File, model: &ApiModel, module: &str) -> TokenStream {
             let raw = names.get(&find::key(op))?.clone();
             let builder = builder(file, &format!("{raw}_request"))?;
             let docs = summary(file, &raw);
-            let mut operation = read(op, raw, builder, &mut taken)?;
+            let method = sidecar
+                .method_name(&op.operation_id)
+                .unwrap_or(&raw)
+                .to_string();
+            let keys = idempotency(op, sidecar);
+            let mut operation = read(op, raw, method, keys, builder, &mut taken)?;
             operation.docs = docs;
+            operation.security = facade_auth::requirement(doc, op, &schemes);
             Some(operation)
         })
         .collect();
+    let mut operations = operations;
+    for o in &mut operations {
+        if let Some(pagination) = sidecar.pagination_of(&o.op.operation_id) {
+            o.paging = Some(paging(file, o, pagination)?);
+        }
+    }
+    let (scheme_table, scheme_setters) = facade_auth::tokens(&schemes);
+    let rules = rules(sidecar);
+    let max_len = sidecar
+        .idempotency
+        .as_ref()
+        .map_or(DEFAULT_IDEMPOTENCY_MAX_LENGTH, |i| i.max_length());
     let has_responses = file
         .items
         .iter()
@@ -98,7 +219,7 @@ pub fn module(file: &syn::File, model: &ApiModel, module: &str) -> TokenStream {
     let calls = operations.iter().map(call_type);
     let builder_doc = format!("Builds a [`Client`] of the `{module}` API.");
 
-    quote! {
+    Ok(quote! {
         /// The client to use: every operation through paysdk's call loop (timeouts, safe
         /// retries, idempotency keys, tracing, typed errors).
         pub mod facade {
@@ -113,9 +234,14 @@ pub fn module(file: &syn::File, model: &ApiModel, module: &str) -> TokenStream {
                 base_url: ::std::option::Option<::std::string::String>,
                 config: ::paysdk::ClientConfig,
                 http: ::std::option::Option<::reqwest::Client>,
+                auth: ::paysdk::runtime::auth::AuthBuilder,
             }
 
+            #scheme_table
+
             impl ClientBuilder {
+                #(#scheme_setters)*
+
                 /// The base URL (default: the spec's first server without variables).
                 pub fn base_url(mut self, url: impl Into<::std::string::String>) -> Self {
                     self.base_url = Some(url.into());
@@ -140,6 +266,10 @@ pub fn module(file: &syn::File, model: &ApiModel, module: &str) -> TokenStream {
                         servers: operations::SERVERS,
                         config: self.config,
                         http: self.http,
+                        schemes: SECURITY_SCHEMES,
+                        auth: self.auth,
+                        rules: #rules,
+                        idempotency_max_len: #max_len,
                     };
                     let api = ::paysdk::runtime::ApiClient::new(settings, super::Client::new_with_client)?;
                     Ok(Client { api })
@@ -166,7 +296,7 @@ pub fn module(file: &syn::File, model: &ApiModel, module: &str) -> TokenStream {
 
             #(#calls)*
         }
-    }
+    })
 }
 
 /// The `<name>` builder of the generated `impl Client`.
@@ -186,19 +316,16 @@ fn builder<'f>(file: &'f syn::File, name: &str) -> Option<&'f ImplItemFn> {
 fn read<'m>(
     op: &'m OperationModel,
     raw: String,
+    mut method: String,
+    keys: Keys,
     builder: &ImplItemFn,
     taken: &mut std::collections::HashSet<String>,
 ) -> Option<Operation<'m>> {
     let success = prepared_type(&builder.sig.output)?;
-    let idempotency = op
-        .header_params
-        .iter()
-        .find(|h| {
-            IDEMPOTENCY_HEADERS
-                .iter()
-                .any(|k| k.eq_ignore_ascii_case(h))
-        })
-        .map(|h| h.to_ascii_lowercase());
+    let Keys {
+        header: idempotency,
+        declared,
+    } = keys;
     let generic_body = builder.sig.generics.params.iter().find_map(|p| match p {
         GenericParam::Type(t) if t.bounds.iter().any(is_into_body) => Some(t.ident.clone()),
         _ => None,
@@ -212,7 +339,7 @@ fn read<'m>(
         let name = pat.ident.clone();
         let mut ty = (*typed.ty).clone();
         Relifetime.visit_type_mut(&mut ty);
-        let is_idempotency = idempotency
+        let is_idempotency = declared
             .as_deref()
             .is_some_and(|h| name == names::method_name(h));
         let kind = if is_idempotency {
@@ -242,7 +369,6 @@ fn read<'m>(
         };
         params.push(Param { name, kind });
     }
-    let mut method = raw.clone();
     if CLIENT_RESERVED.contains(&method.as_str()) {
         method.push_str("_op");
     }
@@ -257,6 +383,8 @@ fn read<'m>(
         success,
         idempotency,
         docs: Vec::new(),
+        security: TokenStream::new(),
+        paging: None,
     })
 }
 
@@ -439,6 +567,7 @@ fn call_type(o: &Operation) -> TokenStream {
     let error = format_ident!("{}", error_enum_name(o.op));
     let spec = format_ident!("{}", const_name(&o.op.operation_id));
     let fields = o.params.iter().filter_map(field);
+    let security = &o.security;
     let setters = o.params.iter().filter_map(|p| {
         let name = &p.name;
         let setter = setter_ident(name);
@@ -492,11 +621,56 @@ fn call_type(o: &Operation) -> TokenStream {
                     self
                 }
             },
-            quote!(Some(#header), idempotency_key),
+            quote!(#security, Some(#header), idempotency_key),
             quote!(idempotency_key,),
         ),
-        None => (quote!(), quote!(), quote!(None, None), quote!()),
+        None => (quote!(), quote!(), quote!(#security, None, None), quote!()),
     };
+    let is_link = matches!(
+        &o.paging,
+        Some(Paging {
+            kind: PagingKind::Link,
+            ..
+        })
+    );
+    let send = if is_link {
+        quote! {
+            /// Sends the call; the same as `.await`.
+            pub fn send(self) -> ::paysdk::runtime::BoxCall<'c, #success, errors::#error> {
+                self.send_to(None)
+            }
+
+            /// Sends the call to `next` (a next-page link) instead of its own URL.
+            fn send_to(
+                self,
+                next: ::std::option::Option<::reqwest::Url>,
+            ) -> ::paysdk::runtime::BoxCall<'c, #success, errors::#error> {
+                let Self { client, #(#names,)* #key_bind } = self;
+                Box::pin(client.api.execute(&operations::#spec, #key_arg, move |raw| {
+                    let prepared = raw.#builder(#(#pass),*)?;
+                    Ok(match &next {
+                        Some(url) => prepared.with_url(url.clone()),
+                        None => prepared,
+                    })
+                }))
+            }
+        }
+    } else {
+        quote! {
+            /// Sends the call; the same as `.await`.
+            pub fn send(self) -> ::paysdk::runtime::BoxCall<'c, #success, errors::#error> {
+                let Self { client, #(#names,)* #key_bind } = self;
+                Box::pin(client.api.execute(&operations::#spec, #key_arg, move |raw| {
+                    raw.#builder(#(#pass),*)
+                }))
+            }
+        }
+    };
+    let paging = o
+        .paging
+        .as_ref()
+        .map(|p| paging_methods(p, success, &error));
+    let derive_clone = o.paging.as_ref().map(|_| quote!(#[derive(Clone)]));
     let doc =
         format!(" A pending [`Client::{method}`] call: set optional parameters, then `.await` it.");
     let output = quote! {
@@ -505,6 +679,7 @@ fn call_type(o: &Operation) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[must_use = "a call does nothing until it is awaited"]
+        #derive_clone
         pub struct #call<'c> {
             client: &'c Client,
             #(#fields)*
@@ -515,13 +690,8 @@ fn call_type(o: &Operation) -> TokenStream {
             #(#setters)*
             #key_setter
 
-            /// Sends the call; the same as `.await`.
-            pub fn send(self) -> ::paysdk::runtime::BoxCall<'c, #success, errors::#error> {
-                let Self { client, #(#names,)* #key_bind } = self;
-                Box::pin(client.api.execute(&operations::#spec, #key_arg, move |raw| {
-                    raw.#builder(#(#pass),*)
-                }))
-            }
+            #send
+            #paging
         }
 
         impl<'c> ::std::future::IntoFuture for #call<'c> {
@@ -554,4 +724,219 @@ pub fn index(modules: &[GeneratedModule]) -> String {
         ));
     }
     out
+}
+
+/// The paging of operation `o` as the sidecar describes it, checked against the generated
+/// code: the items field must be an array of a generated type, the parameters settable.
+fn paging(file: &syn::File, o: &Operation, pagination: &Pagination) -> Result<Paging, String> {
+    let id = &o.op.operation_id;
+    let path = |p: &FieldPath| {
+        let names = &p.0;
+        quote!(&[#(#names),*])
+    };
+    let item = items_type(file, &o.success, &pagination.items().0).ok_or_else(|| {
+        format!(
+            "pagination of '{id}': field '{}' of the response is not an array of a generated type",
+            pagination.items()
+        )
+    })?;
+    let items = path(pagination.items());
+    let setter = |param: &str, want_str: bool| {
+        let ident = names::method_name(param);
+        o.params
+            .iter()
+            .find(|p| {
+                p.name == ident
+                    && match p.kind {
+                        ParamKind::OptionalStr => want_str,
+                        ParamKind::OptionalOwned(_) => !want_str,
+                        _ => false,
+                    }
+            })
+            .map(|p| p.name.clone())
+            .ok_or_else(|| {
+                format!(
+                    "pagination of '{id}': query parameter '{param}' is not an optional {} \
+                     parameter of the operation",
+                    if want_str { "string" } else { "integer" }
+                )
+            })
+    };
+    let (style, kind) = match pagination {
+        Pagination::Offset(p) => {
+            let total = p.total.as_ref().map_or(quote!(&[]), path);
+            (
+                quote!(::paysdk::runtime::PageStyle::Offset { total: #total, items: #items }),
+                PagingKind::Offset {
+                    offset: setter(&p.offset.0, false)?,
+                    limit: setter(&p.limit.0, false)?,
+                },
+            )
+        }
+        Pagination::Cursor(p) => {
+            let next = match &p.next {
+                CursorSource::Field(f) => {
+                    let f = path(f);
+                    quote!(::paysdk::runtime::CursorFrom::Field(#f))
+                }
+                CursorSource::LastItem(f) => {
+                    let f = path(f);
+                    quote!(::paysdk::runtime::CursorFrom::LastItem(#f))
+                }
+            };
+            let has_more = p.has_more.as_ref().map_or(quote!(&[]), path);
+            (
+                quote!(::paysdk::runtime::PageStyle::Cursor {
+                    next: #next,
+                    has_more: #has_more,
+                    items: #items,
+                }),
+                PagingKind::Cursor {
+                    param: setter(&p.param.0, true)?,
+                },
+            )
+        }
+        Pagination::Link(p) => {
+            let next = match &p.next {
+                LinkSource::Field(f) => path(f),
+                LinkSource::Header => quote!(&[]),
+            };
+            (
+                quote!(::paysdk::runtime::PageStyle::Link { next: #next, items: #items }),
+                PagingKind::Link,
+            )
+        }
+    };
+    Ok(Paging { style, item, kind })
+}
+
+fn paging_methods(p: &Paging, success: &Type, error: &Ident) -> TokenStream {
+    let style = &p.style;
+    let item = &p.item;
+    let (start, arm) = match &p.kind {
+        PagingKind::Offset { offset, limit } => (
+            quote! {
+                let offset = self.#offset.as_ref().and_then(::paysdk::runtime::PageNumber::to_u64);
+                let limit = self.#limit.as_ref().and_then(::paysdk::runtime::PageNumber::to_u64);
+            },
+            quote! {
+                ::paysdk::runtime::PageRequest::Offset(n) => {
+                    call.#offset = ::paysdk::runtime::PageNumber::from_u64(n);
+                }
+            },
+        ),
+        PagingKind::Cursor { param } => (
+            quote!(let (offset, limit) = (None, None);),
+            quote! {
+                ::paysdk::runtime::PageRequest::Cursor(cursor) => call.#param = Some(cursor),
+            },
+        ),
+        PagingKind::Link => (
+            quote!(let (offset, limit) = (None, None);),
+            quote! {
+                ::paysdk::runtime::PageRequest::Link(url) => return call.send_to(Some(url)),
+            },
+        ),
+    };
+    quote! {
+        /// Every page, fetched one at a time as the stream is polled, each through the call
+        /// loop; an error ends the stream.
+        pub fn pages(self) -> ::paysdk::runtime::Pages<'c, #success, errors::#error> {
+            #start
+            let base = self.client.base_url().to_string();
+            ::paysdk::runtime::Pages::new(#style, offset, limit, &base, move |page| {
+                #[allow(unused_mut)]
+                let mut call = self.clone();
+                #[allow(unreachable_patterns)]
+                match page {
+                    #arm
+                    _ => {}
+                }
+                call.send()
+            })
+        }
+
+        /// The items of every page, fetched page by page as the stream is polled.
+        pub fn items(self) -> ::paysdk::runtime::Items<'c, #item, #success, errors::#error> {
+            self.pages().items()
+        }
+    }
+}
+
+/// The element type of the array at `path` in the generated type `ty`, as the facade
+/// names it (`types::Account`).
+fn items_type(file: &syn::File, ty: &Type, path: &[String]) -> Option<Type> {
+    let types = file.items.iter().find_map(|i| match i {
+        Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    })?;
+    let mut current = ty.clone();
+    for (i, name) in path.iter().enumerate() {
+        let Type::Path(p) = &current else { return None };
+        let ident = &p.path.segments.last()?.ident;
+        let fields = types.iter().find_map(|i| match i {
+            Item::Struct(s) if &s.ident == ident => Some(&s.fields),
+            _ => None,
+        })?;
+        let field = fields
+            .iter()
+            .find(|f| json_name(f).as_deref() == Some(name.as_str()))?;
+        let mut ty = field.ty.clone();
+        if let Some(inner) = option_inner(&ty) {
+            ty = inner.clone();
+        }
+        if i + 1 == path.len() {
+            let element = type_argument(&ty, "Vec")?;
+            return Some(in_types(types, element));
+        }
+        current = ty;
+    }
+    None
+}
+
+/// A field's JSON name: its `#[serde(rename = "..")]`, else its identifier.
+fn json_name(field: &syn::Field) -> Option<String> {
+    for attr in &field.attrs {
+        if !attr.path().is_ident("serde") {
+            continue;
+        }
+        let mut renamed = None;
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                renamed = Some(value.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+        if renamed.is_some() {
+            return renamed;
+        }
+    }
+    field
+        .ident
+        .as_ref()
+        .map(|i| i.to_string().trim_start_matches("r#").to_string())
+}
+
+/// `ty` as named from the facade module: a bare name of a generated type gets `types::`.
+fn in_types(types: &[Item], ty: &Type) -> Type {
+    if let Type::Path(p) = ty
+        && p.qself.is_none()
+        && p.path.leading_colon.is_none()
+        && p.path.segments.len() == 1
+    {
+        let ident = &p.path.segments[0].ident;
+        let generated = types.iter().any(|i| match i {
+            Item::Struct(s) => &s.ident == ident,
+            Item::Enum(e) => &e.ident == ident,
+            Item::Type(t) => &t.ident == ident,
+            _ => false,
+        });
+        if generated {
+            return syn::parse_quote!(types::#ty);
+        }
+    }
+    ty.clone()
 }

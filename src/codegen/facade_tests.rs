@@ -14,7 +14,7 @@ fn facade_part(code: &str) -> &str {
 
 #[test]
 fn every_operation_gets_a_method_and_a_call_type() {
-    let module = generate(Path::new("specs/ledger.yaml"), LEDGER).unwrap();
+    let module = generate(Path::new("tests/fixtures/facade/ledger.yaml"), LEDGER).unwrap();
     let facade = facade_part(&module.code);
     for (method, call) in [
         ("list_accounts", "ListAccountsCall"),
@@ -23,7 +23,9 @@ fn every_operation_gets_a_method_and_a_call_type() {
         ("list_entries", "ListEntriesCall"),
         ("get_entry", "GetEntryCall"),
         ("get_report", "GetReportCall"),
-        ("get_health", "GetHealthCall"),
+        // Renamed by the sidecar (`methods`).
+        ("health_check", "HealthCheckCall"),
+        ("list_events", "ListEventsCall"),
     ] {
         assert!(
             facade.contains(&format!("pub fn {method}<'c>(")),
@@ -40,6 +42,9 @@ fn every_operation_gets_a_method_and_a_call_type() {
     // Only the operation that declares `Idempotency-Key` takes a key.
     assert_eq!(facade.matches("pub fn idempotency_key(").count(), 1);
     assert!(facade.contains("Some(\"idempotency-key\")"));
+    // The sidecar's paginated operations, and only those, page.
+    assert_eq!(facade.matches("pub fn pages(").count(), 3);
+    assert!(facade.contains("::paysdk::runtime::PageStyle::Cursor"));
     // Generated code names paysdk by absolute path only.
     assert!(
         !module.code.contains("crate::"),
@@ -53,7 +58,7 @@ fn a_required_idempotency_header_is_left_to_the_call_loop() {
         "{name: Idempotency-Key, in: header, schema: {type: string}}",
         "{name: Idempotency-Key, in: header, required: true, schema: {type: string}}",
     );
-    let module = generate(Path::new("specs/ledger.yaml"), &spec).unwrap();
+    let module = generate(Path::new("tests/fixtures/facade/ledger.yaml"), &spec).unwrap();
     let facade = facade_part(&module.code);
     assert!(
         facade.contains("raw.create_account_request(\"\", body)"),
@@ -65,7 +70,7 @@ fn a_required_idempotency_header_is_left_to_the_call_loop() {
 /// `UPDATE_SNAPSHOTS=1 cargo test --features codegen --lib` rewrites the file.
 #[test]
 fn generated_facade_matches_the_snapshot() {
-    let module = generate(Path::new("specs/ledger.yaml"), LEDGER).unwrap();
+    let module = generate(Path::new("tests/fixtures/facade/ledger.yaml"), LEDGER).unwrap();
     let generated = facade_part(&module.code);
     let snapshot =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("src/codegen/snapshots/facade.rs.txt");

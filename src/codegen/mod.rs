@@ -41,6 +41,7 @@ pub mod downgrade;
 pub mod error;
 pub mod examples;
 mod facade;
+mod facade_auth;
 mod fields;
 mod filter;
 mod find;
@@ -431,7 +432,11 @@ fn generate_doc(
     additions.extend(successes::module(&model, &body_type));
     additions.extend(template::errors(&model, &body_type));
     additions.extend(webhooks::tokens(&hooks));
-    additions.extend(facade::module(&file, &model, module));
+    let facade = facade::module(&file, &model, module, &doc, sidecar).map_err(|problem| {
+        let file = sidecar.file.as_deref().unwrap_or(spec);
+        SpecError::new(file, Location::File, problem)
+    })?;
+    additions.extend(facade);
     let additions: syn::File = syn::parse2(additions).map_err(|e| {
         SpecError::new(
             spec,

@@ -7,13 +7,19 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderName};
+
+use super::auth::{Auth, AuthBuildError, AuthBuilder, OAuthSession, Requirement, SecurityScheme};
 use super::config::{BuildError, ClientConfig};
 use super::context::{CallCtx, FixedHeaders};
-use super::error::{Error, OperationError};
+use super::error::{Error, ErrorMeta, Failure, OperationError};
 use super::operation::{OperationSpec, ServerTemplate};
 use super::orchestrator::{Invocation, ProviderPolicy, Response, Transport};
 use super::prepared::Prepared;
+use super::retry::{is_transient_status, retry_after_header};
 
 /// A boxed call future, as a generated call's `IntoFuture` returns it.
 pub type BoxCall<'c, T, E> =
@@ -26,12 +32,72 @@ pub const IDEMPOTENCY_HEADERS: [&str; 3] =
 /// The longest caller-given idempotency key sent when the spec states no limit.
 pub const DEFAULT_IDEMPOTENCY_KEY_MAX_LEN: usize = 255;
 
-/// How responses of a spec without provider rules are read: `Retry-After`, the standard
-/// transient statuses, no request reference.
+/// How a spec's responses are read, from its sidecar settings (`specs/<name>.paysdk.yaml`):
+/// the request-reference header, headers read as a retry hint after `Retry-After`, and error
+/// responses that are transient beyond 429 and 5xx.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct SpecPolicy;
+pub struct ApiRules {
+    /// The response header with the provider's reference for the request.
+    pub request_ref_header: Option<&'static HeaderName>,
+    /// Headers holding seconds to wait, read when there is no `Retry-After`.
+    pub retry_after_headers: &'static [&'static str],
+    /// Error responses retried like a 503.
+    pub transient: &'static [TransientRule],
+}
 
-impl ProviderPolicy for SpecPolicy {}
+/// An error response that is transient: `status`, and when `field` is not empty, the JSON
+/// body's field at that path equal to `equals`.
+#[derive(Debug, Clone, Copy)]
+pub struct TransientRule {
+    /// The status.
+    pub status: u16,
+    /// Property names from the body's root; empty for every response of `status`.
+    pub field: &'static [&'static str],
+    /// The field's value.
+    pub equals: &'static str,
+}
+
+impl ProviderPolicy for ApiRules {
+    fn request_ref_header(&self) -> Option<&'static HeaderName> {
+        self.request_ref_header
+    }
+
+    fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
+        retry_after_header(headers).or_else(|| {
+            self.retry_after_headers.iter().find_map(|name| {
+                let secs = headers
+                    .get(*name)?
+                    .to_str()
+                    .ok()?
+                    .trim()
+                    .parse::<u64>()
+                    .ok()?;
+                Some(Duration::from_secs(secs))
+            })
+        })
+    }
+
+    fn is_transient(&self, status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> bool {
+        if is_transient_status(status) {
+            return true;
+        }
+        let mut parsed: Option<Option<serde_json::Value>> = None;
+        self.transient.iter().any(|rule| {
+            if rule.status != status.as_u16() {
+                return false;
+            }
+            if rule.field.is_empty() {
+                return true;
+            }
+            let body = parsed.get_or_insert_with(|| serde_json::from_slice(body).ok());
+            let mut at = body.as_ref();
+            for name in rule.field {
+                at = at.and_then(|v| v.get(name));
+            }
+            at.and_then(|v| v.as_str()) == Some(rule.equals)
+        })
+    }
+}
 
 /// Where a generated client sends requests, and with what settings; made by a generated
 /// `ClientBuilder`.
@@ -46,6 +112,14 @@ pub struct ApiSettings {
     pub config: ClientConfig,
     /// The caller's HTTP client, if any.
     pub http: Option<reqwest::Client>,
+    /// The spec's security schemes, which operations' requirements index.
+    pub schemes: &'static [SecurityScheme],
+    /// The credentials given, by scheme.
+    pub auth: AuthBuilder,
+    /// How responses are read.
+    pub rules: ApiRules,
+    /// The longest idempotency key a caller may give.
+    pub idempotency_max_len: usize,
 }
 
 /// The state a generated facade client shares across calls; `C` is the generated raw
@@ -57,6 +131,8 @@ pub struct ApiClient<C> {
 struct Inner<C> {
     transport: Transport,
     raw: C,
+    auth: Auth,
+    idempotency_max_len: usize,
 }
 
 impl<C> Clone for ApiClient<C> {
@@ -87,6 +163,10 @@ impl<C: Send + Sync + 'static> ApiClient<C> {
             servers,
             config,
             http,
+            schemes,
+            auth,
+            rules,
+            idempotency_max_len,
         } = settings;
         let base_url = match base_url {
             Some(url) => url.trim_end_matches('/').to_string(),
@@ -100,10 +180,32 @@ impl<C: Send + Sync + 'static> ApiClient<C> {
                     hint: "ClientBuilder::base_url; the spec declares no server without variables",
                 })?,
         };
-        let transport = Transport::new(api, base_url, config, http, Arc::new(SpecPolicy))?;
+        let transport = Transport::new(api, base_url, config, http, Arc::new(rules))?;
+        let auth = Auth::new(
+            schemes,
+            auth,
+            &transport.base_url,
+            &transport.http,
+            transport.config.attempt_timeout,
+        )
+        .map_err(|e| match e {
+            AuthBuildError::InvalidHeader(what) => BuildError::InvalidHeaderValue {
+                provider: api,
+                what,
+            },
+            AuthBuildError::InvalidTokenUrl(what) => BuildError::InvalidTokenUrl {
+                provider: api,
+                scheme: what,
+            },
+        })?;
         let raw = transport.generated(new);
         Ok(ApiClient {
-            inner: Arc::new(Inner { transport, raw }),
+            inner: Arc::new(Inner {
+                transport,
+                raw,
+                auth,
+                idempotency_max_len,
+            }),
         })
     }
 
@@ -117,15 +219,18 @@ impl<C: Send + Sync + 'static> ApiClient<C> {
         &self.inner.raw
     }
 
-    /// Runs one logical call of `op` through the call loop. `idempotency` names the header
-    /// that carries the key when the operation takes one: the caller's key, checked, or a
-    /// new one, made here once and sent on every attempt. `build` makes each attempt's
-    /// request with a generated builder.
+    /// Runs one logical call of `op` through the call loop. `security` is the operation's
+    /// requirement: the first alternative the client has credentials for is sent on every
+    /// attempt, and none met fails before sending. `idempotency` names the header that
+    /// carries the key when the operation takes one: the caller's key, checked, or a new
+    /// one, made here once and sent on every attempt. `build` makes each attempt's request
+    /// with a generated builder.
     // The builders' error type is progenitor's.
     #[allow(clippy::result_large_err)]
     pub fn execute<'s, T, E, B>(
         &'s self,
         op: &'static OperationSpec,
+        security: Requirement,
         idempotency: Option<&'static str>,
         caller_key: Option<String>,
         build: B,
@@ -135,13 +240,64 @@ impl<C: Send + Sync + 'static> ApiClient<C> {
         E: OperationError + Send,
         B: Fn(&C) -> Result<Prepared<T>, progenitor_client::Error<()>> + Send + Sync + 's,
     {
-        let mut invocation = Invocation::new(op, FixedHeaders::default());
-        if let Some(header) = idempotency {
-            invocation = invocation.idempotent(header, DEFAULT_IDEMPOTENCY_KEY_MAX_LEN, caller_key);
-        }
         let inner = &*self.inner;
-        inner
-            .transport
-            .execute(invocation, move || build(&inner.raw))
+        async move {
+            let resolved = match inner.auth.resolve(security) {
+                Ok(resolved) => resolved,
+                Err(missing) => {
+                    let kind = E::from_failure(Failure::InvalidRequest(missing));
+                    return Err(Error::new(kind, ErrorMeta::default()));
+                }
+            };
+            let query = resolved.query;
+            let build = move || {
+                let prepared = build(&inner.raw)?;
+                if query.is_empty() {
+                    return Ok(prepared);
+                }
+                Ok(prepared.map_request(|request| {
+                    let mut url = request.url().clone();
+                    url.query_pairs_mut()
+                        .extend_pairs(query.iter().map(|(name, key)| (*name, key.expose())));
+                    *request.url_mut() = url;
+                }))
+            };
+            let max_len = inner.idempotency_max_len;
+            fn keyed<'i>(
+                invocation: Invocation<'i>,
+                idempotency: Option<&'static str>,
+                max_len: usize,
+                caller_key: Option<String>,
+            ) -> Invocation<'i> {
+                match idempotency {
+                    Some(header) => invocation.idempotent(header, max_len, caller_key),
+                    None => invocation,
+                }
+            }
+            match resolved.oauth {
+                None => {
+                    let invocation = keyed(
+                        Invocation::new(op, FixedHeaders::new(resolved.headers)),
+                        idempotency,
+                        max_len,
+                        caller_key,
+                    );
+                    inner.transport.execute(invocation, build).await
+                }
+                Some(client) => {
+                    let session = OAuthSession {
+                        fixed: resolved.headers,
+                        client,
+                    };
+                    let invocation = keyed(
+                        Invocation::in_session(op, &session),
+                        idempotency,
+                        max_len,
+                        caller_key,
+                    );
+                    inner.transport.execute(invocation, build).await
+                }
+            }
+        }
     }
 }

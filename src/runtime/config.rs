@@ -103,6 +103,14 @@ pub enum BuildError {
         /// The URL given.
         url: String,
     },
+    /// An OAuth2 token URL is not a URL, absolute or relative to the base URL.
+    #[error("{provider}: the token URL of security scheme '{scheme}' is not a valid URL")]
+    InvalidTokenUrl {
+        /// Which API client.
+        provider: &'static str,
+        /// The security scheme.
+        scheme: &'static str,
+    },
     /// The HTTP client could not be created.
     #[error("{provider}: cannot create the HTTP client: {source}")]
     Http {

@@ -258,13 +258,36 @@ impl std::error::Error for TransportError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidRequest {
     pub(crate) message: String,
+    /// Security schemes the operation needs that the client has no credentials for.
+    missing_credentials: Vec<&'static str>,
 }
 
 impl InvalidRequest {
     pub(crate) fn new(message: impl Into<String>) -> Self {
         InvalidRequest {
             message: message.into(),
+            missing_credentials: Vec::new(),
         }
+    }
+
+    /// The operation needs credentials of `schemes` (the spec's names), which the client
+    /// was not given; nothing was sent.
+    pub(crate) fn missing_credentials(schemes: Vec<&'static str>) -> Self {
+        let names: Vec<String> = schemes.iter().map(|s| format!("'{s}'")).collect();
+        InvalidRequest {
+            message: format!(
+                "the operation needs credentials for security scheme {} (set it on the \
+                 ClientBuilder); nothing was sent",
+                names.join(" and ")
+            ),
+            missing_credentials: schemes,
+        }
+    }
+
+    /// The security schemes (as the spec names them) whose credentials the call needed and
+    /// the client lacks; empty unless that is why the call failed.
+    pub fn missing_schemes(&self) -> &[&'static str] {
+        &self.missing_credentials
     }
 }
 

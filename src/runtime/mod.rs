@@ -2,6 +2,7 @@
 //! hooks the generated clients call. Nothing here knows a provider.
 
 mod api;
+pub mod auth;
 mod call;
 mod config;
 mod context;
@@ -13,6 +14,7 @@ pub mod lenient;
 pub mod multipart;
 mod operation;
 mod orchestrator;
+mod paginate;
 mod path;
 mod prepared;
 mod query;
@@ -24,8 +26,8 @@ pub mod webhook;
 // Used by the generated facades (`paysdk::apis`).
 #[doc(hidden)]
 pub use api::{
-    ApiClient, ApiSettings, BoxCall, DEFAULT_IDEMPOTENCY_KEY_MAX_LEN, IDEMPOTENCY_HEADERS,
-    SpecPolicy,
+    ApiClient, ApiRules, ApiSettings, BoxCall, DEFAULT_IDEMPOTENCY_KEY_MAX_LEN,
+    IDEMPOTENCY_HEADERS, TransientRule,
 };
 pub use call::Call;
 pub use config::{BuildError, ClientConfig};
@@ -47,6 +49,7 @@ pub use multipart::multipart_body;
 pub use operation::{OperationSpec, ServerTemplate};
 pub(crate) use orchestrator::{Invocation, Transport};
 pub use orchestrator::{ProviderPolicy, Response};
+pub use paginate::{CursorFrom, Items, PageNumber, PageRequest, PageStyle, Pages};
 #[doc(hidden)]
 pub use path::PathParam;
 pub use prepared::Prepared;

@@ -41,6 +41,19 @@ impl<T> Prepared<T> {
         self.request
     }
 
+    /// The same request sent to `url` (a next-page link).
+    #[doc(hidden)]
+    pub fn with_url(mut self, url: reqwest::Url) -> Self {
+        *self.request.url_mut() = url;
+        self
+    }
+
+    /// The same request, changed by `edit` (credentials in the query).
+    pub(crate) fn map_request(mut self, edit: impl FnOnce(&mut reqwest::Request)) -> Self {
+        edit(&mut self.request);
+        self
+    }
+
     /// The request and how its success body is decoded.
     pub(crate) fn into_parts(self) -> (reqwest::Request, Decoder<T>) {
         (self.request, self.decode)
