@@ -10,7 +10,9 @@
 //!   timer costs on its own);
 //! - `raw_reqwest_in_tokio_timeout`: the raw call inside `tokio::time::timeout` of 30 s, the
 //!   kind of timer the facade arms on every attempt (one `Sleep` beside the request future);
-//! - `facade`: the Weavr facade with its default configuration.
+//! - `facade`: the Weavr facade with its default configuration;
+//! - `generated_facade`: the same call through the facade generated from the spec
+//!   (`paysdk::apis::weavr_payment_run`), with its default configuration.
 //!
 //! Loopback latency on a shared VM drifts over seconds, so contenders measured one after
 //! another pick up different conditions. Every sample therefore runs all the contenders in
@@ -33,13 +35,15 @@ const CHUNK: u64 = 8;
 /// The facade's default per-attempt timeout, given to the raw call that has one.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
-const NAMES: [&str; 4] = [
+const NAMES: [&str; 5] = [
     "raw_reqwest",
     "raw_reqwest_with_timeout",
     "raw_reqwest_in_tokio_timeout",
     "facade",
+    "generated_facade",
 ];
 const FACADE: usize = 3;
+const GENERATED: usize = 4;
 
 fn body() -> String {
     serde_json::json!({
@@ -103,6 +107,7 @@ struct Contenders {
     base: String,
     raw: reqwest::Client,
     facade: weavr::Client,
+    generated: paysdk::apis::weavr_payment_run::Client,
 }
 
 impl Contenders {
@@ -134,6 +139,12 @@ impl Contenders {
             2 => tokio::time::timeout(ATTEMPT_TIMEOUT, self.raw(None))
                 .await
                 .expect("the loopback answers within the timeout"),
+            4 => self
+                .generated
+                .get_linked_accounts_id(std::hint::black_box(ID))
+                .await
+                .expect("generated facade call")
+                .into_inner(),
             _ => self
                 .facade
                 .get_linked_account(std::hint::black_box(ID))
@@ -199,7 +210,18 @@ fn bench(c: &mut Criterion) {
         .user_agent(concat!("paysdk/", env!("CARGO_PKG_VERSION")))
         .build()
         .expect("raw client");
-    let contenders = Contenders { base, raw, facade };
+    let generated = paysdk::apis::weavr_payment_run::Client::builder()
+        .base_url(&base)
+        .api_key(Secret::new(API_KEY))
+        .auth_token(Secret::new(TOKEN))
+        .build()
+        .expect("generated client");
+    let contenders = Contenders {
+        base,
+        raw,
+        facade,
+        generated,
+    };
 
     // Like for like: every contender's request, header lines in any order, is the same.
     *captured.lock().expect("capture") = Some(Vec::new());
@@ -264,6 +286,14 @@ fn bench(c: &mut Criterion) {
     println!(
         "  facade / raw_reqwest                       {:.3}  (median of per-sample ratios)",
         ratio(FACADE, 0)
+    );
+    println!(
+        "  generated_facade / raw_reqwest             {:.3}  (median of per-sample ratios)",
+        ratio(GENERATED, 0)
+    );
+    println!(
+        "  generated_facade / facade                  {:.3}",
+        ratio(GENERATED, FACADE)
     );
     println!(
         "  facade / raw_reqwest_in_tokio_timeout      {:.3}  (the facade beyond its timer)",

@@ -25,18 +25,31 @@ fuzz_target!(|data: &[u8]| {
     }
     for doc in [base, rev] {
         if let Ok(findings) = diff_texts("fuzz.yaml", "a.yaml", doc, "b.yaml", doc, &settings) {
-            assert!(findings.is_empty(), "a document differs from itself: {findings:?}");
+            let findings = changes(findings);
+            assert!(
+                findings.is_empty(),
+                "a document differs from itself: {findings:?}"
+            );
             // The same document as JSON with keys reversed: still nothing.
             if let Some(reordered) = reversed_json(doc) {
                 let findings =
                     diff_texts("fuzz.yaml", "a.yaml", doc, "b.json", &reordered, &settings);
-                if let Ok(findings) = findings {
+                if let Ok(findings) = findings.map(changes) {
                     assert!(findings.is_empty(), "reordered keys differ: {findings:?}");
                 }
             }
         }
     }
 });
+
+/// The findings that report a change: a remote `$ref` that is not followed is a notice about
+/// what was not compared (found by this target once spec-diff began to report it), not one.
+fn changes(findings: Vec<paysdk::diff::Finding>) -> Vec<paysdk::diff::Finding> {
+    findings
+        .into_iter()
+        .filter(|f| f.id != "api-remote-ref-not-followed")
+        .collect()
+}
 
 /// `doc` (JSON text) with every object's keys in reverse order, if it is JSON.
 fn reversed_json(doc: &str) -> Option<String> {

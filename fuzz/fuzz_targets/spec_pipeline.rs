@@ -17,7 +17,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(rest) else {
         return;
     };
-    let file = if kind & 1 == 0 { "fuzz.yaml" } else { "fuzz.json" };
+    let file = if kind & 1 == 0 {
+        "fuzz.yaml"
+    } else {
+        "fuzz.json"
+    };
     if let Err(e) = generate(Path::new(file), text) {
         assert_eq!(e.file, Path::new(file));
         assert!(!e.problem.is_empty());

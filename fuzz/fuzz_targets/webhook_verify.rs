@@ -81,7 +81,8 @@ fuzz_target!(|data: &[u8]| {
         .filter(|s| !s.is_empty() && HeaderValue::from_str(s).is_ok_and(|v| v.to_str().is_ok()));
     let offset_secs = i64::from(rest.first().copied().unwrap_or(0) as i8) * 10;
     let body = rest.get(1..).unwrap_or_default();
-    let published = UNIX_EPOCH + Duration::from_millis(NOW_MILLIS.saturating_add_signed(offset_secs * 1000));
+    let published =
+        UNIX_EPOCH + Duration::from_millis(NOW_MILLIS.saturating_add_signed(offset_secs * 1000));
     let headers = sign(&Secret::new(KEY), call_ref, body, published);
     let inside = offset_secs.abs() <= 300;
     match verifier.verify_delivery(&headers, body) {
