@@ -93,7 +93,7 @@ fn success_body(output: &ReturnType) -> Option<&Type> {
 }
 
 /// `A` of `<name><A, ...>`.
-fn first_type_argument<'t>(ty: &'t Type, name: &str) -> Option<&'t Type> {
+pub(crate) fn first_type_argument<'t>(ty: &'t Type, name: &str) -> Option<&'t Type> {
     let Type::Path(path) = ty else { return None };
     let last = path.path.segments.last()?;
     if last.ident != name {

@@ -11,11 +11,12 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use syn::visit_mut::{self, VisitMut};
 use syn::{
-    FnArg, GenericArgument, GenericParam, ImplItem, ImplItemFn, Item, Lifetime, Pat, PathArguments,
-    ReturnType, Type, TypeParamBound,
+    FnArg, GenericParam, ImplItem, ImplItemFn, Item, Lifetime, Pat, ReturnType, Type,
+    TypeParamBound,
 };
 
 use super::GeneratedModule;
+use super::builders::first_type_argument;
 use super::config::{
     CursorSource, DEFAULT_IDEMPOTENCY_MAX_LENGTH, FieldPath, LinkSource, Pagination, Sidecar,
 };
@@ -423,27 +424,12 @@ fn prepared_type(output: &ReturnType) -> Option<Type> {
     let ReturnType::Type(_, ty) = output else {
         return None;
     };
-    let result = type_argument(ty, "Result")?;
-    type_argument(result, "Prepared").cloned()
-}
-
-fn type_argument<'t>(ty: &'t Type, name: &str) -> Option<&'t Type> {
-    let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
-    let PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        GenericArgument::Type(ty) => Some(ty),
-        _ => None,
-    }
+    let result = first_type_argument(ty, "Result")?;
+    first_type_argument(result, "Prepared").cloned()
 }
 
 fn option_inner(ty: &Type) -> Option<&Type> {
-    type_argument(ty, "Option")
+    first_type_argument(ty, "Option")
 }
 
 fn is_str(ty: &Type) -> bool {
@@ -886,7 +872,7 @@ fn items_type(file: &syn::File, ty: &Type, path: &[String]) -> Option<Type> {
             ty = inner.clone();
         }
         if i + 1 == path.len() {
-            let element = type_argument(&ty, "Vec")?;
+            let element = first_type_argument(&ty, "Vec")?;
             return Some(in_types(types, element));
         }
         current = ty;
