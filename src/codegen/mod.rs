@@ -30,6 +30,8 @@
 //! 7. prettyplease formats the file into `OUT_DIR`.
 
 mod api_version;
+#[cfg(feature = "arbitrary")]
+pub mod arbitrary;
 mod bodies;
 mod builders;
 pub mod config;
@@ -342,6 +344,7 @@ fn generate_doc(
         filter::apply(filter, &mut doc);
     }
     downgrade::downgrade(spec, &mut doc)?;
+    cycles::drop_empty_members(&mut doc);
     validate::check(spec, &doc)?;
     defaults::repair(&mut doc);
     let model = normalize::normalize(spec, &mut doc)?;
