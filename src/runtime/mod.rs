@@ -32,7 +32,6 @@ pub use api::{
 pub use call::Call;
 pub use config::{BuildError, ClientConfig};
 pub use context::CallCtx;
-pub(crate) use context::FixedHeaders;
 pub use decode::{Decoder, SuccessBody};
 // Used by generated operations and success enums.
 #[doc(hidden)]
@@ -47,7 +46,6 @@ pub use idempotency::IdempotencyKey;
 #[doc(hidden)]
 pub use multipart::multipart_body;
 pub use operation::{OperationSpec, ServerTemplate};
-pub(crate) use orchestrator::{Invocation, Transport};
 pub use orchestrator::{ProviderPolicy, Response};
 pub use paginate::{CursorFrom, Items, PageNumber, PageRequest, PageStyle, Pages};
 #[doc(hidden)]
@@ -57,4 +55,3 @@ pub use query::{QueryStyle, append_query};
 pub use retry::{RetryConfig, is_transient_status, retry_after_header};
 pub use secret::Secret;
 pub(crate) use secret::sensitive_header;
-pub(crate) use session::{Renewal, Session};
