@@ -32,7 +32,12 @@ pub use api::{
 pub use call::Call;
 pub use config::{BuildError, ClientConfig};
 pub use context::CallCtx;
+// The fixture clients' tests drive the call loop directly.
+#[cfg(test)]
+pub(crate) use context::FixedHeaders;
 pub use decode::{Decoder, SuccessBody};
+#[cfg(test)]
+pub(crate) use orchestrator::{Invocation, Transport};
 // Used by generated operations and success enums.
 #[doc(hidden)]
 pub use decode::{decode_json, decode_success, text as text_body, undocumented_status};
