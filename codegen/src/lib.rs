@@ -366,7 +366,7 @@ fn generate_doc(
         )
     })?;
     fields::unique(&mut file);
-    lenient::apply(&mut file);
+    lenient::apply(&mut file, &sidecar.secrets);
     api_version::strip(&mut file);
     decode::route(&mut file);
     hooks::inline(&mut file);
