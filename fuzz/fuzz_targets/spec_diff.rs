@@ -1,6 +1,6 @@
 //! spec-diff's loader and comparison. Two kinds of input: text split at the first NUL into
 //! two documents; or, after a first byte 0xFF (never valid UTF-8, so text inputs never
-//! start so), bytes for `paysdk::codegen::arbitrary`'s structure-aware generator, which draws
+//! start so), bytes for `paysdk_codegen::arbitrary`'s structure-aware generator, which draws
 //! a document and then a second one. Contract: never a panic or a hang; an error names a file;
 //! a document diffed against itself reports nothing, and neither does a copy with its mapping
 //! keys in reverse order (as JSON or, for a generated document, YAML).
@@ -8,7 +8,7 @@
 
 use libfuzzer_sys::arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use paysdk::codegen::arbitrary::{Document, reversed};
+use paysdk_codegen::arbitrary::{Document, reversed};
 use paysdk::diff::{Settings, diff_texts};
 
 fn settings() -> Settings {

@@ -1,5 +1,5 @@
 //! The spec pipeline on structure-aware documents: bytes → `arbitrary::Unstructured` → an
-//! OpenAPI document of `paysdk::codegen::arbitrary` (the generator the property tests use)
+//! OpenAPI document of `paysdk_codegen::arbitrary` (the generator the property tests use)
 //! → JSON or YAML text → load, validate, normalize, generate. Contract (`check_document_outcome`):
 //! never a panic or a hang; an error names the file and a place in it (a JSON pointer the
 //! document has, with its line and column), and only a generator failure no part of the spec
@@ -10,8 +10,8 @@ use std::path::Path;
 
 use libfuzzer_sys::arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use paysdk::codegen::arbitrary::{Document, check_document_outcome};
-use paysdk::codegen::generate;
+use paysdk_codegen::arbitrary::{Document, check_document_outcome};
+use paysdk_codegen::generate;
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);

@@ -1,5 +1,5 @@
 //! Property tests of the generator on structure-aware random OpenAPI documents, drawn by
-//! `paysdk::codegen::arbitrary` (the generator the `spec_structured` fuzz target uses) from
+//! `paysdk_codegen::arbitrary` (the generator the `spec_structured` fuzz target uses) from
 //! proptest's bytes: paths, operations, parameters of every style, request bodies and
 //! responses with several media types and statuses, schemas with `$ref`s (cycles included),
 //! allOf/oneOf/anyOf, enums, 3.0 and 3.1 keywords, colliding names. Fixed seed, bounded
@@ -11,8 +11,8 @@ use std::cell::Cell;
 use std::path::Path;
 
 use arbitrary::{Arbitrary, Unstructured};
-use paysdk::codegen::arbitrary::{Document, check_document_outcome};
-use paysdk::codegen::generate;
+use paysdk_codegen::arbitrary::{Document, check_document_outcome};
+use paysdk_codegen::generate;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
@@ -81,7 +81,7 @@ fn found_documents_generate_or_fail_with_a_place() {
     // `SPEC_PROPERTIES_FOUND=dir` runs the documents of another folder (while minimizing one).
     let dir = std::env::var_os("SPEC_PROPERTIES_FOUND")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/arbitrary"));
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/arbitrary"));
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
