@@ -578,10 +578,11 @@ impl<'u, 'a> Gen<'u, 'a> {
     fn composition(&mut self, keyword: &str, depth: u32) -> Result<Value> {
         let mut members = Vec::new();
         // A cycle through `allOf`: the component being drawn includes itself.
-        if keyword == "allOf" && self.rare(3)? {
-            if let Some(current) = self.current.clone() {
-                members.push(json!({ "$ref": schema_ref(&current) }));
-            }
+        if keyword == "allOf"
+            && self.rare(3)?
+            && let Some(current) = self.current.clone()
+        {
+            members.push(json!({ "$ref": schema_ref(&current) }));
         }
         for _ in 0..self.u.int_in_range(1..=3)? {
             members.push(self.schema(depth + 1)?);
@@ -775,9 +776,7 @@ impl<'u, 'a> Gen<'u, 'a> {
         };
         let style = *self.u.choose(styles)?;
         let mut p = json!({ "name": name, "in": location });
-        if location == "path" {
-            p["required"] = json!(true);
-        } else if self.ratio(1, 3)? {
+        if location == "path" || self.ratio(1, 3)? {
             p["required"] = json!(true);
         }
         if self.rare(6)? {

@@ -81,7 +81,9 @@ fn found_documents_generate_or_fail_with_a_place() {
     // `SPEC_PROPERTIES_FOUND=dir` runs the documents of another folder (while minimizing one).
     let dir = std::env::var_os("SPEC_PROPERTIES_FOUND")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/arbitrary"));
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/arbitrary")
+        });
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
