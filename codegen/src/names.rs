@@ -623,13 +623,13 @@ mod tests {
     use std::path::Path;
 
     use super::{collision_key, duplicate_type, method_name, type_name};
-    use crate::codegen::generate;
+    use crate::generate;
 
     /// Asserts the generated module parses, defines no type twice, and has each of `names`.
     fn assert_types(code: &str, names: &[&str]) {
         let file = syn::parse_file(code).expect("generated code parses");
         assert_eq!(duplicate_type(&file), None);
-        let types = crate::codegen::generated_type_names(&file);
+        let types = crate::generated_type_names(&file);
         for name in names {
             assert!(types.contains(*name), "{name} in {types:?}");
         }
