@@ -31,8 +31,9 @@ impl fmt::Display for Location {
 }
 
 /// A spec that cannot become a client. `Display` is one paragraph that names the file,
-/// the location and the problem, ready to be the whole message of a failed build.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// the location and the problem, ready to be the whole message of a failed build; `Debug`
+/// is the same paragraph, so a build script's `main` that returns this error prints just it.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SpecError {
     /// The spec file.
     pub file: PathBuf,
@@ -72,6 +73,12 @@ impl fmt::Display for SpecError {
             write!(f, ", line {line}, column {column}")?;
         }
         write!(f, "): {}", self.problem)
+    }
+}
+
+impl fmt::Debug for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
