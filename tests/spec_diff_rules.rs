@@ -1260,3 +1260,23 @@ fn yaml_alias_fan_out_is_shared_not_copied() {
     let doc = load::parse("bomb.yaml", &spec).expect("parses without expanding aliases");
     assert!(diff::model::Spec::build(&doc).is_ok());
 }
+
+/// Found by the `spec_diff` fuzz target: `application/json` and `application/json;
+/// charset=utf-8` of one response, matched by position, differed from themselves.
+#[test]
+fn media_types_equal_once_normalized_match_in_any_order() {
+    let found = |f: &str| Path::new(FIXTURES).join("_found").join(f);
+    let (one, other) = (
+        found("equivalent-media-types.json"),
+        found("equivalent-media-types-reordered.json"),
+    );
+    for (base, rev) in [
+        (&one, &one),
+        (&other, &other),
+        (&one, &other),
+        (&other, &one),
+    ] {
+        let findings = diff_files(base, rev);
+        assert!(findings.is_empty(), "{}", show(&findings));
+    }
+}

@@ -530,14 +530,27 @@ fn content(doc: &Doc, node: Option<NodeId>) -> Vec<Media> {
     let Some(node) = node else {
         return Vec::new();
     };
-    doc.entries(node)
-        .iter()
-        .map(|e| Media {
-            name: media_key(doc.sym(e.key)),
+    // Keys equal once normalized (`application/json`, `application/json; charset=utf-8`)
+    // are one media type: the one written without parameters (else the smallest key) stands
+    // for it, whatever the key order, so a document matches itself and a reordered copy.
+    let mut out: Vec<(&str, Media)> = Vec::new();
+    for e in doc.entries(node) {
+        let raw = doc.sym(e.key);
+        let media = Media {
+            name: media_key(raw),
             schema: doc.get(e.value, "schema"),
             pos: e.pos,
-        })
-        .collect()
+        };
+        let rank = |raw: &str, name: &str| (raw.trim() != name, raw.to_string());
+        match out.iter_mut().find(|(_, m)| m.name == media.name) {
+            Some(kept) if rank(raw, &media.name) < rank(kept.0, &kept.1.name) => {
+                *kept = (raw, media);
+            }
+            Some(_) => {}
+            None => out.push((raw, media)),
+        }
+    }
+    out.into_iter().map(|(_, m)| m).collect()
 }
 
 fn params(
