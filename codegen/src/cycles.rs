@@ -147,6 +147,7 @@ pub fn check(file: &Path, doc: &Value) -> Result<(), SpecError> {
     else {
         return Ok(());
     };
+    check_recursive_merges(file, doc, schemas)?;
     for (start, schema) in schemas {
         // Depth-first over merge edges, iterative so a long chain cannot overflow either.
         let mut stack: Vec<(Vec<&str>, &Value)> = vec![(vec![start.as_str()], schema)];
@@ -192,4 +193,129 @@ pub fn check(file: &Path, doc: &Value) -> Result<(), SpecError> {
         }
     }
     Ok(())
+}
+
+/// Every component schema `$ref` anywhere inside `value`.
+fn all_refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref")
+                && let Some(name) = target.strip_prefix(PREFIX)
+            {
+                out.push(name);
+            }
+            map.values().for_each(|v| all_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| all_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// The component schemas whose values can nest without end: on a `$ref` cycle, or referring
+/// to one.
+fn recursive(schemas: &serde_json::Map<String, Value>) -> std::collections::HashSet<&str> {
+    use std::collections::{HashMap, HashSet};
+    let edges: HashMap<&str, Vec<&str>> = schemas
+        .iter()
+        .map(|(name, schema)| {
+            let mut refs = Vec::new();
+            all_refs(schema, &mut refs);
+            (name.as_str(), refs)
+        })
+        .collect();
+    let reach = |from: &str| {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut todo: Vec<&str> = edges.get(from).cloned().unwrap_or_default();
+        while let Some(n) = todo.pop() {
+            if seen.insert(n) {
+                todo.extend(edges.get(n).into_iter().flatten());
+            }
+        }
+        seen
+    };
+    let reaches: HashMap<&str, HashSet<&str>> = edges.keys().map(|&n| (n, reach(n))).collect();
+    let on_cycle: HashSet<&str> = reaches
+        .iter()
+        .filter(|(n, r)| r.contains(*n))
+        .map(|(n, _)| *n)
+        .collect();
+    reaches
+        .into_iter()
+        .filter(|(_, r)| r.iter().any(|m| on_cycle.contains(m)))
+        .map(|(n, _)| n)
+        .collect()
+}
+
+/// An `allOf` anywhere in the document with two or more members that each refer to a
+/// recursive schema: typify merges them property by property (and `additionalProperties`,
+/// `items`), resolving each `$ref` anew, so two recursive types merge without end (found by
+/// the `spec_structured` fuzz target: `allOf: [{$ref: A}, {$ref: B}]` with
+/// `A: {additionalProperties: {$ref: A}}` and `B` alike overflowed a 256 MB stack).
+fn check_recursive_merges(
+    file: &Path,
+    doc: &Value,
+    schemas: &serde_json::Map<String, Value>,
+) -> Result<(), SpecError> {
+    let mut sites: Vec<(String, &Vec<Value>)> = Vec::new();
+    all_ofs(doc, &mut String::new(), &mut sites);
+    if sites.is_empty() {
+        return Ok(());
+    }
+    let recursive = recursive(schemas);
+    for (at, members) in sites {
+        // Two different ones: merging a type with what refers to itself again ends
+        // (typify keeps a merge equal to the reference as the reference).
+        let mut named: Vec<&str> = members
+            .iter()
+            .filter_map(|m| {
+                let mut refs = Vec::new();
+                all_refs(m, &mut refs);
+                refs.into_iter().find(|r| recursive.contains(r))
+            })
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        if named.len() >= 2 {
+            return Err(SpecError::at(
+                file,
+                &at,
+                format!(
+                    "this allOf merges {} different recursive schemas ({}); the generator cannot merge two recursive types: make all but one a \
+                     property, or merge them by hand in an overlay",
+                    named.len(),
+                    named.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Where `allOf`s of two or more members are (the schema holding them), with the members.
+fn all_ofs<'a>(value: &'a Value, at: &mut String, out: &mut Vec<(String, &'a Vec<Value>)>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(members)) = map.get("allOf")
+                && members.len() >= 2
+            {
+                out.push((at.clone(), members));
+            }
+            for (k, v) in map {
+                let len = at.len();
+                at.push('/');
+                at.push_str(&super::error::pointer_segment(k));
+                all_ofs(v, at, out);
+                at.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let len = at.len();
+                at.push_str(&format!("/{i}"));
+                all_ofs(v, at, out);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
 }

@@ -527,6 +527,39 @@ fn generated_output_matches_the_snapshot() {
     }
 }
 
+/// Found by the `spec_structured` fuzz target: typify merged two recursive types until a
+/// 256 MB stack overflowed.
+#[test]
+fn merging_two_recursive_schemas_is_a_located_error_not_a_stack_overflow() {
+    let spec = |schemas: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n\
+             components:\n  schemas:\n{schemas}"
+        )
+    };
+    let a = "    A: {type: object, additionalProperties: {$ref: '#/components/schemas/A'}}\n";
+    let b = "    B: {type: object, additionalProperties: {$ref: '#/components/schemas/B'}}\n";
+    let pa = "    A: {type: object, properties: {n: {$ref: '#/components/schemas/A'}}}\n";
+    let pb = "    B: {type: object, properties: {n: {$ref: '#/components/schemas/B'}}}\n";
+    let c =
+        "    C: {allOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]}\n";
+    for schemas in [format!("{a}{b}{c}"), format!("{pa}{pb}{c}")] {
+        let err = super::generate(Path::new("merge.yaml"), &spec(&schemas)).unwrap_err();
+        assert_eq!(
+            err.location,
+            Location::Pointer("/components/schemas/C".into()),
+            "{err}"
+        );
+        assert!(
+            err.problem.contains("different recursive schemas (A, B)"),
+            "{err}"
+        );
+    }
+    // One recursive type merged with what refers to it again: generated.
+    let same = "    C: {allOf: [{$ref: '#/components/schemas/A'}, {type: object, additionalProperties: {$ref: '#/components/schemas/A'}}]}\n";
+    super::generate(Path::new("fine.yaml"), &spec(&format!("{a}{same}"))).unwrap();
+}
+
 #[test]
 fn a_ref_cycle_through_all_of_is_a_located_error_not_a_stack_overflow() {
     let spec = |schemas: &str| {

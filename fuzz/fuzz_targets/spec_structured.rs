@@ -14,6 +14,11 @@ use paysdk_codegen::arbitrary::{Document, check_document_outcome};
 use paysdk_codegen::generate;
 
 fuzz_target!(|data: &[u8]| {
+    // A stack overflow kills the process before libFuzzer saves the input (typify did, once
+    // on a 256 MB stack): with FUZZ_LAST_INPUT=file each input is written there first.
+    if let Some(path) = std::env::var_os("FUZZ_LAST_INPUT") {
+        let _ = std::fs::write(path, data);
+    }
     let mut u = Unstructured::new(data);
     let (Ok(yaml), Ok(doc)) = (u.arbitrary::<bool>(), Document::arbitrary(&mut u)) else {
         return;
