@@ -15,9 +15,9 @@ pub fn apply(file: &mut syn::File) {
             && module.ident == "types"
             && let Some((_, items)) = &mut module.content
         {
-            open_string_enums(items);
-            wrap_secret_fields(items);
-            accept_numbers_as_strings(items);
+            super::timing::stage("lenient enums", || open_string_enums(items));
+            super::timing::stage("lenient secrets", || wrap_secret_fields(items));
+            super::timing::stage("lenient numbers", || accept_numbers_as_strings(items));
         }
     }
 }
@@ -30,9 +30,18 @@ struct StringEnum {
 }
 
 fn is_serde_deserialize(attrs: &[Attribute]) -> bool {
-    attrs
-        .iter()
-        .any(|a| a.path().is_ident("derive") && quote!(#a).to_string().contains("Deserialize"))
+    // The derive's tokens, not their text: Stripe has thousands of derives.
+    fn names_deserialize(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => i == "Deserialize",
+            proc_macro2::TokenTree::Group(g) => names_deserialize(g.stream()),
+            _ => false,
+        })
+    }
+    attrs.iter().any(|a| {
+        a.path().is_ident("derive")
+            && matches!(&a.meta, syn::Meta::List(list) if names_deserialize(list.tokens.clone()))
+    })
 }
 
 fn serde_rename(attrs: &[Attribute]) -> Option<String> {
@@ -111,30 +120,38 @@ fn is_replaced_impl(item: &ItemImpl, enums: &HashSet<String>) -> bool {
 }
 
 fn open_string_enums(items: &mut Vec<Item>) {
-    let enums: Vec<StringEnum> = items
-        .iter()
-        .filter_map(|i| match i {
-            Item::Enum(e) => as_string_enum(e),
-            _ => None,
-        })
-        .collect();
+    let enums: Vec<StringEnum> = super::timing::stage("lenient find", || {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Enum(e) => as_string_enum(e),
+                _ => None,
+            })
+            .collect()
+    });
     if enums.is_empty() {
         return;
     }
     // A set: Stripe has thousands of enums among tens of thousands of items.
     let names: HashSet<String> = enums.iter().map(|e| e.ident.to_string()).collect();
-    items.retain(|item| match item {
-        Item::Enum(e) => !names.contains(&e.ident.to_string()),
-        Item::Impl(i) => !is_replaced_impl(i, &names),
-        _ => true,
+    super::timing::stage("lenient retain", || {
+        items.retain(|item| match item {
+            Item::Enum(e) => !names.contains(&e.ident.to_string()),
+            Item::Impl(i) => !is_replaced_impl(i, &names),
+            _ => true,
+        })
     });
-    for e in &enums {
-        let tokens = open_enum_tokens(e);
-        match syn::parse2::<syn::File>(tokens) {
-            Ok(parsed) => items.extend(parsed.items),
-            Err(err) => items.push(Item::Verbatim(err.to_compile_error())),
+    let all: Vec<TokenStream> = super::timing::stage("lenient enum tokens", || {
+        enums.iter().map(open_enum_tokens).collect()
+    });
+    super::timing::stage("lenient enum parse", || {
+        for tokens in all {
+            match syn::parse2::<syn::File>(tokens) {
+                Ok(parsed) => items.extend(parsed.items),
+                Err(err) => items.push(Item::Verbatim(err.to_compile_error())),
+            }
         }
-    }
+    });
 }
 
 fn open_enum_tokens(e: &StringEnum) -> TokenStream {
@@ -243,13 +260,14 @@ fn accept_numbers_as_strings(items: &mut [Item]) {
             continue;
         };
         for field in &mut fields.named {
+            let ty = type_string(&field.ty);
             // Once per field: serde refuses a second `deserialize_with`. typify gives a
             // required nullable field `Option::deserialize`, which the lenient one replaces.
             if let Some(existing) = field.attrs.iter_mut().find(|a| {
                 a.path().is_ident("serde") && quote!(#a).to_string().contains("deserialize_with")
             }) {
                 let is_option_string = matches!(
-                    type_string(&field.ty).as_str(),
+                    ty.as_str(),
                     "::std::option::Option<::std::string::String>" | "Option<String>"
                 );
                 let text = quote!(#existing).to_string();
@@ -267,7 +285,7 @@ fn accept_numbers_as_strings(items: &mut [Item]) {
                 }
                 continue;
             }
-            let attr: Attribute = match type_string(&field.ty).as_str() {
+            let attr: Attribute = match ty.as_str() {
                 "::std::string::String" | "String" => syn::parse_quote! {
                     #[serde(deserialize_with = "::paysdk::runtime::lenient::string_or_number")]
                 },
@@ -285,7 +303,7 @@ fn accept_numbers_as_strings(items: &mut [Item]) {
                 .attrs
                 .iter()
                 .any(|a| a.path().is_ident("serde") && quote!(#a).to_string().contains("default"));
-            let attr = if has_default && type_string(&field.ty).contains("Option<") {
+            let attr = if has_default && ty.contains("Option<") {
                 syn::parse_quote! {
                     #[serde(deserialize_with = "::paysdk::runtime::lenient::option_string_or_number")]
                 }
