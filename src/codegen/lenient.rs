@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use syn::visit_mut::VisitMut;
 use syn::{Attribute, Fields, Ident, Item, ItemEnum, ItemImpl, LitStr, Type};
 
 /// Rewrites the `types` module of a generated file in place.
@@ -15,9 +16,9 @@ pub fn apply(file: &mut syn::File) {
             && module.ident == "types"
             && let Some((_, items)) = &mut module.content
         {
-            super::timing::stage("lenient enums", || open_string_enums(items));
-            super::timing::stage("lenient secrets", || wrap_secret_fields(items));
-            super::timing::stage("lenient numbers", || accept_numbers_as_strings(items));
+            open_string_enums(items);
+            wrap_secret_fields(items);
+            accept_numbers_as_strings(items);
         }
     }
 }
@@ -120,38 +121,90 @@ fn is_replaced_impl(item: &ItemImpl, enums: &HashSet<String>) -> bool {
 }
 
 fn open_string_enums(items: &mut Vec<Item>) {
-    let enums: Vec<StringEnum> = super::timing::stage("lenient find", || {
-        items
-            .iter()
-            .filter_map(|i| match i {
-                Item::Enum(e) => as_string_enum(e),
-                _ => None,
-            })
-            .collect()
-    });
+    let enums: Vec<StringEnum> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Enum(e) => as_string_enum(e),
+            _ => None,
+        })
+        .collect();
     if enums.is_empty() {
         return;
     }
     // A set: Stripe has thousands of enums among tens of thousands of items.
     let names: HashSet<String> = enums.iter().map(|e| e.ident.to_string()).collect();
-    super::timing::stage("lenient retain", || {
-        items.retain(|item| match item {
-            Item::Enum(e) => !names.contains(&e.ident.to_string()),
-            Item::Impl(i) => !is_replaced_impl(i, &names),
-            _ => true,
-        })
+    items.retain(|item| match item {
+        Item::Enum(e) => !names.contains(&e.ident.to_string()),
+        Item::Impl(i) => !is_replaced_impl(i, &names),
+        _ => true,
     });
-    let all: Vec<TokenStream> = super::timing::stage("lenient enum tokens", || {
-        enums.iter().map(open_enum_tokens).collect()
-    });
-    super::timing::stage("lenient enum parse", || {
-        for tokens in all {
-            match syn::parse2::<syn::File>(tokens) {
-                Ok(parsed) => items.extend(parsed.items),
-                Err(err) => items.push(Item::Verbatim(err.to_compile_error())),
+    let shared = shared_impls();
+    for e in &enums {
+        match syn::parse2::<syn::File>(open_enum_tokens(e)) {
+            Ok(parsed) => items.extend(parsed.items),
+            Err(err) => items.push(Item::Verbatim(err.to_compile_error())),
+        }
+        items.extend(shared.iter().map(|item| {
+            let mut item = item.clone();
+            RenamePlaceholder(&e.ident).visit_item_mut(&mut item);
+            item
+        }));
+    }
+}
+
+/// The name [`shared_impls`] are written for.
+const PLACEHOLDER: &str = "__PaysdkOpenEnum";
+
+struct RenamePlaceholder<'a>(&'a Ident);
+
+impl VisitMut for RenamePlaceholder<'_> {
+    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+        if ident == PLACEHOLDER {
+            *ident = self.0.clone();
+        }
+    }
+}
+
+/// The impls of an open enum that do not depend on its values, parsed once and copied for
+/// each enum: parsing them once per enum cost Stripe's build script a second.
+fn shared_impls() -> Vec<Item> {
+    let ident = format_ident!("{PLACEHOLDER}");
+    let tokens = quote! {
+        impl ::std::convert::From<::std::string::String> for #ident {
+            fn from(value: ::std::string::String) -> Self {
+                Self::from(value.as_str())
             }
         }
-    });
+
+        impl ::std::str::FromStr for #ident {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::paysdk::runtime::lenient::deserialize_open_enum(deserializer)
+            }
+        }
+    };
+    match syn::parse2::<syn::File>(tokens) {
+        Ok(file) => file.items,
+        Err(err) => vec![Item::Verbatim(err.to_compile_error())],
+    }
 }
 
 fn open_enum_tokens(e: &StringEnum) -> TokenStream {
@@ -208,37 +261,6 @@ fn open_enum_tokens(e: &StringEnum) -> TokenStream {
                     #(#from_str)*
                     other => Self::#unknown(other.to_string()),
                 }
-            }
-        }
-
-        impl ::std::convert::From<::std::string::String> for #ident {
-            fn from(value: ::std::string::String) -> Self {
-                Self::from(value.as_str())
-            }
-        }
-
-        impl ::std::str::FromStr for #ident {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl ::std::fmt::Display for #ident {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #ident {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::paysdk::runtime::lenient::deserialize_open_enum(deserializer)
             }
         }
     }

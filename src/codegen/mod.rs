@@ -18,7 +18,8 @@
 //!    `components/schemas` (after the operations' schemas are named, so they keep their names),
 //!    the webhook keys removed;
 //! 4. progenitor generates the client and typify the types;
-//! 5. `lenient`: open string enums, string fields that accept numbers; `api_version`: drop
+//! 5. `lenient`: open string enums, string fields that accept numbers; `from_str`: an
+//!    untagged enum's `FromStr` ends at a variant that always parses; `api_version`: drop
 //!    the undocumented `api-version` header progenitor adds to every request; `decode`:
 //!    success bodies decoded by `::paysdk::runtime`, which moves headers instead of cloning;
 //!    `hooks`: progenitor's async hook calls replaced by direct code;
@@ -46,6 +47,7 @@ mod fields;
 mod filter;
 mod find;
 pub mod fixtures;
+mod from_str;
 mod hooks;
 mod lenient;
 pub mod limits;
@@ -377,6 +379,7 @@ fn generate_doc(
     })?;
     stage("fields", || fields::unique(&mut file));
     stage("lenient", || lenient::apply(&mut file));
+    stage("from_str", || from_str::end_infallible_chains(&mut file));
     stage("api_version", || api_version::strip(&mut file));
     stage("decode", || decode::route(&mut file));
     stage("hooks", || hooks::inline(&mut file));

@@ -28,3 +28,10 @@ fn thread_cpu_ns() -> Option<u64> {
     let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     text.split_whitespace().next()?.parse().ok()
 }
+
+/// Prints `paysdk-codegen: <what>` when timings are asked for: a count that explains a time.
+pub(crate) fn note(what: std::fmt::Arguments<'_>) {
+    if std::env::var_os("PAYSDK_CODEGEN_TIMINGS").is_some() {
+        eprintln!("paysdk-codegen: {what}");
+    }
+}
