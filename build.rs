@@ -1,12 +1,7 @@
 //! Turns every OpenAPI spec in `specs/` (a file, or a folder with an `openapi.*` root) into a
-//! client module; the work is in `src/codegen`, spec files and `$ref`s in `src/spec`.
+//! client module; the work is in the generator crate (`codegen/`, `paysdk_codegen`).
 
-#[path = "src/codegen/mod.rs"]
-#[allow(dead_code)] // The library exposes parts of this module that the build does not call.
-mod codegen;
-#[path = "src/spec/mod.rs"]
-#[allow(dead_code, unused_imports)]
-mod spec;
+use paysdk_codegen as codegen;
 
 use std::path::{Path, PathBuf};
 
@@ -15,8 +10,6 @@ fn main() {
     // directory recursively, so files inside spec folders are covered too, and so are the
     // sidecar (`x.paysdk.yaml`) and overlay (`x.overlay.yaml`) files next to each spec.
     println!("cargo::rerun-if-changed=specs");
-    println!("cargo::rerun-if-changed=src/codegen");
-    println!("cargo::rerun-if-changed=src/spec");
     println!("cargo::rerun-if-changed=tests/fixtures/codegen");
     println!("cargo::rerun-if-changed=tests/fixtures/facade");
     let Some(out_dir) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {

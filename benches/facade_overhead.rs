@@ -141,7 +141,7 @@ impl Contenders {
                 .expect("the loopback answers within the timeout"),
             4 => self
                 .generated
-                .get_linked_accounts_id(std::hint::black_box(ID))
+                .get_linked_account(std::hint::black_box(ID))
                 .await
                 .expect("generated facade call")
                 .into_inner(),

@@ -11,7 +11,7 @@
 //! use paysdk::apis::weavr_payment_run::Client;
 //!
 //! let client = Client::builder().base_url("https://sandbox.weavr.io/payment-run").build()?;
-//! let institutions = client.get_institutions().country("GB").limit(20.try_into()?).await?;
+//! let institutions = client.list_institutions().country("GB").limit(20.try_into()?).await?;
 //! println!("{} institution(s)", institutions.institutions.len());
 //! # Ok(()) }
 //! ```

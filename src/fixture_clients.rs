@@ -450,3 +450,63 @@ mod tests {
         assert_eq!(errors::DeleteOrderError::OPERATION_ID, "deleteOrder");
     }
 }
+
+/// Constructs from the vendor corpus that broke the generated code
+/// (`tests/fixtures/codegen/corpus-shapes.yaml`; the generator-level checks are in
+/// paysdk-codegen's `corpus_tests`), compiled and decoded.
+#[cfg(test)]
+mod corpus_shapes_tests {
+    use super::corpus_shapes::{Client, types};
+
+    /// `getAuthorizationRequest` is named like the builder of `getAuthorization`; the
+    /// compiled client has both (a clash would not compile).
+    #[test]
+    fn an_operation_named_like_a_builder_is_renamed() {
+        let _ = Client::get_authorization;
+        let _ = Client::get_authorization_request_op;
+    }
+
+    /// Unit: an optional string with a default keeps `String` and still accepts a number.
+    #[test]
+    fn a_string_with_a_default_accepts_numbers_and_defaults() {
+        let r: types::Relationship = serde_json::from_str(r#"{"type": 7}"#).unwrap();
+        assert_eq!(r.type_, "7");
+        let r: types::Relationship = serde_json::from_str("{}").unwrap();
+        assert_eq!(r.type_, "customer");
+    }
+
+    /// Paystack: `createdAt` and `created_at` in one object are two fields, each decoded from its
+    /// own key (also when optional, where typify writes a `Default` impl naming both).
+    #[test]
+    fn properties_that_give_one_field_name_stay_apart() {
+        let c: types::Charge = serde_json::from_str(
+            r#"{"createdAt": "a", "created_at": "b", "paid_at": "c", "paidAt": "d"}"#,
+        )
+        .unwrap();
+        // typify orders fields by property name: `createdAt` before `created_at`.
+        assert_eq!((c.created_at.as_str(), c.created_at_2.as_str()), ("a", "b"));
+        assert_eq!(
+            (c.paid_at.as_deref(), c.paid_at_2.as_deref()),
+            (Some("d"), Some("c"))
+        );
+        let back = serde_json::to_value(&c).unwrap();
+        assert_eq!(back["created_at"], "b");
+        assert_eq!(back["paidAt"], "d");
+    }
+
+    /// Plaid: nullable components whose inner type typify would name like the component itself
+    /// generate once each, and decode `null` and a value.
+    #[test]
+    fn nullable_components_are_named_once() {
+        let pay: types::Pay = serde_json::from_str(
+            r#"{"insights": {"risk": "low"}, "base": {"data": true}, "frequency": "weekly"}"#,
+        )
+        .unwrap();
+        assert!(pay.insights.is_some_and(|i| i.0.is_some()));
+        assert!(pay.frequency.is_some_and(|f| f.0.is_some()));
+        let pay: types::Pay =
+            serde_json::from_str(r#"{"insights": null, "base": null, "frequency": null}"#).unwrap();
+        assert!(pay.frequency.and_then(|f| f.0).is_none());
+        assert!(pay.insights.and_then(|i| i.0).is_none());
+    }
+}

@@ -296,3 +296,64 @@ async fn the_token_url_can_be_overridden_and_secrets_never_print() {
         assert!(!printed.contains(secret), "{secret} in {printed}");
     }
 }
+
+/// A call whose OAuth2 token cannot be had fails before it is sent, naming the scheme.
+fn assert_token_failure(error: &paysdk::Error<errors::GetReportError>, why: &str) {
+    match error.kind() {
+        errors::GetReportError::InvalidRequest(e) => {
+            assert_eq!(e.failed_scheme(), Some("partnerOauth"), "{e}");
+            assert!(e.missing_schemes().is_empty(), "{e}");
+            assert!(e.to_string().contains("'partnerOauth'"), "{e}");
+            assert!(e.to_string().contains(why), "{e}");
+        }
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    }
+    assert_eq!(error.attempts(), 0);
+    let shown = format!("{error} {error:?}");
+    for secret in ALL_SECRETS {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+}
+
+#[tokio::test]
+async fn a_token_endpoint_error_fails_the_call_before_it_is_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    report_for(&server, "token-a", 200).await;
+    let api = full(&server).build().unwrap();
+    let error = api.get_report("daily").await.unwrap_err();
+    assert_token_failure(&error, "500");
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(token_requests(&received).len(), 1);
+    assert_eq!(
+        received.len(),
+        1,
+        "the operation endpoint got no request: {received:?}"
+    );
+    // The next call tries again: a failed fetch is not kept.
+    api.get_report("daily").await.unwrap_err();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!((received.len(), token_requests(&received).len()), (2, 2));
+}
+
+#[tokio::test]
+async fn an_unreachable_token_endpoint_fails_the_call_before_it_is_sent() {
+    // A port that was listening a moment ago and is closed now.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    };
+    let server = MockServer::start().await;
+    report_for(&server, "token-a", 200).await;
+    let api = full(&server)
+        .partner_oauth_token_url(format!("http://{closed}/oauth/token"))
+        .build()
+        .unwrap();
+    let error = api.get_report("daily").await.unwrap_err();
+    assert_token_failure(&error, "token request failed");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}

@@ -331,3 +331,48 @@ async fn the_sidecars_transient_rule_retry_hint_and_request_reference_apply() {
         .collect();
     assert_eq!(keys[0], keys[1]);
 }
+
+#[test]
+fn fields_the_sidecar_marks_secret_never_show_in_debug() {
+    // `secrets: [Account.label, Entry.amount]` in tests/fixtures/facade/ledger.paysdk.yaml.
+    let account: types::Account =
+        serde_json::from_value(json!({"id": "a1", "currency": "EUR", "label": "label-secret-8"}))
+            .unwrap();
+    let label: &Option<Secret> = &account.label;
+    assert_eq!(label.as_ref().map(Secret::expose), Some("label-secret-8"));
+    let entry: types::Entry =
+        serde_json::from_value(json!({"id": "e1", "amount": 987654321})).unwrap();
+    assert_eq!(entry.amount, 987654321, "an integer keeps its type");
+    let shown = format!("{account:?} {account:#?} {entry:?} {entry:#?}");
+    assert!(!shown.contains("label-secret-8"), "{shown}");
+    assert!(!shown.contains("987654321"), "{shown}");
+    // The other fields still show, and the wire form is unchanged.
+    assert!(shown.contains("a1") && shown.contains("e1"), "{shown}");
+    assert_eq!(
+        serde_json::to_value(&entry).unwrap(),
+        json!({"id": "e1", "amount": 987654321})
+    );
+    // Only the schema named: NewAccount's label is a plain string.
+    let new = types::NewAccount {
+        currency: "EUR".into(),
+        label: Some(String::from("shown")),
+    };
+    assert!(format!("{new:?}").contains("shown"));
+}
+
+#[test]
+fn weavr_login_bodies_are_redacted_by_its_sidecar() {
+    // `secrets: [token, password]` in specs/weavr-payment-run.paysdk.yaml: the login body's
+    // password object is redacted as a whole.
+    use paysdk::apis::weavr_payment_run::types as weavr;
+    let body = weavr::AcquireAuthTokenBody {
+        email: "controller@example.com".into(),
+        password: weavr::AcquireAuthTokenBodyPassword {
+            value: Secret::new("tokenised-password-9"),
+        },
+    };
+    let shown = format!("{body:?}");
+    assert!(!shown.contains("tokenised-password-9"), "{shown}");
+    assert!(shown.contains("password: \"[redacted]\""), "{shown}");
+    assert!(shown.contains("controller@example.com"), "{shown}");
+}

@@ -216,3 +216,109 @@ async fn link_paging_follows_next_links_relative_and_absolute() {
     assert_eq!(ids, ["v1", "v2", "v3", "v4"]);
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
+
+/// A Weavr linked account as its spec describes one.
+fn weavr_account(id: &str) -> serde_json::Value {
+    json!({
+        "id": id,
+        "accountIdentification": {"accountNumber": "12345678", "sortCode": "040004"},
+        "currency": "GBP",
+        "institution": {"displayName": "Demo Bank", "countries": ["GB"]},
+        "consent": {"expiresAt": "2026-12-31T00:00:00Z", "expiresIn": 3600, "status": "ACTIVE"},
+        "status": "LINKED"
+    })
+}
+
+#[tokio::test]
+async fn weavr_linked_accounts_and_institutions_page_through_the_facade() {
+    // `pagination` in specs/weavr-payment-run.paysdk.yaml; the overlay gives the list of
+    // linked accounts the `offset`/`limit` parameters its spec leaves out.
+    let server = MockServer::start().await;
+    let ids: Vec<String> = (0..5)
+        .map(|n| format!("652d25b73541d8084a88a3{n:02}"))
+        .collect();
+    for (offset, page) in [(0, &ids[0..2]), (2, &ids[2..4]), (4, &ids[4..5])] {
+        let accounts: Vec<_> = page.iter().map(|id| weavr_account(id)).collect();
+        // The first page is the call as set up: no offset unless the caller gave one.
+        let at_offset = if offset == 0 {
+            Mock::given(query_param_is_missing("offset"))
+        } else {
+            Mock::given(query_param("offset", offset.to_string()))
+        };
+        at_offset
+            .and(method("GET"))
+            .and(path("/v1/linked_accounts"))
+            .and(query_param("limit", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"linkedAccounts": accounts, "count": 5, "responseCount": page.len()}),
+            ))
+            // The first page once more for the plain `.await` at the end.
+            .expect(if offset == 0 { 2 } else { 1 })
+            .mount(&server)
+            .await;
+        let institutions: Vec<_> = page
+            .iter()
+            .map(|id| json!({"id": id, "displayName": "Bank", "countries": ["GB"]}))
+            .collect();
+        Mock::given(method("GET"))
+            .and(path("/v1/institutions"))
+            .and(query_param("country", "GB"))
+            .and(query_param("offset", offset.to_string()))
+            .and(query_param("limit", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"institutions": institutions, "count": 5, "responseCount": page.len()}),
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let weavr = paysdk::weavr::Client::builder()
+        .base_url(server.uri())
+        .api_key(Secret::new("weavr-key"))
+        .auth_token(Secret::new("weavr-token"))
+        .build()
+        .unwrap();
+    let two = std::num::NonZeroU32::new(2).unwrap();
+
+    let accounts: Vec<paysdk::weavr::LinkedAccount> = weavr
+        .list_linked_accounts()
+        .limit(two)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    let seen: Vec<&str> = accounts.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(seen, ids.iter().map(String::as_str).collect::<Vec<_>>());
+
+    let query = paysdk::weavr::InstitutionsQuery {
+        country: Some("GB".into()),
+        offset: Some(0),
+        limit: Some(two),
+        ..Default::default()
+    };
+    let pages: Vec<_> = weavr
+        .list_institutions(&query)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        pages
+            .iter()
+            .map(|p| p.institutions.len())
+            .collect::<Vec<_>>(),
+        [2, 2, 1],
+        "three pages, then the total is reached and paging stops"
+    );
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 6, "no request past the last page");
+    assert!(received.iter().all(|r| {
+        r.url.path() != "/v1/linked_accounts"
+            || r.headers
+                .get("authorization")
+                .is_some_and(|v| v == "Bearer weavr-token")
+    }));
+    // `.await` still gives one page, as the method always did.
+    let first = weavr.list_linked_accounts().limit(two).await.unwrap();
+    assert_eq!(first.linked_accounts.len(), 2);
+}

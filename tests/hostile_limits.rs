@@ -7,8 +7,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use paysdk::codegen::{Location, generate, limits};
 use paysdk::diff::{Settings, diff_texts};
+use paysdk_codegen::{Location, generate, limits};
 
 /// A spec with one operation answering `schema` (JSON text).
 fn spec(schema: &str, components: &str) -> String {

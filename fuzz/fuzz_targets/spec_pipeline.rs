@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use paysdk::codegen::{Location, generate};
+use paysdk_codegen::{Location, generate};
 
 fuzz_target!(|data: &[u8]| {
     // The first byte picks the syntax, as the file extension would.

@@ -20,17 +20,15 @@
 use std::fmt;
 use std::sync::Arc;
 
-use reqwest::StatusCode;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use crate::apis::enfuce_customer as api;
+use crate::runtime::{BuildError, Call, ClientConfig, Response, Secret};
 
-use crate::raw::enfuce_customer as raw;
-use crate::runtime::{
-    BuildError, Call, ClientConfig, FixedHeaders, Invocation, OperationSpec, ProviderPolicy,
-    Response, Secret, Transport, sensitive_header,
+pub use api::{
+    CreateCorporateCustomerError, CreateCustomerLinkError, CreatePrivateCustomerError,
+    DeleteCustomerLinkError, GetCustomerByNumberError, GetCustomerError, GetCustomerIdByRegNoError,
+    GetCustomerLinksError, UpdateCorporateCustomerError, UpdateCustomerPropertyError,
+    UpdatePrivateCustomerError, errors, types,
 };
-
-pub use raw::errors;
-pub use raw::types;
 
 /// A customer, private or corporate (`role` tells which).
 pub type Customer = types::Customer;
@@ -49,32 +47,7 @@ pub type CorporateCustomerUpdate = types::UpdateCorporateCustomer;
 /// Enfuce's error body.
 pub type ErrorResponse = types::ErrorResponse;
 
-/// Error of [`Client::get_customer`].
-pub type GetCustomerError = errors::GetCustomerUsingGetError;
-/// Error of [`Client::get_customer_by_number`].
-pub type GetCustomerByNumberError = errors::GetCustomerByCustomerNumberUsingGetError;
-/// Error of [`Client::get_customer_id_by_reg_no`].
-pub type GetCustomerIdByRegNoError = errors::GetCustomerIdByRegNoUsingGetError;
-/// Error of [`Client::create_private_customer`].
-pub type CreatePrivateCustomerError = errors::CreatePrivateCustomerUsingPostError;
-/// Error of [`Client::create_corporate_customer`].
-pub type CreateCorporateCustomerError = errors::CreateCorporateCustomerUsingPostError;
-/// Error of [`Client::update_private_customer`].
-pub type UpdatePrivateCustomerError = errors::UpdatePrivateCustomerUsingPatchError;
-/// Error of [`Client::update_corporate_customer`].
-pub type UpdateCorporateCustomerError = errors::UpdateCorporateCustomerUsingPatchError;
-/// Error of [`Client::delete_temporary_address`].
-pub type UpdateCustomerPropertyError = errors::UpdateCustomerUsingPostError;
-/// Error of [`Client::get_customer_links`].
-pub type GetCustomerLinksError = errors::GetLinkedCustomersUsingGetError;
-/// Error of [`Client::create_customer_link`].
-pub type CreateCustomerLinkError = errors::CreateLinkedCustomerUsingPostError;
-/// Error of [`Client::delete_customer_link`].
-pub type DeleteCustomerLinkError = errors::DeleteLinkedCustomerUsingDeleteError;
-
-const PROVIDER: &str = "enfuce";
-
-/// The idempotency header Enfuce documents for POST and PATCH, and its length limit.
+/// The idempotency header Enfuce documents for POST and PATCH (`specs/enfuce-customer.paysdk.yaml`).
 pub const IDEMPOTENCY_HEADER: &str = "x-idempotency-key";
 /// Longest idempotency key Enfuce accepts.
 pub const IDEMPOTENCY_KEY_MAX_LEN: usize = 64;
@@ -107,7 +80,7 @@ impl Environment {
 
     /// The base URL, from the spec's server list.
     pub fn base_url(&self) -> String {
-        let servers = raw::operations::SERVERS;
+        let servers = api::operations::SERVERS;
         match self {
             Environment::Cat2 { environment, realm } => servers
                 .iter()
@@ -126,7 +99,7 @@ impl Environment {
 
 /// How to authenticate. The overview documents HTTP basic; some endpoint pages show a bearer
 /// token, so both are supported.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub enum Credentials {
     /// HTTP basic (RFC 7617).
     Basic {
@@ -151,31 +124,6 @@ impl Credentials {
     /// A bearer token.
     pub fn bearer(token: Secret) -> Self {
         Credentials::Bearer(token)
-    }
-
-    fn header(&self) -> Option<HeaderValue> {
-        use base64::Engine as _;
-        match self {
-            Credentials::Basic { username, password } => {
-                let raw = format!("{username}:{}", password.expose());
-                let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-                sensitive_header(&format!("Basic {encoded}"))
-            }
-            Credentials::Bearer(token) => sensitive_header(&format!("Bearer {}", token.expose())),
-        }
-    }
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Credentials::Basic { username, .. } => f
-                .debug_struct("Basic")
-                .field("username", username)
-                .field("password", &"[redacted]")
-                .finish(),
-            Credentials::Bearer(_) => f.write_str("Bearer([redacted])"),
-        }
     }
 }
 
@@ -224,79 +172,54 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let credentials = self.credentials.ok_or(BuildError::Missing {
-            provider: PROVIDER,
-            what: "credentials",
-            hint: "Credentials::basic or Credentials::bearer",
-        })?;
-        let authorization = credentials.header().ok_or(BuildError::InvalidHeaderValue {
-            provider: PROVIDER,
-            what: "credentials",
-        })?;
-        let audit_user = self.audit_user.ok_or(BuildError::Missing {
-            provider: PROVIDER,
-            what: "audit user",
-            hint: "ClientBuilder::audit_user; Enfuce requires one on every call",
-        })?;
-        let base_url = self.environment.unwrap_or(Environment::Live).base_url();
-        let transport = Transport::new(
-            PROVIDER,
-            base_url,
-            self.config,
-            self.http,
-            Arc::new(EnfucePolicy),
-        )?;
+        let missing = |what, hint| BuildError::Missing {
+            provider: "enfuce",
+            what,
+            hint,
+        };
+        let credentials = self.credentials.ok_or(missing(
+            "credentials",
+            "Credentials::basic or Credentials::bearer",
+        ))?;
+        let audit_user = self.audit_user.ok_or(missing(
+            "audit user",
+            "ClientBuilder::audit_user; Enfuce requires one on every call",
+        ))?;
+        let mut api = api::Client::builder()
+            .base_url(self.environment.unwrap_or(Environment::Live).base_url())
+            .config(self.config);
+        api = match credentials {
+            Credentials::Basic { username, password } => api.basic_auth(username, password),
+            Credentials::Bearer(token) => api.bearer_auth(token),
+        };
+        if let Some(http) = self.http {
+            api = api.http_client(http);
+        }
         Ok(Client {
-            shared: Arc::new(Shared {
-                raw: transport.generated(RawClient::new_with_client),
-                transport,
-                credentials: FixedHeaders::new(vec![(AUTHORIZATION, authorization)]),
-            }),
+            api: Arc::new(api.build()?),
             audit_user: audit_user.into(),
         })
     }
 }
 
-/// Reads Enfuce responses: the error body's `id` is the request reference.
-#[derive(Debug)]
-struct EnfucePolicy;
-
-impl ProviderPolicy for EnfucePolicy {
-    fn request_ref(&self, status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> Option<String> {
-        if status.is_success() || body.is_empty() {
-            return None;
-        }
-        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-        value.get("id")?.as_str().map(str::to_string)
-    }
-}
-
-struct Shared {
-    transport: Transport,
-    /// The generated client, whose request builders the calls use.
-    raw: RawClient,
-    /// `Authorization`, built once.
-    credentials: FixedHeaders,
-}
-
 /// A client of the Enfuce Customer details API. Cheap to clone; share one per process.
+///
+/// Each method is the generated `paysdk::apis::enfuce_customer` one (named and configured by
+/// `specs/enfuce-customer.paysdk.yaml`) with the client's audit user.
 #[derive(Clone)]
 pub struct Client {
-    shared: Arc<Shared>,
+    api: Arc<api::Client>,
     audit_user: Arc<str>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("enfuce::Client")
-            .field("base_url", &self.shared.transport.base_url)
+            .field("base_url", &self.base_url())
             .field("audit_user", &self.audit_user)
             .finish_non_exhaustive()
     }
 }
-
-type RawClient = raw::Client;
-use raw::operations as ops;
 
 impl Client {
     /// Starts building a client.
@@ -307,24 +230,14 @@ impl Client {
     /// The same client acting as another audit user (for the calls made through the copy).
     pub fn with_audit_user(&self, audit_user: impl Into<String>) -> Client {
         Client {
-            shared: self.shared.clone(),
+            api: self.api.clone(),
             audit_user: audit_user.into().into(),
         }
     }
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.shared.transport.base_url
-    }
-
-    fn invocation(&self, op: &'static OperationSpec) -> Invocation<'static> {
-        Invocation::new(op, self.shared.credentials.clone())
-    }
-
-    /// POST and PATCH carry `x-idempotency-key`, as Enfuce documents.
-    fn keyed(&self, op: &'static OperationSpec, caller_key: Option<String>) -> Invocation<'static> {
-        self.invocation(op)
-            .idempotent(IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_MAX_LEN, caller_key)
+        self.api.base_url()
     }
 
     /// Fetches a customer by its Enfuce id (`GET /v3/{id}`).
@@ -332,15 +245,7 @@ impl Client {
         &self,
         customer_id: &str,
     ) -> Result<Response<Customer>, crate::Error<GetCustomerError>> {
-        let audit = &*self.audit_user;
-        self.shared
-            .transport
-            .execute(self.invocation(&ops::GET_CUSTOMER_USING_GET), || {
-                self.shared
-                    .raw
-                    .get_customer_using_get_request(customer_id, audit)
-            })
-            .await
+        self.api.get_customer(customer_id, &self.audit_user).await
     }
 
     /// Fetches a customer by the customer number you assigned
@@ -349,17 +254,9 @@ impl Client {
         &self,
         customer_number: &str,
     ) -> Result<Response<Customer>, crate::Error<GetCustomerByNumberError>> {
-        let audit = &*self.audit_user;
-        self.shared
-            .transport
-            .execute(
-                self.invocation(&ops::GET_CUSTOMER_BY_CUSTOMER_NUMBER_USING_GET),
-                || {
-                    self.shared
-                        .raw
-                        .get_customer_by_customer_number_using_get_request(customer_number, audit)
-                },
-            )
+        let audit = &self.audit_user;
+        self.api
+            .get_customer_by_number(customer_number, audit)
             .await
     }
 
@@ -369,18 +266,8 @@ impl Client {
         &self,
         reg_no: &str,
     ) -> Result<Response<types::CustomerIdResponse>, crate::Error<GetCustomerIdByRegNoError>> {
-        let audit = &*self.audit_user;
-        self.shared
-            .transport
-            .execute(
-                self.invocation(&ops::GET_CUSTOMER_ID_BY_REG_NO_USING_GET),
-                || {
-                    self.shared
-                        .raw
-                        .get_customer_id_by_reg_no_using_get_request(reg_no, audit)
-                },
-            )
-            .await
+        let audit = &self.audit_user;
+        self.api.get_customer_id_by_reg_no(reg_no, audit).await
     }
 
     /// Creates a private customer (`POST /v3/PRIVATE`). Sends an idempotency key.
@@ -388,21 +275,8 @@ impl Client {
         &'c self,
         customer: &'c NewPrivateCustomer,
     ) -> Call<'c, ResourceResponse, CreatePrivateCustomerError> {
-        Call::new(move |options| async move {
-            let audit = &*self.audit_user;
-            let invocation = self.keyed(
-                &ops::CREATE_PRIVATE_CUSTOMER_USING_POST,
-                options.idempotency_key,
-            );
-            self.shared
-                .transport
-                .execute(invocation, || {
-                    self.shared
-                        .raw
-                        .create_private_customer_using_post_request(audit, customer)
-                })
-                .await
-        })
+        let audit = &self.audit_user;
+        self.api.create_private_customer(audit, customer).into()
     }
 
     /// Creates a corporate customer (`POST /v3/CORPORATE`). Sends an idempotency key.
@@ -410,21 +284,8 @@ impl Client {
         &'c self,
         customer: &'c NewCorporateCustomer,
     ) -> Call<'c, ResourceResponse, CreateCorporateCustomerError> {
-        Call::new(move |options| async move {
-            let audit = &*self.audit_user;
-            let invocation = self.keyed(
-                &ops::CREATE_CORPORATE_CUSTOMER_USING_POST,
-                options.idempotency_key,
-            );
-            self.shared
-                .transport
-                .execute(invocation, || {
-                    self.shared
-                        .raw
-                        .create_corporate_customer_using_post_request(audit, customer)
-                })
-                .await
-        })
+        let audit = &self.audit_user;
+        self.api.create_corporate_customer(audit, customer).into()
     }
 
     /// Updates a private customer (`PATCH /v3/PRIVATE/{id}`). Sends an idempotency key.
@@ -433,23 +294,10 @@ impl Client {
         customer_id: &'c str,
         changes: &'c PrivateCustomerUpdate,
     ) -> Call<'c, ResourceResponse, UpdatePrivateCustomerError> {
-        Call::new(move |options| async move {
-            let audit = &*self.audit_user;
-            let invocation = self.keyed(
-                &ops::UPDATE_PRIVATE_CUSTOMER_USING_PATCH,
-                options.idempotency_key,
-            );
-            self.shared
-                .transport
-                .execute(invocation, || {
-                    self.shared.raw.update_private_customer_using_patch_request(
-                        customer_id,
-                        audit,
-                        changes,
-                    )
-                })
-                .await
-        })
+        let audit = &self.audit_user;
+        self.api
+            .update_private_customer(customer_id, audit, changes)
+            .into()
     }
 
     /// Updates a corporate customer (`PATCH /v3/CORPORATE/{id}`). Sends an idempotency key.
@@ -458,21 +306,10 @@ impl Client {
         customer_id: &'c str,
         changes: &'c CorporateCustomerUpdate,
     ) -> Call<'c, ResourceResponse, UpdateCorporateCustomerError> {
-        Call::new(move |options| async move {
-            let audit = &*self.audit_user;
-            let invocation = self.keyed(
-                &ops::UPDATE_CORPORATE_CUSTOMER_USING_PATCH,
-                options.idempotency_key,
-            );
-            self.shared
-                .transport
-                .execute(invocation, || {
-                    self.shared
-                        .raw
-                        .update_corporate_customer_using_patch_request(customer_id, audit, changes)
-                })
-                .await
-        })
+        let audit = &self.audit_user;
+        self.api
+            .update_corporate_customer(customer_id, audit, changes)
+            .into()
     }
 
     /// Removes a customer's temporary address
@@ -482,23 +319,18 @@ impl Client {
         role: types::Role,
         customer_id: &'c str,
     ) -> Call<'c, ResourceResponse, UpdateCustomerPropertyError> {
-        Call::new(move |options| async move {
-            let audit = &*self.audit_user;
+        use types::UpdateCustomerUsingPostPropertyToUpdate::DeleteTemporaryAddress;
+        Call::keyed(move |key| async move {
             let body = types::UpdateCustomerProperty { dummy: None };
-            let invocation = self.keyed(&ops::UPDATE_CUSTOMER_USING_POST, options.idempotency_key);
-            let (role, body) = (&role, &body);
-            self.shared
-                .transport
-                .execute(invocation, || {
-                    self.shared.raw.update_customer_using_post_request(
-                        role.clone(),
-                        customer_id,
-                        types::UpdateCustomerUsingPostPropertyToUpdate::DeleteTemporaryAddress,
-                        audit,
-                        body,
-                    )
-                })
-                .await
+            let audit = &self.audit_user;
+            let call = self.api.update_customer_property(
+                role,
+                customer_id,
+                DeleteTemporaryAddress,
+                audit,
+                &body,
+            );
+            Call::from(call).key(key).await
         })
     }
 
@@ -507,17 +339,8 @@ impl Client {
         &self,
         customer_id: &str,
     ) -> Result<Response<Vec<CustomerLink>>, crate::Error<GetCustomerLinksError>> {
-        let audit = &*self.audit_user;
-        self.shared
-            .transport
-            .execute(
-                self.invocation(&ops::GET_LINKED_CUSTOMERS_USING_GET),
-                || {
-                    self.shared
-                        .raw
-                        .get_linked_customers_using_get_request(customer_id, audit)
-                },
-            )
+        self.api
+            .get_customer_links(customer_id, &self.audit_user)
             .await
     }
 
@@ -528,27 +351,15 @@ impl Client {
         customer_id: &'c str,
         linked_customer_id: &'c str,
     ) -> Call<'c, ResourceResponse, CreateCustomerLinkError> {
-        Call::new(move |options| async move {
-            let audit = &*self.audit_user;
+        Call::keyed(move |key| async move {
             let body = types::CreateLinkedCustomerUsingPostBody {
                 customer_id: linked_customer_id.to_string(),
                 type_: types::CreateLinkedCustomerUsingPostBodyType::CustomerLink,
             };
-            let body = &body;
-            let invocation = self.keyed(
-                &ops::CREATE_LINKED_CUSTOMER_USING_POST,
-                options.idempotency_key,
-            );
-            self.shared
-                .transport
-                .execute(invocation, || {
-                    self.shared.raw.create_linked_customer_using_post_request(
-                        customer_id,
-                        audit,
-                        body,
-                    )
-                })
-                .await
+            let call = self
+                .api
+                .create_customer_link(customer_id, &self.audit_user, &body);
+            Call::from(call).key(key).await
         })
     }
 
@@ -558,19 +369,9 @@ impl Client {
         customer_id: &str,
         link_id: &str,
     ) -> Result<Response<ResourceResponse>, crate::Error<DeleteCustomerLinkError>> {
-        let audit = &*self.audit_user;
-        self.shared
-            .transport
-            .execute(
-                self.invocation(&ops::DELETE_LINKED_CUSTOMER_USING_DELETE),
-                || {
-                    self.shared.raw.delete_linked_customer_using_delete_request(
-                        customer_id,
-                        link_id,
-                        audit,
-                    )
-                },
-            )
+        let audit = &self.audit_user;
+        self.api
+            .delete_customer_link(customer_id, link_id, audit)
             .await
     }
 }

@@ -18,21 +18,18 @@
 //! ```
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
-use reqwest::StatusCode;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+use crate::apis::weavr_payment_run as api;
+use crate::runtime::auth::CredentialSource;
+use crate::runtime::{BuildError, Call, ClientConfig, Response, Secret, sensitive_header};
 
-use crate::raw::weavr_payment_run as raw;
-use crate::runtime::{
-    BuildError, Call, ClientConfig, FixedHeaders, Invocation, OperationSpec, ProviderPolicy,
-    Renewal, Response, Secret, Session, Transport, is_transient_status, retry_after_header,
-    sensitive_header,
+pub use api::{
+    GetLinkedAccountError, ListInstitutionsError, ListLinkedAccountsError, LogoutError,
+    SimulateLinkedAccountError, UnlinkLinkedAccountError, UpdateLinkedAccountError, errors, types,
 };
-
-pub use raw::errors;
-pub use raw::types;
 
 pub mod webhooks;
 
@@ -51,31 +48,11 @@ pub type Institutions = types::GetInstitutionsResponse;
 /// A linked account made by the sandbox simulator.
 pub type SimulatedLinkedAccount = types::PostLinkedAccountsResponse;
 
-/// Error of [`Client::list_linked_accounts`].
-pub type ListLinkedAccountsError = errors::GetLinkedAccountsError;
-/// Error of [`Client::get_linked_account`].
-pub type GetLinkedAccountError = errors::GetLinkedAccountsIdError;
-/// Error of [`Client::update_linked_account`].
-pub type UpdateLinkedAccountError = errors::PatchLinkedAccountsIdError;
-/// Error of [`Client::unlink_linked_account`].
-pub type UnlinkLinkedAccountError = errors::UnlinkLinkedAccountsIdError;
 /// Error of [`Client::login_with_password`].
-pub type LoginError = errors::AcquireAuthTokenError;
-/// Error of [`Client::logout`].
-pub type LogoutError = errors::LogoutError;
-/// Error of [`Client::list_institutions`].
-pub type ListInstitutionsError = errors::GetInstitutionsError;
-/// Error of [`Client::simulate_linked_account`].
-pub type SimulateLinkedAccountError = errors::PostLinkedAccountsError;
-
-const PROVIDER: &str = "weavr";
+pub type LoginError = api::LoginWithPasswordError;
 
 /// The idempotency header Weavr declares on its write operations.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-ref";
-const IDEMPOTENCY_KEY_MAX_LEN: usize = 255;
-const API_KEY_HEADER: HeaderName = HeaderName::from_static("api-key");
-static REQUEST_REF_HEADER: HeaderName = HeaderName::from_static("request-ref");
-const RATE_LIMIT_RESET_HEADER: HeaderName = HeaderName::from_static("x-ratelimit-reset");
 
 /// Where the API lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +67,7 @@ impl Environment {
     /// The base URL.
     pub fn base_url(&self) -> String {
         match self {
-            Environment::Sandbox => raw::operations::SERVERS
+            Environment::Sandbox => api::operations::SERVERS
                 .first()
                 .map(|s| s.url.to_string())
                 .unwrap_or_default(),
@@ -150,127 +127,111 @@ impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let api_key = self.api_key.ok_or(BuildError::Missing {
-            provider: PROVIDER,
+            provider: "weavr",
             what: "API key",
             hint: "ClientBuilder::api_key",
         })?;
-        let invalid = |what| BuildError::InvalidHeaderValue {
-            provider: PROVIDER,
-            what,
-        };
-        let api_key = sensitive_header(api_key.expose()).ok_or_else(|| invalid("API key"))?;
-        let token = match self.token {
-            Some(t) => Some(bearer(&t).ok_or_else(|| invalid("auth token"))?),
-            None => None,
-        };
-        let base_url = self.environment.unwrap_or(Environment::Sandbox).base_url();
-        let transport = Transport::new(
-            PROVIDER,
-            base_url,
-            self.config,
-            self.http,
-            Arc::new(WeavrPolicy),
-        )?;
-        Ok(Client {
-            shared: Arc::new(Shared {
-                raw: transport.generated(RawClient::new_with_client),
-                transport,
-                session: RwLock::new(session_headers(&api_key, token)),
-                api_key_only: FixedHeaders::new(vec![(API_KEY_HEADER, api_key.clone())]),
-                api_key,
-                login: self.login,
-            }),
-        })
-    }
-}
-
-fn bearer(token: &Secret) -> Option<HeaderValue> {
-    sensitive_header(&format!("Bearer {}", token.expose()))
-}
-
-/// What calls that need a user send: the API key, plus the token while one is held.
-fn session_headers(api_key: &HeaderValue, token: Option<HeaderValue>) -> FixedHeaders {
-    let mut headers = vec![(API_KEY_HEADER, api_key.clone())];
-    headers.extend(token.map(|t| (AUTHORIZATION, t)));
-    FixedHeaders::new(headers)
-}
-
-/// Reads Weavr responses: `request-ref` header, `x-ratelimit-reset` as a retry hint, and a
-/// 409 `IDEMPOTENT_REQUEST_IN_PROGRESS` as transient (the first request is still running).
-#[derive(Debug)]
-struct WeavrPolicy;
-
-impl ProviderPolicy for WeavrPolicy {
-    fn request_ref_header(&self) -> Option<&'static HeaderName> {
-        Some(&REQUEST_REF_HEADER)
-    }
-
-    fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
-        retry_after_header(headers).or_else(|| {
-            let secs = headers
-                .get(&RATE_LIMIT_RESET_HEADER)?
-                .to_str()
-                .ok()?
-                .trim()
-                .parse::<u64>()
-                .ok()?;
-            Some(Duration::from_secs(secs))
-        })
-    }
-
-    fn is_transient(&self, status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> bool {
-        if status == StatusCode::CONFLICT {
-            #[derive(serde::Deserialize)]
-            struct Conflict<'a> {
-                #[serde(rename = "errorCode", borrow)]
-                error_code: Option<&'a str>,
-            }
-            return serde_json::from_slice::<Conflict<'_>>(body)
-                .is_ok_and(|c| c.error_code == Some("IDEMPOTENT_REQUEST_IN_PROGRESS"));
+        let bearer = |t: &Secret| sensitive_header(&format!("Bearer {}", t.expose()));
+        if self.token.as_ref().is_some_and(|t| bearer(t).is_none()) {
+            let (provider, what) = ("weavr", "auth token");
+            return Err(BuildError::InvalidHeaderValue { provider, what });
         }
-        is_transient_status(status)
+        let http = match self.http {
+            Some(http) => http,
+            None => (self.config.http_client()).map_err(|source| BuildError::Http {
+                provider: "weavr",
+                source,
+            })?,
+        };
+        // Two clients on one connection pool: the session logs in through the one without it.
+        let api = || {
+            api::Client::builder()
+                .base_url(
+                    self.environment
+                        .clone()
+                        .unwrap_or(Environment::Sandbox)
+                        .base_url(),
+                )
+                .config(self.config.clone())
+                .http_client(http.clone())
+                .api_key(api_key.clone())
+        };
+        let session = Arc::new(Session {
+            token: RwLock::new(self.token),
+            login: self.login,
+            api: api().build()?,
+        });
+        let api = api().auth_token_source(session.clone()).build()?;
+        Ok(Client { api, session })
     }
 }
 
-struct Shared {
-    transport: Transport,
-    /// The generated client, whose request builders the calls use.
-    raw: RawClient,
-    api_key: HeaderValue,
-    /// Headers of calls that need only the API key (login).
-    api_key_only: FixedHeaders,
-    /// Headers of calls that need a user, rebuilt when the token changes.
-    session: RwLock<FixedHeaders>,
+/// A user's session: the token held, and the login credentials to get a new one with before
+/// the first call that needs it and once more when a call is answered 401 (tokens expire
+/// after 5 minutes idle). Logout neither logs in nor retries.
+struct Session {
+    token: RwLock<Option<Secret>>,
     login: Option<(String, Secret)>,
+    /// The API key only: login needs no token.
+    api: api::Client,
+}
+
+impl Session {
+    fn set(&self, token: Option<Secret>) {
+        if let Ok(mut held) = self.token.write() {
+            *held = token;
+        }
+    }
+
+    async fn login(
+        &self,
+        email: &str,
+        password: Secret,
+    ) -> Result<Response<AuthToken>, crate::Error<LoginError>> {
+        let password = types::AcquireAuthTokenBodyPassword { value: password };
+        let email = email.to_string();
+        let body = types::AcquireAuthTokenBody { email, password };
+        let response = self.api.login_with_password(&body).await?;
+        self.set(Some(response.token.clone()));
+        Ok(response)
+    }
+}
+
+impl CredentialSource for Session {
+    fn current(&self) -> Option<Secret> {
+        self.token.read().ok()?.clone()
+    }
+
+    fn can_renew(&self, operation_id: &str) -> bool {
+        self.login.is_some() && operation_id != api::operations::LOGOUT.operation_id
+    }
+
+    fn renew(&self) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + '_>> {
+        Box::pin(async move {
+            let (email, password) = self.login.as_ref().ok_or("no login credentials")?;
+            let login = self.login(email, password.clone()).await;
+            login.map(drop).map_err(|e| format!("login failed: {e}"))
+        })
+    }
 }
 
 /// A client of the Weavr Embedded Payment Run API. Cheap to clone; share one per process.
+///
+/// Each method is the generated `paysdk::apis::weavr_payment_run` one (named and configured
+/// by `specs/weavr-payment-run.paysdk.yaml`), with the login session as its user token.
 #[derive(Clone)]
 pub struct Client {
-    shared: Arc<Shared>,
+    api: api::Client,
+    session: Arc<Session>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("weavr::Client")
-            .field("base_url", &self.shared.transport.base_url)
+            .field("base_url", &self.base_url())
             .field("logged_in", &self.is_logged_in())
             .finish_non_exhaustive()
     }
-}
-
-type RawClient = raw::Client;
-use raw::operations as ops;
-
-/// Which credentials an operation needs.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Auth {
-    /// The API key only.
-    ApiKey,
-    /// The API key and the token held now; no login.
-    CurrentToken,
-    /// A user session: logs in when needed (see [`Session`]).
-    Session,
 }
 
 impl Client {
@@ -281,49 +242,12 @@ impl Client {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.shared.transport.base_url
+        self.api.base_url()
     }
 
     /// Whether the client holds a user token.
     pub fn is_logged_in(&self) -> bool {
-        self.shared
-            .session
-            .read()
-            .is_ok_and(|s| s.iter().any(|(name, _)| name == AUTHORIZATION))
-    }
-
-    fn set_token(&self, token: Option<HeaderValue>) {
-        if let Ok(mut session) = self.shared.session.write() {
-            *session = session_headers(&self.shared.api_key, token);
-        }
-    }
-
-    /// A call of `op` with the credentials it needs; an idempotency key (the caller's, or a
-    /// new one) if the operation declares one. Made once, the key is reused by every attempt
-    /// and by the resend after a re-login, so they stay one logical call.
-    fn invocation(
-        &self,
-        op: &'static OperationSpec,
-        auth: Auth,
-        caller_key: Option<String>,
-    ) -> Invocation<'_> {
-        let invocation = match auth {
-            Auth::ApiKey => Invocation::new(op, self.shared.api_key_only.clone()),
-            Auth::CurrentToken => Invocation::new(op, Session::headers(self)),
-            Auth::Session => Invocation::in_session(op, self),
-        };
-        if op.declares_header(IDEMPOTENCY_HEADER) {
-            invocation.idempotent(IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_MAX_LEN, caller_key)
-        } else {
-            invocation
-        }
-    }
-
-    async fn relogin(&self) -> Result<(), crate::Error<LoginError>> {
-        if let Some((email, password)) = &self.shared.login {
-            self.login_with_password(email, password.clone()).await?;
-        }
-        Ok(())
+        self.session.current().is_some()
     }
 
     /// Logs a user in (`POST /v1/login_with_password`) and keeps the token for later calls.
@@ -334,50 +258,22 @@ impl Client {
         email: &str,
         password: Secret,
     ) -> Result<Response<AuthToken>, crate::Error<LoginError>> {
-        let body = types::AcquireAuthTokenBody {
-            email: email.to_string(),
-            password: types::AcquireAuthTokenBodyPassword { value: password },
-        };
-        let body = &body;
-        let response = self
-            .shared
-            .transport
-            .execute(
-                self.invocation(&ops::ACQUIRE_AUTH_TOKEN, Auth::ApiKey, None),
-                || self.shared.raw.acquire_auth_token_request(body),
-            )
-            .await?;
-        self.set_token(bearer(&response.token));
-        Ok(response)
+        self.session.login(email, password).await
     }
 
     /// Ends the user's session (`POST /v1/logout`) and forgets the token.
     pub async fn logout(&self) -> Result<Response<()>, crate::Error<LogoutError>> {
-        let result = self
-            .shared
-            .transport
-            .execute(
-                self.invocation(&ops::LOGOUT, Auth::CurrentToken, None),
-                || self.shared.raw.logout_request(),
-            )
-            .await;
+        let result = self.api.logout().await;
         if result.is_ok() {
-            self.set_token(None);
+            self.session.set(None);
         }
         result
     }
 
     /// Lists the buyer's linked accounts, including unlinked ones (`GET /v1/linked_accounts`).
-    pub async fn list_linked_accounts(
-        &self,
-    ) -> Result<Response<LinkedAccounts>, crate::Error<ListLinkedAccountsError>> {
-        self.shared
-            .transport
-            .execute(
-                self.invocation(&ops::GET_LINKED_ACCOUNTS, Auth::Session, None),
-                || self.shared.raw.get_linked_accounts_request(),
-            )
-            .await
+    /// `.await` gives one page; `.items()` every account, page by page.
+    pub fn list_linked_accounts(&self) -> api::ListLinkedAccountsCall<'_> {
+        self.api.list_linked_accounts()
     }
 
     /// Fetches one linked account (`GET /v1/linked_accounts/{linked_account_id}`).
@@ -385,17 +281,7 @@ impl Client {
         &self,
         linked_account_id: &str,
     ) -> Result<Response<LinkedAccount>, crate::Error<GetLinkedAccountError>> {
-        self.shared
-            .transport
-            .execute(
-                self.invocation(&ops::GET_LINKED_ACCOUNTS_ID, Auth::Session, None),
-                || {
-                    self.shared
-                        .raw
-                        .get_linked_accounts_id_request(linked_account_id)
-                },
-            )
-            .await
+        self.api.get_linked_account(linked_account_id).await
     }
 
     /// Sets a linked account's friendly name (`PATCH /v1/linked_accounts/{linked_account_id}`).
@@ -405,25 +291,11 @@ impl Client {
         linked_account_id: &'c str,
         friendly_name: &'c str,
     ) -> Call<'c, LinkedAccount, UpdateLinkedAccountError> {
-        Call::new(move |options| async move {
-            let body = types::PatchLinkedAccountsIdBody {
-                friendly_name: Some(friendly_name.to_string()),
-            };
-            let body = &body;
-            let op = &ops::PATCH_LINKED_ACCOUNTS_ID;
-            self.shared
-                .transport
-                .execute(
-                    self.invocation(op, Auth::Session, options.idempotency_key),
-                    || {
-                        self.shared.raw.patch_linked_accounts_id_request(
-                            linked_account_id,
-                            None,
-                            body,
-                        )
-                    },
-                )
-                .await
+        Call::keyed(move |key| async move {
+            let friendly_name = Some(friendly_name.to_string());
+            let body = types::PatchLinkedAccountsIdBody { friendly_name };
+            let call = self.api.update_linked_account(linked_account_id, &body);
+            Call::from(call).key(key).await
         })
     }
 
@@ -434,43 +306,25 @@ impl Client {
         &'c self,
         linked_account_id: &'c str,
     ) -> Call<'c, LinkedAccount, UnlinkLinkedAccountError> {
-        Call::new(move |options| async move {
-            let op = &ops::UNLINK_LINKED_ACCOUNTS_ID;
-            self.shared
-                .transport
-                .execute(
-                    self.invocation(op, Auth::Session, options.idempotency_key),
-                    || {
-                        self.shared
-                            .raw
-                            .unlink_linked_accounts_id_request(linked_account_id, None)
-                    },
-                )
-                .await
-        })
+        self.api.unlink_linked_account(linked_account_id).into()
     }
 
     /// Lists institutions supported for account linking (`GET /v1/institutions`).
-    pub async fn list_institutions(
-        &self,
-        query: &InstitutionsQuery,
-    ) -> Result<Response<Institutions>, crate::Error<ListInstitutionsError>> {
-        self.shared
-            .transport
-            .execute(
-                self.invocation(&ops::GET_INSTITUTIONS, Auth::ApiKey, None),
-                || {
-                    self.shared.raw.get_institutions_request(
-                        query.country.as_deref(),
-                        query.institution_ids.as_ref(),
-                        query.institution_name.as_deref(),
-                        query.limit,
-                        query.market.as_ref(),
-                        query.offset,
-                    )
-                },
-            )
-            .await
+    /// `.await` gives one page; `.items()` every institution, page by page.
+    pub fn list_institutions(&self, query: &InstitutionsQuery) -> api::ListInstitutionsCall<'_> {
+        fn set<C, V>(call: C, value: Option<V>, setter: fn(C, V) -> C) -> C {
+            match value {
+                Some(v) => setter(call, v),
+                None => call,
+            }
+        }
+        let (q, call) = (query.clone(), self.api.list_institutions());
+        let call = set(call, q.country, |c, v| c.country(v));
+        let call = set(call, q.institution_ids, |c, v| c.institution_ids(v));
+        let call = set(call, q.institution_name, |c, v| c.institution_name(v));
+        let call = set(call, q.market, |c, v| c.market(v));
+        let call = set(call, q.offset, |c, v| c.offset(v));
+        set(call, q.limit, |c, v| c.limit(v))
     }
 
     /// Sandbox only: creates a linked account for a buyer without Open Banking
@@ -487,38 +341,7 @@ impl Client {
             currency: types::PostLinkedAccountsBodyCurrency::Gbp,
             institution_id: None,
         };
-        let body = &body;
-        self.shared
-            .transport
-            .execute(
-                self.invocation(&ops::POST_LINKED_ACCOUNTS, Auth::ApiKey, None),
-                || self.shared.raw.post_linked_accounts_request(body),
-            )
-            .await
-    }
-}
-
-/// Calls that need a user: the API key plus the token while one is held; with login
-/// credentials, the client logs in before its first such call and once more on a 401 (tokens
-/// expire after 5 minutes idle).
-impl Session for Client {
-    fn headers(&self) -> FixedHeaders {
-        match self.shared.session.read() {
-            Ok(session) => session.clone(),
-            Err(_) => self.shared.api_key_only.clone(),
-        }
-    }
-
-    fn can_renew(&self) -> bool {
-        self.shared.login.is_some()
-    }
-
-    fn needs_login(&self) -> bool {
-        self.can_renew() && !self.is_logged_in()
-    }
-
-    fn renew(&self) -> Renewal<'_> {
-        Box::pin(async move { self.relogin().await.is_ok() })
+        self.api.simulate_linked_account(&body).await
     }
 }
 

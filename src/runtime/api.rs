@@ -12,7 +12,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName};
 
-use super::auth::{Auth, AuthBuildError, AuthBuilder, OAuthSession, Requirement, SecurityScheme};
+use super::auth::{Auth, AuthBuildError, AuthBuilder, Requirement, SecurityScheme, SourceSession};
 use super::config::{BuildError, ClientConfig};
 use super::context::{CallCtx, FixedHeaders};
 use super::error::{Error, ErrorMeta, Failure, OperationError};
@@ -33,12 +33,15 @@ pub const IDEMPOTENCY_HEADERS: [&str; 3] =
 pub const DEFAULT_IDEMPOTENCY_KEY_MAX_LEN: usize = 255;
 
 /// How a spec's responses are read, from its sidecar settings (`specs/<name>.paysdk.yaml`):
-/// the request-reference header, headers read as a retry hint after `Retry-After`, and error
-/// responses that are transient beyond 429 and 5xx.
+/// the request reference (a header, or a field of error bodies), headers read as a retry hint
+/// after `Retry-After`, and error responses that are transient beyond 429 and 5xx.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApiRules {
     /// The response header with the provider's reference for the request.
     pub request_ref_header: Option<&'static HeaderName>,
+    /// The field of a JSON error body with the provider's reference for the request
+    /// (property names from the root), read when the header gives none; empty for none.
+    pub request_ref_field: &'static [&'static str],
     /// Headers holding seconds to wait, read when there is no `Retry-After`.
     pub retry_after_headers: &'static [&'static str],
     /// Error responses retried like a 503.
@@ -60,6 +63,26 @@ pub struct TransientRule {
 impl ProviderPolicy for ApiRules {
     fn request_ref_header(&self) -> Option<&'static HeaderName> {
         self.request_ref_header
+    }
+
+    fn request_ref(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Option<String> {
+        let header = self.request_ref_header.and_then(|name| headers.get(name));
+        if let Some(value) = header {
+            return value.to_str().ok().map(str::to_string);
+        }
+        if self.request_ref_field.is_empty() || status.is_success() || body.is_empty() {
+            return None;
+        }
+        let body: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let at = self
+            .request_ref_field
+            .iter()
+            .try_fold(&body, |v, name| v.get(name))?;
+        match at {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
     }
 
     fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
@@ -274,7 +297,7 @@ impl<C: Send + Sync + 'static> ApiClient<C> {
                     None => invocation,
                 }
             }
-            match resolved.oauth {
+            match resolved.source {
                 None => {
                     let invocation = keyed(
                         Invocation::new(op, FixedHeaders::new(resolved.headers)),
@@ -284,10 +307,11 @@ impl<C: Send + Sync + 'static> ApiClient<C> {
                     );
                     inner.transport.execute(invocation, build).await
                 }
-                Some(client) => {
-                    let session = OAuthSession {
+                Some(dynamic) => {
+                    let session = SourceSession {
                         fixed: resolved.headers,
-                        client,
+                        dynamic,
+                        operation_id: op.operation_id,
                     };
                     let invocation = keyed(
                         Invocation::in_session(op, &session),

@@ -8,6 +8,8 @@
 //! one call sends, or to an error naming the schemes it lacks, before anything is sent.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -83,6 +85,26 @@ pub enum Credential {
         /// The client secret.
         secret: Secret,
     },
+    /// A token that changes while the client lives (a user's login session), for a bearer
+    /// scheme or an API key in a header.
+    Source(Arc<dyn CredentialSource>),
+}
+
+/// A credential that changes while a client lives, such as the token of a user's login
+/// session. The call loop sends [`current`](Self::current) on every attempt (as
+/// `Authorization: Bearer` for a bearer scheme, as the header of an API-key scheme); when
+/// [`can_renew`](Self::can_renew) says so, it calls [`renew`](Self::renew) before the first
+/// attempt if nothing is held (a failure ends the call before anything is sent) and once more
+/// when the call is answered 401 (then resends with the same idempotency key).
+pub trait CredentialSource: Send + Sync + 'static {
+    /// The token to send now, if one is held.
+    fn current(&self) -> Option<Secret>;
+
+    /// Whether a call of `operation_id` may get a new token from [`renew`](Self::renew).
+    fn can_renew(&self, operation_id: &str) -> bool;
+
+    /// Gets a new token. The error says why not, for the call's error; never a secret.
+    fn renew(&self) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + '_>>;
 }
 
 impl fmt::Debug for Credential {
@@ -91,6 +113,7 @@ impl fmt::Debug for Credential {
             Credential::Secret(_) => f.write_str("Secret([redacted])"),
             Credential::Basic(user, _) => write!(f, "Basic({user:?}, [redacted])"),
             Credential::Client { id, .. } => write!(f, "Client({id:?}, [redacted])"),
+            Credential::Source(_) => f.write_str("Source"),
         }
     }
 }
@@ -129,7 +152,27 @@ enum Ready {
     Header(HeaderName, HeaderValue),
     Query(&'static str, Secret),
     Cookie(&'static str, Secret),
-    OAuth(Arc<OAuthClient>),
+    /// A changing token, in this header (`Bearer ` before it for `Authorization`).
+    Source(Arc<Dynamic>),
+}
+
+/// A changing credential and where it goes.
+pub(crate) struct Dynamic {
+    scheme: &'static str,
+    header: HeaderName,
+    bearer: bool,
+    source: Arc<dyn CredentialSource>,
+}
+
+impl Dynamic {
+    fn value(&self) -> Option<HeaderValue> {
+        let token = self.source.current()?;
+        if self.bearer {
+            sensitive_header(&format!("Bearer {}", token.expose()))
+        } else {
+            sensitive_header(token.expose())
+        }
+    }
 }
 
 /// The credentials of one client, resolved once at build.
@@ -180,6 +223,26 @@ impl Auth {
                         }
                     }
                 }
+                (SchemeKind::Bearer, Credential::Source(source)) => {
+                    Ready::Source(Arc::new(Dynamic {
+                        scheme: scheme.name,
+                        header: AUTHORIZATION,
+                        bearer: true,
+                        source,
+                    }))
+                }
+                (
+                    SchemeKind::ApiKey {
+                        location: ApiKeyIn::Header,
+                        name,
+                    },
+                    Credential::Source(source),
+                ) => Ready::Source(Arc::new(Dynamic {
+                    scheme: scheme.name,
+                    header: HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?,
+                    bearer: false,
+                    source,
+                })),
                 (SchemeKind::Bearer, Credential::Secret(token)) => Ready::Header(
                     AUTHORIZATION,
                     sensitive_header(&format!("Bearer {}", token.expose())).ok_or_else(invalid)?,
@@ -198,8 +261,7 @@ impl Auth {
                         .map_or(token_url, |(_, url)| url.as_str());
                     let url = resolve(base_url, url)
                         .ok_or(AuthBuildError::InvalidTokenUrl(scheme.name))?;
-                    Ready::OAuth(Arc::new(OAuthClient {
-                        scheme: scheme.name,
+                    let client = OAuthClient {
                         url,
                         authorization: basic(&id, &secret).ok_or_else(invalid)?,
                         scopes: scopes.join(" "),
@@ -207,6 +269,12 @@ impl Auth {
                         timeout: attempt_timeout,
                         token: RwLock::new(None),
                         fetching: tokio::sync::Mutex::new(()),
+                    };
+                    Ready::Source(Arc::new(Dynamic {
+                        scheme: scheme.name,
+                        header: AUTHORIZATION,
+                        bearer: true,
+                        source: Arc::new(client),
                     }))
                 }
                 // The generated setters give each scheme its own kind of credential.
@@ -244,7 +312,7 @@ impl Auth {
                 Some(Ready::Header(name, value)) => headers.push((name.clone(), value.clone())),
                 Some(Ready::Query(name, key)) => resolved.query.push((name, key)),
                 Some(Ready::Cookie(name, key)) => cookies.push(format!("{name}={}", key.expose())),
-                Some(Ready::OAuth(client)) => resolved.oauth = Some(client),
+                Some(Ready::Source(source)) => resolved.source = Some(source),
                 None => {}
             }
         }
@@ -266,8 +334,8 @@ pub(crate) struct Resolved<'a> {
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     /// Query parameters on every attempt.
     pub(crate) query: Vec<(&'static str, &'a Secret)>,
-    /// The OAuth2 client whose token goes in `Authorization`.
-    pub(crate) oauth: Option<&'a Arc<OAuthClient>>,
+    /// The changing credential sent besides `headers`.
+    pub(crate) source: Option<&'a Dynamic>,
 }
 
 fn basic(user: &str, password: &Secret) -> Option<HeaderValue> {
@@ -291,14 +359,13 @@ const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
 /// An OAuth2 client-credentials token source: one token shared by every call until it
 /// expires; concurrent calls wait for one fetch.
 pub(crate) struct OAuthClient {
-    scheme: &'static str,
     url: reqwest::Url,
     /// The client id and secret, as HTTP basic (RFC 6749 §2.3.1).
     authorization: HeaderValue,
     scopes: String,
     http: reqwest::Client,
     timeout: Duration,
-    token: RwLock<Option<(HeaderValue, Option<Instant>)>>,
+    token: RwLock<Option<(Secret, Option<Instant>)>>,
     fetching: tokio::sync::Mutex<()>,
 }
 
@@ -309,9 +376,9 @@ struct TokenResponse {
     expires_in: Option<u64>,
 }
 
-impl OAuthClient {
-    /// The `Authorization` value of a token that has not expired.
-    fn current(&self) -> Option<HeaderValue> {
+impl CredentialSource for OAuthClient {
+    /// A token that has not expired.
+    fn current(&self) -> Option<Secret> {
         let token = self.token.read().ok()?;
         let (value, expires) = token.as_ref()?;
         match expires {
@@ -320,23 +387,28 @@ impl OAuthClient {
         }
     }
 
-    /// Fetches a token unless another call fetched one since `stale` was seen.
-    async fn refresh(&self, stale: Option<HeaderValue>) -> bool {
-        let _one_at_a_time = self.fetching.lock().await;
-        if let Some(now) = self.current()
-            && Some(&now) != stale.as_ref()
-        {
-            return true;
-        }
-        match self.fetch().await {
-            Ok(()) => true,
-            Err(why) => {
-                tracing::warn!(scheme = self.scheme, "OAuth2 token request failed: {why}");
-                false
-            }
-        }
+    fn can_renew(&self, _operation_id: &str) -> bool {
+        true
     }
 
+    /// Fetches a token unless another call fetched one while this one waited.
+    fn renew(&self) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + '_>> {
+        let stale = self.current();
+        Box::pin(async move {
+            let _one_at_a_time = self.fetching.lock().await;
+            if let Some(now) = self.current()
+                && Some(&now) != stale.as_ref()
+            {
+                return Ok(());
+            }
+            self.fetch().await.inspect_err(|why| {
+                tracing::warn!("OAuth2 token request failed: {why}");
+            })
+        })
+    }
+}
+
+impl OAuthClient {
     async fn fetch(&self) -> Result<(), String> {
         let form = {
             let mut form = form_urlencoded::Serializer::new(String::new());
@@ -362,7 +434,7 @@ impl OAuthClient {
             .timeout(self.timeout)
             .send()
             .await
-            .map_err(|e| e.without_url().to_string())?;
+            .map_err(|e| format!("the token request failed: {}", e.without_url()))?;
         let status = response.status();
         if !status.is_success() {
             return Err(format!("the token endpoint answered {status}"));
@@ -370,45 +442,55 @@ impl OAuthClient {
         let bytes = response
             .bytes()
             .await
-            .map_err(|e| e.without_url().to_string())?;
+            .map_err(|e| format!("the token response failed: {}", e.without_url()))?;
         let token: TokenResponse = serde_json::from_slice(&bytes)
             .map_err(|e| format!("the token response does not decode: {e}"))?;
-        let value = sensitive_header(&format!("Bearer {}", token.access_token.expose()))
+        sensitive_header(&format!("Bearer {}", token.access_token.expose()))
             .ok_or("the token cannot go in a header")?;
         let expires = token
             .expires_in
             .map(|s| Instant::now() + Duration::from_secs(s).saturating_sub(EXPIRY_MARGIN));
         if let Ok(mut slot) = self.token.write() {
-            *slot = Some((value, expires));
+            *slot = Some((token.access_token, expires));
         }
         Ok(())
     }
 }
 
-/// A call's credentials when one scheme is OAuth2: the fixed headers plus the current token;
-/// fetched before the first attempt when none is held, and once more on a 401.
-pub(crate) struct OAuthSession<'a> {
+/// A call's credentials when one scheme's token changes: the fixed headers plus the current
+/// token; renewed before the first attempt when none is held, and once more on a 401.
+pub(crate) struct SourceSession<'a> {
     pub(crate) fixed: Vec<(HeaderName, HeaderValue)>,
-    pub(crate) client: &'a OAuthClient,
+    pub(crate) dynamic: &'a Dynamic,
+    pub(crate) operation_id: &'static str,
 }
 
-impl Session for OAuthSession<'_> {
+impl Session for SourceSession<'_> {
     fn headers(&self) -> FixedHeaders {
         let mut headers = self.fixed.clone();
-        headers.extend(self.client.current().map(|t| (AUTHORIZATION, t)));
+        headers.extend(
+            self.dynamic
+                .value()
+                .map(|t| (self.dynamic.header.clone(), t)),
+        );
         FixedHeaders::new(headers)
     }
 
     fn can_renew(&self) -> bool {
-        true
+        self.dynamic.source.can_renew(self.operation_id)
     }
 
     fn needs_login(&self) -> bool {
-        self.client.current().is_none()
+        self.can_renew() && self.dynamic.source.current().is_none()
     }
 
     fn renew(&self) -> Renewal<'_> {
-        let stale = self.client.current();
-        Box::pin(self.client.refresh(stale))
+        let scheme = self.dynamic.scheme;
+        let renewal = self.dynamic.source.renew();
+        Box::pin(async move {
+            renewal
+                .await
+                .map_err(|why| InvalidRequest::credential_failed(scheme, &why))
+        })
     }
 }

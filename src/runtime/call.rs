@@ -49,11 +49,30 @@ impl<'c, T, E> Call<'c, T, E> {
         }
     }
 
+    /// A call whose runner takes the caller's idempotency key, if one is set; generated
+    /// calls convert into a `Call` through it.
+    #[doc(hidden)]
+    pub fn keyed<F, Fut>(run: F) -> Self
+    where
+        F: FnOnce(Option<String>) -> Fut + Send + 'c,
+        Fut: Future<Output = Result<Response<T>, Error<E>>> + Send + 'c,
+    {
+        Self::new(move |options| run(options.idempotency_key))
+    }
+
     /// Uses `key` as the idempotency key, instead of a generated one. Use it to resume a call
     /// whose outcome is unknown (after a crash, say): the provider replays the first result
     /// rather than applying the call twice. Ignored by operations that take no key.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Sets the idempotency key when `key` is one (a wrapper passing its caller's on).
+    pub(crate) fn key(mut self, key: Option<String>) -> Self {
+        if key.is_some() {
+            self.options.idempotency_key = key;
+        }
         self
     }
 

@@ -260,6 +260,9 @@ pub struct InvalidRequest {
     pub(crate) message: String,
     /// Security schemes the operation needs that the client has no credentials for.
     missing_credentials: Vec<&'static str>,
+    /// The security scheme whose credential could not be obtained (a token fetch or login
+    /// that failed before the request was sent).
+    failed_scheme: Option<&'static str>,
 }
 
 impl InvalidRequest {
@@ -267,7 +270,27 @@ impl InvalidRequest {
         InvalidRequest {
             message: message.into(),
             missing_credentials: Vec::new(),
+            failed_scheme: None,
         }
+    }
+
+    /// The credential of security scheme `scheme` could not be obtained (`why`: the token
+    /// endpoint's status, say; never a secret), so the operation was not sent.
+    pub(crate) fn credential_failed(scheme: &'static str, why: &str) -> Self {
+        InvalidRequest {
+            message: format!(
+                "the credential of security scheme '{scheme}' could not be obtained ({why}); \
+                 nothing was sent"
+            ),
+            missing_credentials: Vec::new(),
+            failed_scheme: Some(scheme),
+        }
+    }
+
+    /// The security scheme (as the spec names it) whose credential could not be obtained
+    /// before sending, such as an OAuth2 token endpoint that answered an error.
+    pub fn failed_scheme(&self) -> Option<&'static str> {
+        self.failed_scheme
     }
 
     /// The operation needs credentials of `schemes` (the spec's names), which the client
@@ -281,6 +304,7 @@ impl InvalidRequest {
                 names.join(" and ")
             ),
             missing_credentials: schemes,
+            failed_scheme: None,
         }
     }
 

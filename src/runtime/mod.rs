@@ -32,8 +32,12 @@ pub use api::{
 pub use call::Call;
 pub use config::{BuildError, ClientConfig};
 pub use context::CallCtx;
+// The fixture clients' tests drive the call loop directly.
+#[cfg(test)]
 pub(crate) use context::FixedHeaders;
 pub use decode::{Decoder, SuccessBody};
+#[cfg(test)]
+pub(crate) use orchestrator::{Invocation, Transport};
 // Used by generated operations and success enums.
 #[doc(hidden)]
 pub use decode::{decode_json, decode_success, text as text_body, undocumented_status};
@@ -47,7 +51,6 @@ pub use idempotency::IdempotencyKey;
 #[doc(hidden)]
 pub use multipart::multipart_body;
 pub use operation::{OperationSpec, ServerTemplate};
-pub(crate) use orchestrator::{Invocation, Transport};
 pub use orchestrator::{ProviderPolicy, Response};
 pub use paginate::{CursorFrom, Items, PageNumber, PageRequest, PageStyle, Pages};
 #[doc(hidden)]
@@ -57,4 +60,3 @@ pub use query::{QueryStyle, append_query};
 pub use retry::{RetryConfig, is_transient_status, retry_after_header};
 pub use secret::Secret;
 pub(crate) use secret::sensitive_header;
-pub(crate) use session::{Renewal, Session};

@@ -330,9 +330,12 @@ impl Transport {
         let (mut credentials, session) = match invocation.credentials {
             Credentials::Fixed(headers) => (headers, None),
             Credentials::Session(session) => {
-                if session.needs_login() {
-                    // A failed login leaves the call to fail with 401, which says what happened.
-                    session.renew().await;
+                if session.needs_login()
+                    && let Err(failed) = session.renew().await
+                {
+                    // Without its credential the call would only be refused: not sent.
+                    let failure = Failure::InvalidRequest(failed);
+                    return Err(Error::new(E::from_failure(failure), ErrorMeta::default()));
                 }
                 (session.headers(), Some(session))
             }
@@ -406,7 +409,7 @@ impl Transport {
                 Some(session) if !renewed && session.can_renew() => {
                     renewed = true;
                     tracing::debug!(operation = op.operation_id, "401: logging in again once");
-                    if !session.renew().await {
+                    if session.renew().await.is_err() {
                         return Err(error);
                     }
                     credentials = session.headers();

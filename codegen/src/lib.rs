@@ -1,8 +1,7 @@
 //! Build-time code generation: every OpenAPI file in `specs/` becomes one Rust module.
 //!
-//! `build.rs` calls [`build`]; the `codegen` feature compiles this module into the library
-//! too, so its unit tests run under `cargo test` and tools can reuse it. The pipeline for one
-//! spec (see [`generate`]):
+//! paysdk's `build.rs` calls [`build`]; spec-diff reads specs through [`spec`]. The pipeline
+//! for one spec (see [`generate`]):
 //!
 //! 1. [`load`]: YAML or JSON text into a JSON value (syntax errors with line and column);
 //!    `crate::spec` walks the files a folder spec or a `$ref` reaches and bundles them into
@@ -60,6 +59,7 @@ pub mod overlay;
 mod path_params;
 mod position;
 mod query_styles;
+pub mod spec;
 mod successes;
 mod template;
 mod timing;
@@ -378,7 +378,7 @@ fn generate_doc(
         )
     })?;
     stage("fields", || fields::unique(&mut file));
-    stage("lenient", || lenient::apply(&mut file));
+    stage("lenient", || lenient::apply(&mut file, &sidecar.secrets));
     stage("from_str", || from_str::end_infallible_chains(&mut file));
     stage("api_version", || api_version::strip(&mut file));
     stage("decode", || decode::route(&mut file));
@@ -595,6 +595,13 @@ fn progenitor_tokens(openapi: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenS
             ))
         }
     }
+}
+
+/// The repository root, which holds the specs and fixtures the unit tests read.
+#[cfg(test)]
+fn repo_root() -> &'static Path {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest)
 }
 
 #[cfg(test)]

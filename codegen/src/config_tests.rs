@@ -430,7 +430,7 @@ fn the_documented_example_fits_the_weavr_spec() {
     let docs = include_str!("../../docs/sidecar.md");
     let start = docs.find("```yaml\n").unwrap() + "```yaml\n".len();
     let example = &docs[start..start + docs[start..].find("```").unwrap()];
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/weavr-payment-run.yaml");
+    let spec = crate::repo_root().join("specs/weavr-payment-run.yaml");
     let text = std::fs::read_to_string(spec).unwrap();
     let doc: Value = serde_yaml::from_str(&text).unwrap();
     let s = Sidecar::parse(

@@ -44,6 +44,10 @@ pub struct Sidecar {
     /// and traces (Weavr's `request-ref`).
     #[serde(default)]
     pub request_reference_header: Option<HeaderName>,
+    /// The field of JSON error bodies that carries the provider's request reference, read
+    /// when the header gives none (Enfuce's `id`).
+    #[serde(default)]
+    pub request_reference_field: Option<FieldPath>,
     /// Headers read as a server-requested wait, in seconds, when `Retry-After` is absent
     /// (Weavr's `x-ratelimit-reset`), in the order they are tried.
     #[serde(default)]

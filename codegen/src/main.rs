@@ -1,4 +1,4 @@
-//! Tools over paysdk's code generator (feature `codegen`).
+//! Tools over paysdk's code generator.
 //!
 //! `paysdk-codegen examples <spec> <out.rs>` writes the program that decodes the spec's
 //! response examples with the generated client (see `docs/corpus.md`); it prints how many
@@ -19,7 +19,7 @@ fn main() -> ExitCode {
         eprintln!("paysdk-codegen: unknown command '{command}'\n{USAGE}");
         return ExitCode::from(2);
     }
-    match paysdk::codegen::examples::decode_check(Path::new(spec)) {
+    match paysdk_codegen::examples::decode_check(Path::new(spec)) {
         Ok((program, count)) => match std::fs::write(out, program) {
             Ok(()) => {
                 println!("{count} examples");

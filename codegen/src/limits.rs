@@ -88,7 +88,7 @@ fn problem(v: &Value, depth: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codegen::Location;
+    use crate::Location;
     use serde_json::json;
 
     fn nested(levels: usize) -> Value {

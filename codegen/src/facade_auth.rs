@@ -200,24 +200,28 @@ pub fn tokens(schemes: &[Scheme]) -> (TokenStream, Vec<TokenStream>) {
                             _ => "cookie",
                         }
                     );
+                    let source = (*location == "Header").then(|| source_setter(s, index));
                     quote! {
                         #[doc = #doc]
                         pub fn #setter(mut self, key: ::paysdk::Secret) -> Self {
                             self.auth.set(#index, ::paysdk::runtime::auth::Credential::Secret(key));
                             self
                         }
+                        #source
                     }
                 }
                 Kind::Bearer { doc } => {
                     let doc = format!(
                         " Credentials of security scheme `{name}`: {doc}, sent as `Authorization: Bearer`."
                     );
+                    let source = source_setter(s, index);
                     quote! {
                         #[doc = #doc]
                         pub fn #setter(mut self, token: ::paysdk::Secret) -> Self {
                             self.auth.set(#index, ::paysdk::runtime::auth::Credential::Secret(token));
                             self
                         }
+                        #source
                     }
                 }
                 Kind::Basic => {
@@ -274,4 +278,26 @@ pub fn tokens(schemes: &[Scheme]) -> (TokenStream, Vec<TokenStream>) {
         })
         .collect();
     (table, setters)
+}
+
+/// `<scheme>_source`: the scheme's token from a `paysdk::runtime::auth::CredentialSource`
+/// that changes it while the client lives (a login session), instead of a fixed one.
+fn source_setter(s: &Scheme, index: usize) -> TokenStream {
+    let setter = format_ident!("{}_source", s.setter);
+    let doc = format!(
+        " Credentials of security scheme `{}` from a source that changes them while the \
+         client lives (a login session): sent as it holds them on each attempt, renewed \
+         before the first when it holds none and once more on a 401.",
+        s.name
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn #setter(
+            mut self,
+            source: ::std::sync::Arc<dyn ::paysdk::runtime::auth::CredentialSource>,
+        ) -> Self {
+            self.auth.set(#index, ::paysdk::runtime::auth::Credential::Source(source));
+            self
+        }
+    }
 }

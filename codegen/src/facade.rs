@@ -147,6 +147,11 @@ fn rules(sidecar: &Sidecar) -> TokenStream {
         }
         None => quote!(None),
     };
+    let request_ref_field = sidecar
+        .request_reference_field
+        .as_ref()
+        .map(|f| f.0.clone())
+        .unwrap_or_default();
     let retry_after = sidecar.retry_after_headers.iter().map(|h| &h.0);
     let transient = sidecar.transient_errors.iter().map(|rule| {
         let status = rule.status;
@@ -159,6 +164,7 @@ fn rules(sidecar: &Sidecar) -> TokenStream {
     quote! {
         ::paysdk::runtime::ApiRules {
             request_ref_header: #request_ref,
+            request_ref_field: &[#(#request_ref_field),*],
             retry_after_headers: &[#(#retry_after),*],
             transient: &[#(#transient),*],
         }
@@ -218,6 +224,12 @@ pub fn module(
     });
     let methods = operations.iter().map(client_method);
     let calls = operations.iter().map(call_type);
+    let error_aliases = operations.iter().map(|o| {
+        let alias = format_ident!("{}Error", names::type_name(&o.method.to_string()));
+        let error = format_ident!("{}", error_enum_name(o.op));
+        let doc = format!(" The error of [`Client::{}`].", o.method);
+        quote!(#[doc = #doc] pub type #alias = errors::#error;)
+    });
     let builder_doc = format!("Builds a [`Client`] of the `{module}` API.");
 
     Ok(quote! {
@@ -296,6 +308,8 @@ pub fn module(
             }
 
             #(#calls)*
+
+            #(#error_aliases)*
         }
     })
 }
@@ -657,6 +671,22 @@ fn call_type(o: &Operation) -> TokenStream {
         .as_ref()
         .map(|p| paging_methods(p, success, &error));
     let derive_clone = o.paging.as_ref().map(|_| quote!(#[derive(Clone)]));
+    // A keyed call as `paysdk::Call`, whose `idempotency_key` setter works the same way.
+    let into_call = o.idempotency.as_ref().map(|_| {
+        quote! {
+            impl<'c> ::std::convert::From<#call<'c>> for ::paysdk::Call<'c, #success, errors::#error> {
+                fn from(call: #call<'c>) -> Self {
+                    ::paysdk::Call::keyed(move |key| {
+                        let mut call = call;
+                        if key.is_some() {
+                            call.idempotency_key = key;
+                        }
+                        call.send()
+                    })
+                }
+            }
+        }
+    });
     let doc =
         format!(" A pending [`Client::{method}`] call: set optional parameters, then `.await` it.");
     let output = quote! {
@@ -695,6 +725,8 @@ fn call_type(o: &Operation) -> TokenStream {
                 f.write_str(stringify!(#call))
             }
         }
+
+        #into_call
     }
 }
 
@@ -881,7 +913,7 @@ fn items_type(file: &syn::File, ty: &Type, path: &[String]) -> Option<Type> {
 }
 
 /// A field's JSON name: its `#[serde(rename = "..")]`, else its identifier.
-fn json_name(field: &syn::Field) -> Option<String> {
+pub(super) fn json_name(field: &syn::Field) -> Option<String> {
     for attr in &field.attrs {
         if !attr.path().is_ident("serde") {
             continue;

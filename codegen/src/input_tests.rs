@@ -8,7 +8,7 @@ use super::{SpecError, generate_from};
 use crate::spec::{MemorySource, WorkingTree};
 
 fn fixture_specs() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/folder-spec/specs")
+    crate::repo_root().join("tests/fixtures/folder-spec/specs")
 }
 
 fn folder() -> PathBuf {
@@ -194,7 +194,7 @@ fn a_single_file_spec_resolves_relative_refs_from_its_directory() {
 #[test]
 #[ignore]
 fn corpus_probe() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
     for name in std::env::var("PROBE")
         .unwrap_or_default()
         .split(',')

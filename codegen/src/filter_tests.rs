@@ -3,7 +3,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::apply;
-use crate::codegen::config::{OperationFilter, OperationId, Tag};
+use crate::config::{OperationFilter, OperationId, Tag};
 
 fn filter(tags: &[&str], ids: &[&str]) -> OperationFilter {
     OperationFilter {
@@ -164,11 +164,11 @@ components:
     Pet: {type: object, properties: {name: {type: string}}}
 "#;
 
-fn generate(sidecar: &str) -> Result<crate::codegen::GeneratedModule, crate::codegen::SpecError> {
+fn generate(sidecar: &str) -> Result<crate::GeneratedModule, crate::SpecError> {
     let tree = crate::spec::MemorySource::new()
         .with("specs/shop.yaml", SPEC)
         .with("specs/shop.paysdk.yaml", sidecar);
-    crate::codegen::generate_from(&tree, Path::new("specs/shop.yaml"))
+    crate::generate_from(&tree, Path::new("specs/shop.yaml"))
 }
 
 #[test]
@@ -192,7 +192,7 @@ fn a_filter_naming_an_unknown_operation_fails_the_build_with_its_line() {
     assert!(
         matches!(
             e.location,
-            crate::codegen::Location::LineColumn { line: 5, column: 7 }
+            crate::Location::LineColumn { line: 5, column: 7 }
         ),
         "{e}"
     );
@@ -326,7 +326,7 @@ fn a_collapsed_expandable_field_generates_an_id_or_json_object() {
         let tree = crate::spec::MemorySource::new()
             .with("specs/charges.yaml", CHARGES)
             .with("specs/charges.paysdk.yaml", sidecar);
-        crate::codegen::generate_from(&tree, Path::new("specs/charges.yaml"))
+        crate::generate_from(&tree, Path::new("specs/charges.yaml"))
             .unwrap_or_else(|e| panic!("{e}"))
             .code
     };

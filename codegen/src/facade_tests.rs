@@ -14,7 +14,11 @@ fn facade_part(code: &str) -> &str {
 
 #[test]
 fn every_operation_gets_a_method_and_a_call_type() {
-    let module = generate(Path::new("tests/fixtures/facade/ledger.yaml"), LEDGER).unwrap();
+    let module = generate(
+        &crate::repo_root().join("tests/fixtures/facade/ledger.yaml"),
+        LEDGER,
+    )
+    .unwrap();
     let facade = facade_part(&module.code);
     for (method, call) in [
         ("list_accounts", "ListAccountsCall"),
@@ -58,7 +62,11 @@ fn a_required_idempotency_header_is_left_to_the_call_loop() {
         "{name: Idempotency-Key, in: header, schema: {type: string}}",
         "{name: Idempotency-Key, in: header, required: true, schema: {type: string}}",
     );
-    let module = generate(Path::new("tests/fixtures/facade/ledger.yaml"), &spec).unwrap();
+    let module = generate(
+        &crate::repo_root().join("tests/fixtures/facade/ledger.yaml"),
+        &spec,
+    )
+    .unwrap();
     let facade = facade_part(&module.code);
     assert!(
         facade.contains("raw.create_account_request(\"\", body)"),
@@ -67,13 +75,16 @@ fn a_required_idempotency_header_is_left_to_the_call_loop() {
     assert!(!facade.contains("idempotency_key: &'c str"));
 }
 
-/// `UPDATE_SNAPSHOTS=1 cargo test --features codegen --lib` rewrites the file.
+/// `UPDATE_SNAPSHOTS=1 cargo test -p paysdk-codegen --lib` rewrites the file.
 #[test]
 fn generated_facade_matches_the_snapshot() {
-    let module = generate(Path::new("tests/fixtures/facade/ledger.yaml"), LEDGER).unwrap();
+    let module = generate(
+        &crate::repo_root().join("tests/fixtures/facade/ledger.yaml"),
+        LEDGER,
+    )
+    .unwrap();
     let generated = facade_part(&module.code);
-    let snapshot =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/codegen/snapshots/facade.rs.txt");
+    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/snapshots/facade.rs.txt");
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&snapshot, generated).unwrap();
     }

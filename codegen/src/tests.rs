@@ -366,7 +366,7 @@ fn canonical_form_ignores_key_order() {
 
 #[test]
 fn both_project_specs_generate() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
+    let root = crate::repo_root().join("specs");
     let specs = super::discover(&root).unwrap();
     assert!(specs.len() >= 2);
     for spec in specs {
@@ -498,12 +498,11 @@ fn path_parameters_are_encoded_while_formatting() {
 
 /// Pins the generated output for the quirks spec, the way progenitor-impl pins its own:
 /// a change in progenitor, typify or the passes here shows up as a diff to review.
-/// `UPDATE_SNAPSHOTS=1 cargo test --features codegen --lib` rewrites the file.
+/// `UPDATE_SNAPSHOTS=1 cargo test -p paysdk-codegen --lib` rewrites the file.
 #[test]
 fn generated_output_matches_the_snapshot() {
     let generated = generate(Path::new("specs/quirks.yaml"), VENDOR_QUIRKS).unwrap();
-    let snapshot =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/codegen/snapshots/quirks.rs.txt");
+    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/snapshots/quirks.rs.txt");
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
         std::fs::write(&snapshot, &generated.code).unwrap();

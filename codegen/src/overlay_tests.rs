@@ -169,8 +169,8 @@ fn the_overlay_sits_next_to_its_spec() {
         Overlay::path_for(Path::new("specs/unit")),
         PathBuf::from("specs/unit.overlay.yaml")
     );
-    assert!(crate::codegen::config::is_companion(Path::new("specs/x.overlay.yaml")).unwrap());
-    assert!(crate::codegen::config::is_companion(Path::new("specs/x.overlay.json")).is_err());
+    assert!(crate::config::is_companion(Path::new("specs/x.overlay.yaml")).unwrap());
+    assert!(crate::config::is_companion(Path::new("specs/x.overlay.json")).is_err());
 }
 
 const SPEC: &str = r#"
@@ -197,7 +197,7 @@ fn generation_applies_the_overlay_before_the_sidecar_reads_names() {
             format!("{HEAD}  - target: $.paths.*.get\n    update: {{operationId: fetchOrders}}\n  - target: $.servers\n    remove: true\n"),
         )
         .with("specs/shop.paysdk.yaml", "operations: {ids: [fetchOrders]}\n");
-    let module = crate::codegen::generate_from(&tree, Path::new("specs/shop.yaml")).unwrap();
+    let module = crate::generate_from(&tree, Path::new("specs/shop.yaml")).unwrap();
     assert!(
         module.code.contains("pub async fn fetch_orders"),
         "{}",

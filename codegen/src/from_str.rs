@@ -39,7 +39,7 @@ fn rewrite(items: &mut [Item]) {
     }
     for item in items.iter_mut() {
         let Item::Impl(block) = item else { continue };
-        let Some((_, trait_path, _)) = &block.trait_ else {
+        let Some((trait_path, _)) = &block.trait_ else {
             continue;
         };
         if trait_path
@@ -81,7 +81,7 @@ fn infallible_types(items: &[Item]) -> HashSet<String> {
         let is_from_str = block
             .trait_
             .as_ref()
-            .and_then(|(_, p, _)| p.segments.last())
+            .and_then(|(p, _)| p.segments.last())
             .is_some_and(|s| s.ident == "FromStr");
         let never_fails = block.items.iter().any(|i| {
             matches!(i, ImplItem::Type(t) if t.ident == "Err"

@@ -9,15 +9,20 @@ use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{Attribute, Fields, Ident, Item, ItemEnum, ItemImpl, LitStr, Type};
 
-/// Rewrites the `types` module of a generated file in place.
-pub fn apply(file: &mut syn::File) {
+use super::config::SecretField;
+use super::facade::json_name;
+use super::names;
+
+/// Rewrites the `types` module of a generated file in place; `secrets` are the fields the
+/// sidecar marks secret, besides those whose names mark them as credentials.
+pub fn apply(file: &mut syn::File, secrets: &[SecretField]) {
     for item in &mut file.items {
         if let Item::Mod(module) = item
             && module.ident == "types"
             && let Some((_, items)) = &mut module.content
         {
             open_string_enums(items);
-            wrap_secret_fields(items);
+            wrap_secret_fields(items, secrets);
             accept_numbers_as_strings(items);
         }
     }
@@ -345,28 +350,84 @@ fn is_secret_field(struct_name: &str, field_name: &str) -> bool {
         || struct_name.to_ascii_lowercase().ends_with("password")
 }
 
-/// String fields that hold credentials become `::paysdk::runtime::Secret` (same wire form).
-fn wrap_secret_fields(items: &mut [Item]) {
-    for item in items {
+/// String fields that hold credentials, and those the sidecar lists, become
+/// `::paysdk::runtime::Secret` (same wire form). A listed field of another type (an object, a
+/// number) keeps its type; its struct's `Debug` prints `[redacted]` for it instead.
+fn wrap_secret_fields(items: &mut Vec<Item>, listed: &[SecretField]) {
+    let mut redacted: Vec<(Ident, Vec<(Ident, bool)>)> = Vec::new();
+    for item in items.iter_mut() {
         let Item::Struct(s) = item else { continue };
         let struct_name = s.ident.to_string();
         let Fields::Named(fields) = &mut s.fields else {
             continue;
         };
+        let mut hidden = Vec::new();
         for field in &mut fields.named {
-            let Some(ident) = &field.ident else { continue };
-            if !is_secret_field(&struct_name, &ident.to_string()) {
+            let Some(ident) = field.ident.clone() else {
                 continue;
-            }
-            match type_string(&field.ty).as_str() {
-                "::std::string::String" | "String" => {
-                    field.ty = syn::parse_quote!(::paysdk::runtime::Secret);
+            };
+            let json = json_name(field).unwrap_or_default();
+            let is_listed = listed.iter().any(|l| {
+                l.property == json
+                    && l.schema
+                        .as_deref()
+                        .is_none_or(|schema| names::type_name(schema) == struct_name)
+            });
+            let mut redact = false;
+            if is_listed || is_secret_field(&struct_name, &ident.to_string()) {
+                match type_string(&field.ty).as_str() {
+                    "::std::string::String" | "String" => {
+                        field.ty = syn::parse_quote!(::paysdk::runtime::Secret);
+                    }
+                    "::std::option::Option<::std::string::String>" | "Option<String>" => {
+                        field.ty =
+                            syn::parse_quote!(::std::option::Option<::paysdk::runtime::Secret>);
+                    }
+                    ty => redact = is_listed && !ty.contains("Secret"),
                 }
-                "::std::option::Option<::std::string::String>" | "Option<String>" => {
-                    field.ty = syn::parse_quote!(::std::option::Option<::paysdk::runtime::Secret>);
-                }
-                _ => {}
             }
+            hidden.push((ident, redact));
+        }
+        if hidden.iter().any(|(_, r)| *r) && drop_derived_debug(&mut s.attrs) {
+            redacted.push((s.ident.clone(), hidden));
         }
     }
+    for (ident, fields) in redacted {
+        let name = ident.to_string();
+        let fields = fields.iter().map(|(field, redact)| {
+            let label = field.to_string().trim_start_matches("r#").to_string();
+            if *redact {
+                quote!(.field(#label, &"[redacted]"))
+            } else {
+                quote!(.field(#label, &self.#field))
+            }
+        });
+        items.push(syn::parse_quote! {
+            impl ::std::fmt::Debug for #ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct(#name) #(#fields)* .finish()
+                }
+            }
+        });
+    }
+}
+
+/// Removes `Debug` from a `#[derive(..)]`; whether it was there.
+fn drop_derived_debug(attrs: &mut [Attribute]) -> bool {
+    use syn::punctuated::Punctuated;
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let Ok(paths) =
+            attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let is_debug = |p: &syn::Path| p.segments.last().is_some_and(|s| s.ident == "Debug");
+        if !paths.iter().any(is_debug) {
+            continue;
+        }
+        let kept = paths.iter().filter(|p| !is_debug(p));
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        return true;
+    }
+    false
 }

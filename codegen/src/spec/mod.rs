@@ -1,4 +1,4 @@
-//! Spec input shared by the generator (`build.rs`, [`crate::codegen`]) and `spec-diff`: where a
+//! Spec input shared by the generator (`build.rs`, [`crate`]) and `spec-diff`: where a
 //! spec's files are, what its `$ref`s point to, and (for the generator) one bundled document.
 //!
 //! A spec is a file `specs/x.yaml|yml|json`, or a folder `specs/x/` whose root is

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use paysdk::codegen::{Location, generate};
+use paysdk_codegen::{Location, generate};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};

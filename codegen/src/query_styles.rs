@@ -322,8 +322,8 @@ impl VisitMut for StripQuery<'_> {
 mod tests {
     use std::path::Path;
 
-    use crate::codegen::generate;
-    use crate::codegen::model::QueryStyle;
+    use crate::generate;
+    use crate::model::QueryStyle;
 
     const SPEC: &str = r##"
 openapi: 3.0.3
@@ -371,7 +371,7 @@ paths:
 "##;
 
     fn routed() -> Vec<(String, String, QueryStyle, bool)> {
-        let mut doc = crate::codegen::load::parse(Path::new("q.yaml"), SPEC).unwrap();
+        let mut doc = crate::load::parse(Path::new("q.yaml"), SPEC).unwrap();
         super::route(Path::new("q.yaml"), &mut doc)
             .unwrap()
             .into_iter()
@@ -442,9 +442,7 @@ paths:
         );
         assert_eq!(
             e.location,
-            crate::codegen::Location::Pointer(
-                "/paths/~1charges/get/parameters/4/style".to_string()
-            )
+            crate::Location::Pointer("/paths/~1charges/get/parameters/4/style".to_string())
         );
     }
 }

@@ -645,7 +645,7 @@ mod tests {
     use super::{
         RUST_KEYWORDS, collision_key, duplicate_type, is_plain_ident, method_name, type_name,
     };
-    use crate::codegen::generate;
+    use crate::generate;
 
     /// The fast path agrees with syn, which is what progenitor and typify check against.
     #[test]
@@ -683,7 +683,7 @@ mod tests {
     fn assert_types(code: &str, names: &[&str]) {
         let file = syn::parse_file(code).expect("generated code parses");
         assert_eq!(duplicate_type(&file), None);
-        let types = crate::codegen::generated_type_names(&file);
+        let types = crate::generated_type_names(&file);
         for name in names {
             assert!(types.contains(*name), "{name} in {types:?}");
         }

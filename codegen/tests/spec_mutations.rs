@@ -4,15 +4,18 @@
 //! file and a place in it (issue 17, item 5: "every build error points at a place").
 //!
 //! `mutated_specs_fail_with_a_place` runs a small batch in `cargo test`; the full batch of 400
-//! is `cargo test --all-features --test spec_mutations -- --ignored --nocapture`, which prints
+//! is `cargo test -p paysdk-codegen --test spec_mutations -- --ignored --nocapture`, which prints
 //! the counts quoted in docs/hostile-input.md.
 
 use std::path::Path;
 
-use paysdk::codegen::{Location, generate, load};
+use paysdk_codegen::{Location, generate, load};
 use serde_json::{Value, json};
 
-const SPECS: [&str; 2] = ["specs/enfuce-customer.yaml", "specs/weavr-payment-run.yaml"];
+const SPECS: [&str; 2] = [
+    "../specs/enfuce-customer.yaml",
+    "../specs/weavr-payment-run.yaml",
+];
 
 /// Every JSON pointer in `doc`, parents before children.
 fn pointers(doc: &Value, at: String, out: &mut Vec<String>) {
@@ -102,7 +105,7 @@ fn mutate(rng: &mut fastrand::Rng, doc: &mut Value) -> String {
 /// Whether the error is of a kind that, before the generator's failures were traced to a
 /// part of the spec (and YAML's unlocated errors found), said only "in the file": progenitor
 /// and typify errors and panics, colliding type names, a second YAML document.
-fn unlocated_before(e: &paysdk::codegen::SpecError) -> bool {
+fn unlocated_before(e: &paysdk_codegen::SpecError) -> bool {
     e.location == Location::File
         || e.problem.starts_with("the generator")
         || e.problem.starts_with("two generated types")
