@@ -1,9 +1,10 @@
 //! What every provider's webhook verification shares: an HMAC-SHA256 key that signs and
 //! checks in constant time, the replay window with an injectable clock, and [`WebhookError`].
 //!
-//! A provider's verifier (`paysdk::weavr::webhooks::Verifier`) decides which bytes are signed
-//! and where the signature and timestamp travel; these pieces do the rest. Another scheme plugs
-//! in the same way. Stripe's `Stripe-Signature: t=1700000000,v1=<hex>` signs
+//! A scheme of signature headers (a reference, a timestamp, signatures over parts of them and
+//! the body) is data, a [`HeaderScheme`], checked and signed here: Weavr's verifier
+//! (`paysdk::weavr::webhooks::Verifier`) is its scheme plus a key. Another scheme plugs in
+//! with these pieces. Stripe's `Stripe-Signature: t=1700000000,v1=<hex>` signs
 //! `"{t}.{body}"` with the endpoint secret, hex-encoded:
 //!
 //! ```
@@ -75,6 +76,9 @@ use base64::engine::general_purpose::STANDARD;
 use hmac::{KeyInit, Mac};
 
 use super::{RawBody, Secret};
+
+mod headers;
+pub use headers::{Checked, HeaderScheme, Part};
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 

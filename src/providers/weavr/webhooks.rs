@@ -31,14 +31,13 @@
 //! # Ok(()) }
 //! ```
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::HeaderMap;
 
 use crate::runtime::Secret;
 use crate::runtime::webhook::{
-    Clock, HmacSha256Key, ReplayWindow, UndecodableBody, decode_base64_signature,
-    parse_epoch_millis,
+    Clock, HeaderScheme, HmacSha256Key, Part, ReplayWindow, UndecodableBody,
 };
 pub use crate::runtime::webhook::{DEFAULT_TOLERANCE, WebhookError};
 
@@ -57,6 +56,19 @@ pub const PUBLISHED_TIMESTAMP: &str = "published-timestamp";
 pub const SIGNATURE: &str = "signature";
 /// `signature-v2`: base64 HMAC-SHA256 of call-ref, body and timestamp.
 pub const SIGNATURE_V2: &str = "signature-v2";
+
+/// Weavr's scheme; `signature-v2`, which covers the body, is checked first.
+const SCHEME: HeaderScheme = HeaderScheme {
+    reference: Some(CALL_REF),
+    timestamp: PUBLISHED_TIMESTAMP,
+    signatures: &[
+        (
+            SIGNATURE_V2,
+            &[Part::Reference, Part::Body, Part::Timestamp],
+        ),
+        (SIGNATURE, &[Part::Timestamp]),
+    ],
+};
 
 /// Checks Weavr deliveries with the application's API key.
 #[derive(Debug, Clone)]
@@ -122,45 +134,11 @@ impl Verifier {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Authenticated, WebhookError> {
-        let text = |name: &'static str| -> Result<Option<&str>, WebhookError> {
-            match headers.get(name) {
-                None => Ok(None),
-                Some(v) => v
-                    .to_str()
-                    .map(Some)
-                    .map_err(|_| WebhookError::InvalidHeader {
-                        header: name,
-                        expected: "visible ASCII text",
-                    }),
-            }
-        };
-        let required = |name: &'static str| text(name)?.ok_or(WebhookError::MissingHeader(name));
-        let call_ref = text(CALL_REF)?;
-        let timestamp = required(PUBLISHED_TIMESTAMP)?;
-        let signature = required(SIGNATURE)?;
-        let signature_v2 = required(SIGNATURE_V2)?;
-        let published_at = parse_epoch_millis(timestamp).ok_or(WebhookError::InvalidHeader {
-            header: PUBLISHED_TIMESTAMP,
-            expected: "a Unix timestamp in milliseconds",
-        })?;
-        let v1 = decode_base64_signature(SIGNATURE, signature)?;
-        let v2 = decode_base64_signature(SIGNATURE_V2, signature_v2)?;
-        let call_ref_bytes = call_ref.unwrap_or("").as_bytes();
-        if !self
-            .key
-            .verify(&[call_ref_bytes, body, timestamp.as_bytes()], &v2)
-        {
-            return Err(WebhookError::SignatureMismatch(SIGNATURE_V2));
-        }
-        if !self.key.verify(&[timestamp.as_bytes()], &v1) {
-            return Err(WebhookError::SignatureMismatch(SIGNATURE));
-        }
-        // After the signatures, so that a stale error means "authentic but old".
-        self.window.check(published_at)?;
+        let checked = SCHEME.check(&self.key, &self.window, headers, body)?;
         Ok(Authenticated {
-            call_ref: call_ref.map(str::to_string),
-            signature: signature_v2.to_string(),
-            published_at,
+            call_ref: checked.reference,
+            signature: checked.signature,
+            published_at: checked.published_at,
         })
     }
 
@@ -191,28 +169,10 @@ pub fn sign(
     body: &[u8],
     published_at: SystemTime,
 ) -> HeaderMap {
-    let millis = published_at
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis());
-    let timestamp = millis.to_string();
-    let key = HmacSha256Key::new(api_key.clone());
-    let v1 = key.sign_base64(&[timestamp.as_bytes()]);
-    let v2 = key.sign_base64(&[
-        call_ref.unwrap_or("").as_bytes(),
+    SCHEME.sign(
+        &HmacSha256Key::new(api_key.clone()),
+        call_ref,
         body,
-        timestamp.as_bytes(),
-    ]);
-    let mut headers = HeaderMap::new();
-    let mut put = |name: &'static str, value: &str| {
-        if let Ok(value) = HeaderValue::from_str(value) {
-            headers.insert(HeaderName::from_static(name), value);
-        }
-    };
-    if let Some(call_ref) = call_ref {
-        put(CALL_REF, call_ref);
-    }
-    put(PUBLISHED_TIMESTAMP, &timestamp);
-    put(SIGNATURE, &v1);
-    put(SIGNATURE_V2, &v2);
-    headers
+        published_at,
+    )
 }
