@@ -35,7 +35,7 @@ pub fn build_into(dir: &Path, out_dir: &Path, name: &str) -> Result<(), SpecErro
     for spec in specs {
         let module = generate_from(&crate::spec::WorkingTree, &spec)?;
         let out = target.join(format!("{}.rs", module.module));
-        write_if_changed(&out, &module.code).map_err(|e| {
+        write_if_changed(&out, &super::portable::portable(&module.code)).map_err(|e| {
             SpecError::new(
                 &spec,
                 Location::File,

@@ -1,7 +1,32 @@
-//! Build-time code generation: every OpenAPI file in `specs/` becomes one Rust module.
+//! paysdk's code generator: every OpenAPI spec in a directory becomes one Rust module of
+//! typed clients that call through paysdk's runtime, from a build script, the way
+//! `tonic-build` and `prost-build` work. Generated code names only `::std` and `::paysdk`, so
+//! it compiles in any crate that depends on paysdk.
 //!
-//! paysdk's `build.rs` calls [`build`]; spec-diff reads specs through [`spec`]. The pipeline
-//! for one spec (see [`generate`]):
+//! ```no_run
+//! // build.rs (with `paysdk-codegen` under [build-dependencies])
+//! fn main() -> Result<(), paysdk_codegen::SpecError> {
+//!     paysdk_codegen::compile_specs("specs")
+//! }
+//! ```
+//!
+//! and in the crate (`specs/ledger.yaml` becomes the module `ledger`):
+//!
+//! ```ignore
+//! paysdk::include_api!(pub ledger);
+//!
+//! let client = ledger::Client::builder().bearer(token).build()?;
+//! ```
+//!
+//! [`Builder`] sets the specs and output directories; [`generate`] turns one spec into the
+//! module's text (what `cargo run -p paysdk-codegen -- print <spec>` prints). A spec that
+//! cannot become a client is a [`SpecError`] naming the file and where in it. More in
+//! `docs/generator.md`.
+//!
+//! # Pipeline
+//!
+//! paysdk's `build.rs` calls [`Builder`]; spec-diff reads specs through the `spec` module.
+//! The pipeline for one spec (see [`generate`]):
 //!
 //! 1. [`load`]: YAML or JSON text into a JSON value (syntax errors with line and column);
 //!    `crate::spec` walks the files a folder spec or a `$ref` reaches and bundles them into
@@ -26,48 +51,69 @@
 //!    each operation split into a request builder, which the facade uses, and the send;
 //! 6. `template`: the status hook, operation metadata and per-operation error enums;
 //!    [`webhooks`]: the `Event` enum over the webhook bodies;
-//! 7. prettyplease formats the file into `OUT_DIR`.
+//! 7. prettyplease formats the file; `portable`: the crates it names reached through
+//!    `::paysdk::__private`, so the module compiles in a crate without them; into `OUT_DIR`.
 
 mod api_version;
+#[cfg(feature = "arbitrary")]
+pub mod arbitrary;
 mod bodies;
+mod builder;
 mod builders;
+#[doc(hidden)]
 pub mod config;
 mod culprit;
+#[doc(hidden)]
 pub mod cycles;
 mod decode;
 mod defaults;
+#[doc(hidden)]
 pub mod downgrade;
 pub mod error;
+#[doc(hidden)]
 pub mod examples;
 mod facade;
 mod facade_auth;
 mod fields;
 mod filter;
 mod find;
+#[doc(hidden)]
 pub mod fixtures;
 mod hooks;
 mod lenient;
+#[doc(hidden)]
 pub mod limits;
+#[doc(hidden)]
 pub mod load;
 mod media;
+#[doc(hidden)]
 pub mod model;
 mod names;
+#[doc(hidden)]
 pub mod normalize;
+#[doc(hidden)]
 pub mod overlay;
 mod path_params;
+mod portable;
 mod position;
+mod print;
 mod query_styles;
+#[doc(hidden)]
 pub mod spec;
 mod successes;
 mod template;
+#[doc(hidden)]
 pub mod validate;
+#[doc(hidden)]
 pub mod webhooks;
 
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+pub use builder::{Builder, compile_specs};
 pub use error::{Location, SpecError};
+pub use print::print_module;
 
 /// File endings read as specs.
 pub const SPEC_EXTENSIONS: [&str; 3] = crate::spec::SPEC_EXTENSIONS;
@@ -82,7 +128,9 @@ pub struct GeneratedModule {
     pub spec: PathBuf,
     /// The API title and version, for the module's doc comment.
     pub title: String,
-    /// The formatted Rust source.
+    /// The formatted Rust source. From [`build`] and [`Builder::compile`] it is the text
+    /// written, whose paths to the crates generated code uses go through
+    /// `::paysdk::__private`; from [`generate`], the text before that last step.
     pub code: String,
     /// Every file the module is generated from: the spec's files, the root first (one for a
     /// single-file spec), then its overlay and sidecar if it has them.
@@ -170,7 +218,8 @@ pub fn build(specs_dir: &Path, out_dir: &Path) -> Result<Vec<GeneratedModule>, S
     let mut modules = Vec::new();
     let mut names = HashSet::new();
     for spec in discover(specs_dir)? {
-        let module = generate_from(&crate::spec::WorkingTree, &spec)?;
+        let mut module = generate_from(&crate::spec::WorkingTree, &spec)?;
+        module.code = portable::portable(&module.code);
         if !names.insert(module.module.clone()) {
             return Err(SpecError::new(
                 &spec,
@@ -342,6 +391,7 @@ fn generate_doc(
         filter::apply(filter, &mut doc);
     }
     downgrade::downgrade(spec, &mut doc)?;
+    cycles::drop_empty_members(&mut doc);
     validate::check(spec, &doc)?;
     defaults::repair(&mut doc);
     let model = normalize::normalize(spec, &mut doc)?;

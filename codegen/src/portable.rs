@@ -1,0 +1,150 @@
+//! Generated code that compiles in any crate that depends on paysdk, not only in paysdk: the
+//! crates progenitor and typify name (`reqwest`, `serde`, ...) are reached through
+//! `::paysdk::__private`, so a user's crate needs no dependency of its own on them, nor the
+//! versions paysdk uses. Runs on the formatted text, the last step before a module is written.
+
+/// The crates generated code names besides `std` and `paysdk`; paysdk re-exports each of them
+/// from `paysdk::__private`.
+pub const REEXPORTED: [&str; 7] = [
+    "bytes",
+    "chrono",
+    "progenitor_client",
+    "reqwest",
+    "serde",
+    "serde_json",
+    "uuid",
+];
+
+/// Where the re-exports are.
+const PRIVATE: &str = "::paysdk::__private::";
+
+/// What serde's derives are told, so their expansion names serde through paysdk too.
+const SERDE_CRATE: &str = "#[serde(crate = \"::paysdk::__private::serde\")]";
+
+/// `code` with every path that starts at one of [`REEXPORTED`] (`::serde::Serialize`, or
+/// `reqwest::Client` in a `use` or an expression) made to start at `::paysdk::__private`, and
+/// every item that derives a serde trait told where serde is. Comment lines are left as they
+/// are (progenitor's doc comments name `reqwest::Client`).
+pub fn portable(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 8);
+    let mut derive: Option<(String, bool)> = None;
+    for line in code.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("//") {
+            out.push_str(line);
+            continue;
+        }
+        let rewritten = rewrite_paths(line);
+        // A derive attribute, possibly over several lines: after its last line, tell serde.
+        if trimmed.starts_with("#[derive(") {
+            let indent = &line[..line.len() - trimmed.len()];
+            derive = Some((indent.to_string(), false));
+        }
+        let ends_derive = derive.is_some() && trimmed.trim_end().ends_with(")]");
+        if let Some((_, serde)) = derive.as_mut() {
+            *serde |= line.contains("serde::");
+        }
+        out.push_str(&rewritten);
+        if ends_derive && let Some((indent, true)) = derive.take() {
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(&indent);
+            out.push_str(SERDE_CRATE);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// One line with its paths through `::paysdk::__private`.
+fn rewrite_paths(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        let at_ident_start = i == 0 || !is_ident_byte(bytes[i - 1]);
+        if at_ident_start && let Some(name) = reexported_at(&line[i..]) {
+            // `::name::` or a bare `name::`, but not `x::name::` or `x.name::`.
+            let (start, preceded) = if line[..i].ends_with("::") {
+                (i - 2, line[..i - 2].bytes().last())
+            } else {
+                (i, line[..i].bytes().last())
+            };
+            let inside_path = preceded.is_some_and(|b| is_ident_byte(b) || b == b'>' || b == b'.');
+            if !inside_path {
+                out.push_str(&line[copied..start]);
+                out.push_str(PRIVATE);
+                out.push_str(name);
+                out.push_str("::");
+                i += name.len() + 2;
+                copied = i;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out.push_str(&line[copied..]);
+    out
+}
+
+/// The re-exported crate whose path starts `rest` (`serde::...`), if any.
+fn reexported_at(rest: &str) -> Option<&'static str> {
+    REEXPORTED.iter().copied().find(|name| {
+        rest.strip_prefix(name)
+            .is_some_and(|after| after.starts_with("::"))
+    })
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::portable;
+
+    #[test]
+    fn absolute_and_bare_crate_paths_go_through_paysdk() {
+        let code = "use progenitor_client::{encode_path, ClientHooks};\n\
+                    pub struct C { client: reqwest::Client, at: ::chrono::DateTime<::chrono::Utc> }\n\
+                    fn f() -> ::std::option::Option<::serde_json::Value> { None }\n";
+        assert_eq!(
+            portable(code),
+            "use ::paysdk::__private::progenitor_client::{encode_path, ClientHooks};\n\
+             pub struct C { client: ::paysdk::__private::reqwest::Client, at: \
+             ::paysdk::__private::chrono::DateTime<::paysdk::__private::chrono::Utc> }\n\
+             fn f() -> ::std::option::Option<::paysdk::__private::serde_json::Value> { None }\n"
+        );
+    }
+
+    #[test]
+    fn paths_inside_other_paths_comments_and_names_stay() {
+        let code = "/// Uses `reqwest::Client`.\n\
+                    let a = types::serde::X; let b = x.serde::y; let c = my_serde::Z;\n\
+                    let d = ::paysdk::runtime::Secret; let e = <T as serde::Ser>::f;\n";
+        let out = portable(code);
+        assert!(out.starts_with("/// Uses `reqwest::Client`.\n"));
+        assert!(out.contains("types::serde::X"));
+        assert!(out.contains("x.serde::y"));
+        assert!(out.contains("my_serde::Z"));
+        assert!(out.contains("::paysdk::runtime::Secret"));
+        assert!(out.contains("<T as ::paysdk::__private::serde::Ser>::f"));
+    }
+
+    #[test]
+    fn serde_derives_are_told_where_serde_is() {
+        let code = "    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]\n    pub struct A;\n\
+                    #[derive(Clone,\n    Debug, ::serde::Serialize)]\npub enum B {}\n\
+                    #[derive(Clone, Debug)]\npub struct C;\n";
+        assert_eq!(
+            portable(code),
+            "    #[derive(::paysdk::__private::serde::Deserialize, ::paysdk::__private::serde::Serialize, Clone, Debug)]\n    \
+             #[serde(crate = \"::paysdk::__private::serde\")]\n    pub struct A;\n\
+             #[derive(Clone,\n    Debug, ::paysdk::__private::serde::Serialize)]\n\
+             #[serde(crate = \"::paysdk::__private::serde\")]\npub enum B {}\n\
+             #[derive(Clone, Debug)]\npub struct C;\n"
+        );
+    }
+}
