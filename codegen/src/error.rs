@@ -115,12 +115,31 @@ impl SpecError {
 
 impl SpecError {
     /// The same error with the line and column of its pointer, read from the file's text in
-    /// `source` (nothing changes if it cannot be read or does not have the pointer).
+    /// `source` (nothing changes if it cannot be read). A pointer into the document as the
+    /// passes rewrote it (3.1 converted to 3.0, inline schemas lifted) may not be in the file:
+    /// then the nearest enclosing value that is stands in, and the problem keeps the pointer.
     pub(crate) fn placed(mut self, source: &dyn crate::spec::Source) -> Self {
         if let (Location::Pointer(p), None) = (&self.location, self.line_column)
             && let Ok(text) = source.read(&self.file)
         {
-            self.line_column = super::position::find(&text, p);
+            let mut at = p.as_str();
+            loop {
+                if let Some(found) = super::position::find(&text, at) {
+                    if at != p {
+                        self.problem = format!(
+                            "{} (at {p} of the document as rewritten for the generator)",
+                            self.problem
+                        );
+                        self.location = Location::Pointer(at.to_string());
+                    }
+                    self.line_column = Some(found);
+                    break;
+                }
+                match at.rfind('/') {
+                    Some(end) => at = &at[..end],
+                    None => break,
+                }
+            }
         }
         self
     }

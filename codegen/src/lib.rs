@@ -55,6 +55,8 @@
 //!    `::paysdk::__private`, so the module compiles in a crate without them; into `OUT_DIR`.
 
 mod api_version;
+#[cfg(feature = "arbitrary")]
+pub mod arbitrary;
 mod bodies;
 mod builder;
 mod builders;
@@ -389,6 +391,7 @@ fn generate_doc(
         filter::apply(filter, &mut doc);
     }
     downgrade::downgrade(spec, &mut doc)?;
+    cycles::drop_empty_members(&mut doc);
     validate::check(spec, &doc)?;
     defaults::repair(&mut doc);
     let model = normalize::normalize(spec, &mut doc)?;

@@ -21,7 +21,13 @@ use super::normalize::{pascal_case, status_name};
 
 /// The name of an operation's success enum: `orders.create` → `OrdersCreateResponse`.
 pub fn enum_name(op: &OperationModel) -> String {
-    format!("{}Response", pascal_case(&op.operation_id))
+    let name = format!("{}Response", pascal_case(&op.operation_id));
+    // An operationId may start with a digit (`2fa`), as for the error enum.
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("X{name}")
+    } else {
+        name
+    }
 }
 
 /// The Rust type an operation returns on success, when paysdk rather than progenitor decodes it.

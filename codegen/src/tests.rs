@@ -541,6 +541,10 @@ fn a_ref_cycle_through_all_of_is_a_located_error_not_a_stack_overflow() {
         "    A: {allOf: [{$ref: '#/components/schemas/A'}]}\n",
         "    A: {allOf: [{$ref: '#/components/schemas/B'}]}\n    B: {allOf: [{type: object}, {$ref: '#/components/schemas/A'}]}\n",
         "    A: {allOf: [{oneOf: [{$ref: '#/components/schemas/B'}]}]}\n    B: {$ref: '#/components/schemas/A'}\n",
+        // An allOf inside the schema that merges it (found by spec_properties): typify expands
+        // the copy it merges without end.
+        "    A: {type: object, properties: {kids: {type: array, items: {allOf: [{$ref: '#/components/schemas/A'}, {type: object, properties: {x: {type: string}}}]}}}}\n",
+        "    A: {type: object, properties: {kids: {type: array, items: {oneOf: [{type: string}, {allOf: [{$ref: '#/components/schemas/B'}, {required: [x]}]}]}}}}\n    B: {allOf: [{$ref: '#/components/schemas/A'}]}\n",
     ];
     for schemas in cyclic {
         let err = super::generate(Path::new("cycle.yaml"), &spec(schemas)).unwrap_err();
@@ -559,6 +563,9 @@ fn a_ref_cycle_through_all_of_is_a_located_error_not_a_stack_overflow() {
         "    A: {type: object, properties: {next: {$ref: '#/components/schemas/A'}}}\n",
         "    A: {oneOf: [{type: string}, {type: array, items: {$ref: '#/components/schemas/A'}}]}\n",
         "    A: {allOf: [{type: object, properties: {next: {$ref: '#/components/schemas/A'}}}]}\n",
+        // A member that constrains nothing is dropped, leaving the reference.
+        "    A: {anyOf: [{items: {oneOf: [{allOf: [{allOf: [{$ref: '#/components/schemas/A'}]}, {}]}]}}]}\n",
+        "    A: {type: object, properties: {kids: {type: array, items: {allOf: [{$ref: '#/components/schemas/A'}, {description: kid}]}}}}\n",
     ];
     for schemas in fine {
         super::generate(Path::new("fine.yaml"), &spec(schemas)).unwrap();
