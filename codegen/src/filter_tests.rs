@@ -202,3 +202,150 @@ fn a_filter_naming_an_unknown_operation_fails_the_build_with_its_line() {
         "{e}"
     );
 }
+
+/// Stripe's expandable field: the id, or the object when the caller expands it.
+fn expandable(targets: &[&str]) -> Value {
+    let refs: Vec<Value> = targets
+        .iter()
+        .map(|t| json!({"$ref": format!("#/components/schemas/{t}")}))
+        .collect();
+    let mut branches = vec![json!({"type": "string", "maxLength": 5000})];
+    branches.extend(refs.clone());
+    json!({"anyOf": branches, "nullable": true, "x-expansionResources": {"oneOf": refs}})
+}
+
+fn charges_doc() -> Value {
+    json!({
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/charges": {"get": {"operationId": "listCharges", "responses": ok("Charge")}},
+            "/customers/{id}": {"get": {"operationId": "getCustomer", "responses": ok("Customer")}}
+        },
+        "components": {"schemas": {
+            "Charge": {"type": "object", "properties": {
+                "customer": expandable(&["Customer", "DeletedCustomer"]),
+                "invoice": expandable(&["Invoice"]),
+                "last_invoice": {"$ref": "#/components/schemas/Invoice"}
+            }},
+            "Customer": {"type": "object", "properties": {"address": {"$ref": "#/components/schemas/Address"}}},
+            "DeletedCustomer": {"type": "object", "properties": {"deleted": {"type": "boolean"}}},
+            "Address": {"type": "object"},
+            "Invoice": {"type": "object"}
+        }}
+    })
+}
+
+#[test]
+fn an_expandable_field_alone_keeps_no_schema_its_object_branch_takes_any_object() {
+    let mut d = charges_doc();
+    apply(&filter(&[], &["listCharges"]), &mut d);
+    // Invoice is reached through `last_invoice`; Customer only through the expandable field.
+    assert_eq!(names(&d, "schemas"), ["Charge", "Invoice"]);
+    let customer = &d["components"]["schemas"]["Charge"]["properties"]["customer"];
+    let branches = customer["anyOf"].as_array().unwrap();
+    assert_eq!(branches.len(), 2, "{customer}");
+    assert_eq!(branches[0], json!({"type": "string", "maxLength": 5000}));
+    assert_eq!(branches[1]["type"], "object");
+    assert_eq!(branches[1]["additionalProperties"], true);
+    let why = branches[1]["description"].as_str().unwrap();
+    assert!(why.contains("`Customer`, `DeletedCustomer`"), "{why}");
+    assert!(customer.get("x-expansionResources").is_none());
+    assert_eq!(customer["nullable"], true);
+    // A reached target keeps its branch, and its entry among the expansion resources.
+    let invoice = &d["components"]["schemas"]["Charge"]["properties"]["invoice"];
+    assert_eq!(invoice, &expandable(&["Invoice"]));
+}
+
+#[test]
+fn an_expandable_field_keeps_the_branches_other_operations_reach() {
+    let mut d = charges_doc();
+    apply(&filter(&[], &["listCharges", "getCustomer"]), &mut d);
+    assert_eq!(
+        names(&d, "schemas"),
+        ["Charge", "Customer", "Address", "Invoice"]
+    );
+    let customer = &d["components"]["schemas"]["Charge"]["properties"]["customer"];
+    let branches = customer["anyOf"].as_array().unwrap();
+    assert_eq!(branches.len(), 3, "{customer}");
+    assert_eq!(
+        branches[1],
+        json!({"$ref": "#/components/schemas/Customer"})
+    );
+    assert!(
+        branches[2]["description"]
+            .as_str()
+            .unwrap()
+            .contains("`DeletedCustomer`")
+    );
+    assert_eq!(
+        customer["x-expansionResources"],
+        json!({"oneOf": [{"$ref": "#/components/schemas/Customer"}]})
+    );
+}
+
+const CHARGES: &str = r#"
+openapi: 3.0.0
+info: {title: Charges, version: '1'}
+paths:
+  /charges:
+    get:
+      operationId: listCharges
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Charge'}
+  /customers:
+    get:
+      operationId: getCustomer
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Customer'}
+components:
+  schemas:
+    Charge:
+      type: object
+      properties:
+        customer:
+          anyOf:
+            - {type: string, maxLength: 5000}
+            - $ref: '#/components/schemas/Customer'
+          x-expansionResources:
+            oneOf: [$ref: '#/components/schemas/Customer']
+    Customer: {type: object, properties: {email: {type: string}}}
+"#;
+
+#[test]
+fn a_collapsed_expandable_field_generates_an_id_or_json_object() {
+    let generate = |sidecar: &str| {
+        let tree = crate::spec::MemorySource::new()
+            .with("specs/charges.yaml", CHARGES)
+            .with("specs/charges.paysdk.yaml", sidecar);
+        crate::generate_from(&tree, Path::new("specs/charges.yaml"))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .code
+    };
+    let code = generate("operations:\n  ids: [listCharges]\n");
+    assert!(!code.contains("pub struct Customer"), "{code}");
+    let field = &code[code
+        .find("pub enum ChargeCustomer")
+        .expect("ChargeCustomer")..];
+    let field = &field[..field.find('}').unwrap()];
+    assert!(field.contains("String(::std::string::String)"), "{field}");
+    assert!(
+        field.contains("Object(::serde_json::Map<::std::string::String, ::serde_json::Value>)"),
+        "{field}"
+    );
+    let both = generate("operations:\n  ids: [listCharges, getCustomer]\n");
+    let field = &both[both
+        .find("pub enum ChargeCustomer")
+        .expect("ChargeCustomer")..];
+    let field = &field[..field.find('}').unwrap()];
+    assert!(field.contains("Customer(Customer)"), "{field}");
+    assert!(!field.contains("Object("), "{field}");
+}

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use syn::visit_mut::VisitMut;
 use syn::{Attribute, Fields, Ident, Item, ItemEnum, ItemImpl, LitStr, Type};
 
 use super::config::SecretField;
@@ -35,9 +36,18 @@ struct StringEnum {
 }
 
 fn is_serde_deserialize(attrs: &[Attribute]) -> bool {
-    attrs
-        .iter()
-        .any(|a| a.path().is_ident("derive") && quote!(#a).to_string().contains("Deserialize"))
+    // The derive's tokens, not their text: Stripe has thousands of derives.
+    fn names_deserialize(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => i == "Deserialize",
+            proc_macro2::TokenTree::Group(g) => names_deserialize(g.stream()),
+            _ => false,
+        })
+    }
+    attrs.iter().any(|a| {
+        a.path().is_ident("derive")
+            && matches!(&a.meta, syn::Meta::List(list) if names_deserialize(list.tokens.clone()))
+    })
 }
 
 fn serde_rename(attrs: &[Attribute]) -> Option<String> {
@@ -133,12 +143,72 @@ fn open_string_enums(items: &mut Vec<Item>) {
         Item::Impl(i) => !is_replaced_impl(i, &names),
         _ => true,
     });
+    let shared = shared_impls();
     for e in &enums {
-        let tokens = open_enum_tokens(e);
-        match syn::parse2::<syn::File>(tokens) {
+        match syn::parse2::<syn::File>(open_enum_tokens(e)) {
             Ok(parsed) => items.extend(parsed.items),
             Err(err) => items.push(Item::Verbatim(err.to_compile_error())),
         }
+        items.extend(shared.iter().map(|item| {
+            let mut item = item.clone();
+            RenamePlaceholder(&e.ident).visit_item_mut(&mut item);
+            item
+        }));
+    }
+}
+
+/// The name [`shared_impls`] are written for.
+const PLACEHOLDER: &str = "__PaysdkOpenEnum";
+
+struct RenamePlaceholder<'a>(&'a Ident);
+
+impl VisitMut for RenamePlaceholder<'_> {
+    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+        if ident == PLACEHOLDER {
+            *ident = self.0.clone();
+        }
+    }
+}
+
+/// The impls of an open enum that do not depend on its values, parsed once and copied for
+/// each enum: parsing them once per enum cost Stripe's build script a second.
+fn shared_impls() -> Vec<Item> {
+    let ident = format_ident!("{PLACEHOLDER}");
+    let tokens = quote! {
+        impl ::std::convert::From<::std::string::String> for #ident {
+            fn from(value: ::std::string::String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for #ident {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::paysdk::runtime::lenient::deserialize_open_enum(deserializer)
+            }
+        }
+    };
+    match syn::parse2::<syn::File>(tokens) {
+        Ok(file) => file.items,
+        Err(err) => vec![Item::Verbatim(err.to_compile_error())],
     }
 }
 
@@ -198,37 +268,6 @@ fn open_enum_tokens(e: &StringEnum) -> TokenStream {
                 }
             }
         }
-
-        impl ::std::convert::From<::std::string::String> for #ident {
-            fn from(value: ::std::string::String) -> Self {
-                Self::from(value.as_str())
-            }
-        }
-
-        impl ::std::str::FromStr for #ident {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl ::std::fmt::Display for #ident {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #ident {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::paysdk::runtime::lenient::deserialize_open_enum(deserializer)
-            }
-        }
     }
 }
 
@@ -248,13 +287,14 @@ fn accept_numbers_as_strings(items: &mut [Item]) {
             continue;
         };
         for field in &mut fields.named {
+            let ty = type_string(&field.ty);
             // Once per field: serde refuses a second `deserialize_with`. typify gives a
             // required nullable field `Option::deserialize`, which the lenient one replaces.
             if let Some(existing) = field.attrs.iter_mut().find(|a| {
                 a.path().is_ident("serde") && quote!(#a).to_string().contains("deserialize_with")
             }) {
                 let is_option_string = matches!(
-                    type_string(&field.ty).as_str(),
+                    ty.as_str(),
                     "::std::option::Option<::std::string::String>" | "Option<String>"
                 );
                 let text = quote!(#existing).to_string();
@@ -272,7 +312,7 @@ fn accept_numbers_as_strings(items: &mut [Item]) {
                 }
                 continue;
             }
-            let attr: Attribute = match type_string(&field.ty).as_str() {
+            let attr: Attribute = match ty.as_str() {
                 "::std::string::String" | "String" => syn::parse_quote! {
                     #[serde(deserialize_with = "::paysdk::runtime::lenient::string_or_number")]
                 },
@@ -290,7 +330,7 @@ fn accept_numbers_as_strings(items: &mut [Item]) {
                 .attrs
                 .iter()
                 .any(|a| a.path().is_ident("serde") && quote!(#a).to_string().contains("default"));
-            let attr = if has_default && type_string(&field.ty).contains("Option<") {
+            let attr = if has_default && ty.contains("Option<") {
                 syn::parse_quote! {
                     #[serde(deserialize_with = "::paysdk::runtime::lenient::option_string_or_number")]
                 }

@@ -42,7 +42,8 @@
 //!    `components/schemas` (after the operations' schemas are named, so they keep their names),
 //!    the webhook keys removed;
 //! 4. progenitor generates the client and typify the types;
-//! 5. `lenient`: open string enums, string fields that accept numbers; `api_version`: drop
+//! 5. `lenient`: open string enums, string fields that accept numbers; `from_str`: an
+//!    untagged enum's `FromStr` ends at a variant that always parses; `api_version`: drop
 //!    the undocumented `api-version` header progenitor adds to every request; `decode`:
 //!    success bodies decoded by `::paysdk::runtime`, which moves headers instead of cloning;
 //!    `hooks`: progenitor's async hook calls replaced by direct code;
@@ -79,6 +80,7 @@ mod filter;
 mod find;
 #[doc(hidden)]
 pub mod fixtures;
+mod from_str;
 mod hooks;
 mod lenient;
 #[doc(hidden)]
@@ -102,6 +104,7 @@ mod query_styles;
 pub mod spec;
 mod successes;
 mod template;
+mod timing;
 #[doc(hidden)]
 pub mod validate;
 #[doc(hidden)]
@@ -110,6 +113,8 @@ pub mod webhooks;
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use timing::stage;
 
 pub use builder::{Builder, compile_specs};
 pub use error::{Location, SpecError};
@@ -219,7 +224,7 @@ pub fn build(specs_dir: &Path, out_dir: &Path) -> Result<Vec<GeneratedModule>, S
     let mut names = HashSet::new();
     for spec in discover(specs_dir)? {
         let mut module = generate_from(&crate::spec::WorkingTree, &spec)?;
-        module.code = portable::portable(&module.code);
+        module.code = stage("portable", || portable::portable(&module.code));
         if !names.insert(module.module.clone()) {
             return Err(SpecError::new(
                 &spec,
@@ -312,11 +317,14 @@ pub(crate) fn generate_parts<T>(
 ) -> Result<(GeneratedModule, model::ApiModel, T), SpecError> {
     let root = crate::spec::find_root(source, spec)?;
     let module = module_name(&root.path)?;
-    let files = crate::spec::FileSet::load(source, &root.file, load::parse)?;
-    let bundle = crate::spec::bundle::bundle(&files)?;
+    let files = stage("load", || {
+        crate::spec::FileSet::load(source, &root.file, load::parse)
+    })?;
+    let bundle = stage("bundle", || crate::spec::bundle::bundle(&files))?;
     drop(files);
     let provenance = bundle.provenance;
-    limits::check(&root.file, &bundle.doc).map_err(|e| e.relocated(&provenance))?;
+    stage("limits", || limits::check(&root.file, &bundle.doc))
+        .map_err(|e| e.relocated(&provenance))?;
     let mut files = bundle.files;
     let mut doc = bundle.doc;
     let mut warnings = Vec::new();
@@ -324,7 +332,9 @@ pub(crate) fn generate_parts<T>(
         warnings = overlay.apply(&mut doc)?;
         files.push(overlay.file);
     }
-    let sidecar = config::Sidecar::load(source, &root.path, &doc)?;
+    let sidecar = stage("sidecar", || {
+        config::Sidecar::load(source, &root.path, &doc)
+    })?;
     files.extend(sidecar.file.clone());
     let kept = keep(&doc);
     let (title, code, model) = on_a_deep_stack(|| generate_doc(&root.file, &module, doc, &sidecar))
@@ -388,14 +398,14 @@ fn generate_doc(
     sidecar: &config::Sidecar,
 ) -> Result<(String, String, model::ApiModel), SpecError> {
     if let Some(filter) = &sidecar.operations {
-        filter::apply(filter, &mut doc);
+        stage("filter", || filter::apply(filter, &mut doc));
     }
-    downgrade::downgrade(spec, &mut doc)?;
-    cycles::drop_empty_members(&mut doc);
-    validate::check(spec, &doc)?;
-    defaults::repair(&mut doc);
-    let model = normalize::normalize(spec, &mut doc)?;
-    let hooks = webhooks::lift(spec, &mut doc)?;
+    stage("downgrade", || downgrade::downgrade(spec, &mut doc))?;
+    stage("cycles", || cycles::drop_empty_members(&mut doc));
+    stage("validate", || validate::check(spec, &doc))?;
+    stage("defaults", || defaults::repair(&mut doc));
+    let model = stage("normalize", || normalize::normalize(spec, &mut doc))?;
+    let hooks = stage("webhooks", || webhooks::lift(spec, &mut doc))?;
     let title = format!(
         "{} (version {})",
         doc.pointer("/info/title")
@@ -405,28 +415,33 @@ fn generate_doc(
             .and_then(|v| v.as_str())
             .unwrap_or("unversioned")
     );
-    let openapi = to_openapi(spec, &doc)?;
+    let openapi = stage("to_openapi", || to_openapi(spec, &doc))?;
 
-    let tokens = run_progenitor(spec, &doc, &openapi)?;
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+    let tokens = stage("progenitor", || run_progenitor(spec, &doc, &openapi))?;
+    let mut file: syn::File = stage("syn parse", || syn::parse2(tokens)).map_err(|e| {
         SpecError::new(
             spec,
             Location::File,
             format!("the generator produced code that does not parse: {e}"),
         )
     })?;
-    fields::unique(&mut file);
-    lenient::apply(&mut file, &sidecar.secrets);
-    api_version::strip(&mut file);
-    decode::route(&mut file);
-    hooks::inline(&mut file);
-    path_params::stream(&mut file);
-    query_styles::encode(&mut file, &model.query_params);
-    builders::split(&mut file);
-    successes::retype(spec, &mut file, &model)?;
-    bodies::encode(&mut file, &model);
-    names::drop_identical_copies(&mut file);
-    if let Some(name) = names::duplicate_type(&file) {
+    stage("fields", || fields::unique(&mut file));
+    stage("lenient", || lenient::apply(&mut file, &sidecar.secrets));
+    stage("from_str", || from_str::end_infallible_chains(&mut file));
+    stage("api_version", || api_version::strip(&mut file));
+    stage("decode", || decode::route(&mut file));
+    stage("hooks", || hooks::inline(&mut file));
+    stage("path_params", || path_params::stream(&mut file));
+    stage("query_styles", || {
+        query_styles::encode(&mut file, &model.query_params)
+    });
+    stage("builders", || builders::split(&mut file));
+    stage("successes", || successes::retype(spec, &mut file, &model))?;
+    stage("bodies", || bodies::encode(&mut file, &model));
+    stage("identical copies", || {
+        names::drop_identical_copies(&mut file)
+    });
+    if let Some(name) = stage("duplicate types", || names::duplicate_type(&file)) {
         // The schema that gives the name, where there is one (an enum with a null member,
         // for example, becomes a type of its own name plus an optional wrapper).
         let location = doc
@@ -446,7 +461,7 @@ fn generate_doc(
         ));
     }
 
-    let type_names = generated_type_names(&file);
+    let type_names = stage("type names", || generated_type_names(&file));
     for op in &model.operations {
         let error_bodies = op.errors.iter().filter_map(|e| e.body_schema.as_deref());
         let success_bodies = match &op.success {
@@ -477,25 +492,36 @@ fn generate_doc(
     }
     webhooks::check_types(spec, &hooks, &type_names)?;
     let body_type = |schema: &str| Some(names::type_name(schema));
-    let mut additions = template::hooks();
-    additions.extend(template::operations(&model));
-    additions.extend(successes::module(&model, &body_type));
-    additions.extend(template::errors(&model, &body_type));
-    additions.extend(webhooks::tokens(&hooks));
-    let facade = facade::module(&file, &model, module, &doc, sidecar).map_err(|problem| {
+    let mut additions = stage("templates", || {
+        let mut additions = template::hooks();
+        additions.extend(template::operations(&model));
+        additions.extend(successes::module(&model, &body_type));
+        additions.extend(template::errors(&model, &body_type));
+        additions.extend(webhooks::tokens(&hooks));
+        additions
+    });
+    let facade = stage("facade", || {
+        facade::module(&file, &model, module, &doc, sidecar)
+    })
+    .map_err(|problem| {
         let file = sidecar.file.as_deref().unwrap_or(spec);
         SpecError::new(file, Location::File, problem)
     })?;
     additions.extend(facade);
-    let additions: syn::File = syn::parse2(additions).map_err(|e| {
-        SpecError::new(
-            spec,
-            Location::File,
-            format!("internal: generated error types do not parse: {e}"),
-        )
-    })?;
+    let additions: syn::File =
+        stage("additions parse", || syn::parse2(additions)).map_err(|e| {
+            SpecError::new(
+                spec,
+                Location::File,
+                format!("internal: generated error types do not parse: {e}"),
+            )
+        })?;
     file.items.extend(additions.items);
-    Ok((title, prettyplease::unparse(&file), model))
+    Ok((
+        title,
+        stage("prettyplease", || prettyplease::unparse(&file)),
+        model,
+    ))
 }
 
 /// The typed document progenitor reads. openapiv3 flattens the path map, which hides where

@@ -46,10 +46,32 @@ pub fn parse(file: &Path, text: &str) -> Result<Value, SpecError> {
             format!("invalid YAML: {}", strip_position(&e.to_string())),
         )
     })?;
-    yaml_to_json(file, yaml, "")
+    yaml_to_json(file, yaml, &mut Vec::new())
 }
 
-fn yaml_to_json(file: &Path, yaml: serde_yaml::Value, at: &str) -> Result<Value, SpecError> {
+/// Where the conversion is: the keys and indexes from the root, made into a JSON pointer only
+/// for an error (a pointer string per node costs seconds on Stripe's spec).
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+fn pointer_of(path: &[Segment]) -> String {
+    let mut at = String::new();
+    for segment in path {
+        at = match segment {
+            Segment::Key(key) => super::error::pointer(&at, &[key]),
+            Segment::Index(i) => format!("{at}/{i}"),
+        };
+    }
+    at
+}
+
+fn yaml_to_json(
+    file: &Path,
+    yaml: serde_yaml::Value,
+    path: &mut Vec<Segment>,
+) -> Result<Value, SpecError> {
     use serde_yaml::Value as Y;
     Ok(match yaml {
         Y::Null => Value::Null,
@@ -64,18 +86,24 @@ fn yaml_to_json(file: &Path, yaml: serde_yaml::Value, at: &str) -> Result<Value,
                 serde_json::Number::from_f64(f)
                     .map(Value::Number)
                     .ok_or_else(|| {
-                        SpecError::at(file, at, format!("number {f} has no JSON form"))
+                        SpecError::at(
+                            file,
+                            &pointer_of(path),
+                            format!("number {f} has no JSON form"),
+                        )
                     })?
             }
         }
         Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| yaml_to_json(file, v, &format!("{at}/{i}")))
-                .collect::<Result<_, _>>()?,
-        ),
+        Y::Sequence(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, v) in items.into_iter().enumerate() {
+                path.push(Segment::Index(i));
+                out.push(yaml_to_json(file, v, path)?);
+                path.pop();
+            }
+            Value::Array(out)
+        }
         Y::Mapping(map) => {
             let mut out = serde_json::Map::with_capacity(map.len());
             for (k, v) in map {
@@ -86,17 +114,21 @@ fn yaml_to_json(file: &Path, yaml: serde_yaml::Value, at: &str) -> Result<Value,
                     other => {
                         return Err(SpecError::at(
                             file,
-                            at,
+                            &pointer_of(path),
                             format!("a mapping key must be a string, found {other:?}"),
                         ));
                     }
                 };
-                let child = super::error::pointer(at, &[&key]);
-                out.insert(key, yaml_to_json(file, v, &child)?);
+                // The key lives on the path while its value converts, then moves into the map.
+                path.push(Segment::Key(key));
+                let value = yaml_to_json(file, v, path)?;
+                if let Some(Segment::Key(key)) = path.pop() {
+                    out.insert(key, value);
+                }
             }
             Value::Object(out)
         }
-        Y::Tagged(tagged) => yaml_to_json(file, tagged.value, at)?,
+        Y::Tagged(tagged) => yaml_to_json(file, tagged.value, path)?,
     })
 }
 

@@ -189,6 +189,50 @@ fn success_enums_are_generated_and_operations_return_them() {
     assert!(function(&code, "get_report_csv").contains("ResponseValue<::std::string::String>"));
 }
 
+/// An operationId that starts with a digit names its success and error enums the way typify
+/// names such a schema (`X` first), not an identifier that cannot exist.
+#[test]
+fn types_named_after_an_operation_that_starts_with_a_digit_are_valid() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /3ds:
+    post:
+      operationId: 3dsAuthenticate
+      responses:
+        '200':
+          description: done
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: string}}}
+        '202':
+          description: pending
+          content:
+            application/json:
+              schema: {type: object, properties: {poll: {type: string}}}
+        '400':
+          description: bad
+          content:
+            application/json:
+              schema: {type: object, properties: {code: {type: string}}}
+"#;
+    let code = generate(Path::new("specs/digits.yaml"), spec)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .code;
+    syn::parse_file(&code).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        code.contains("pub enum X3dsAuthenticateResponse {"),
+        "{code}"
+    );
+    assert!(code.contains("pub enum X3dsAuthenticateError {"));
+    let op = function(&code, "_3ds_authenticate");
+    assert!(
+        op.contains("Result<ResponseValue<responses::X3dsAuthenticateResponse>, Error<()>>"),
+        "{op}"
+    );
+}
+
 #[test]
 fn request_bodies_use_the_runtime_encoders_and_the_spec_content_type() {
     let code = code();

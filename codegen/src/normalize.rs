@@ -216,6 +216,18 @@ pub fn snake_case(name: &str) -> String {
     out.trim_end_matches('_').to_string()
 }
 
+/// A type named after an operation: `orders.create` and `Response` → `OrdersCreateResponse`.
+/// An operationId may start with a digit (`3dsAuthenticate`): the name then gets typify's `X`
+/// prefix, as a schema of that name would (`X3dsAuthenticateResponse`).
+pub fn operation_type_name(operation_id: &str, suffix: &str) -> String {
+    let name = format!("{}{suffix}", pascal_case(operation_id));
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("X{name}")
+    } else {
+        name
+    }
+}
+
 /// `unlinkLinkedAccountsId` or `bad request` → `UnlinkLinkedAccountsId`, `BadRequest`.
 pub fn pascal_case(name: &str) -> String {
     snake_case(name)

@@ -17,17 +17,12 @@ use super::find;
 use super::model::{
     ApiModel, OperationModel, StatusKey, SuccessBody, SuccessModel, SuccessResponse,
 };
-use super::normalize::{pascal_case, status_name};
+use super::normalize::{operation_type_name, status_name};
 
-/// The name of an operation's success enum: `orders.create` → `OrdersCreateResponse`.
+/// The name of an operation's success enum: `orders.create` → `OrdersCreateResponse`,
+/// `3dsAuthenticate` → `X3dsAuthenticateResponse`.
 pub fn enum_name(op: &OperationModel) -> String {
-    let name = format!("{}Response", pascal_case(&op.operation_id));
-    // An operationId may start with a digit (`2fa`), as for the error enum.
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("X{name}")
-    } else {
-        name
-    }
+    operation_type_name(&op.operation_id, "Response")
 }
 
 /// The Rust type an operation returns on success, when paysdk rather than progenitor decodes it.
@@ -225,7 +220,7 @@ fn success_enum(
             Some(SuccessBody::Json(schema)) => {
                 let t = format_ident!(
                     "{}",
-                    body_type(schema).unwrap_or_else(|| pascal_case(schema))
+                    body_type(schema).unwrap_or_else(|| super::names::type_name(schema))
                 );
                 (
                     Some(quote!(types::#t)),

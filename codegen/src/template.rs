@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::model::{ApiModel, ErrorModel, OperationModel, StatusKey};
-use super::normalize::{pascal_case, snake_case, status_name};
+use super::normalize::{snake_case, status_name};
 
 /// `impl ClientHooks for Client`: the runtime's call context records each response's status.
 pub fn hooks() -> TokenStream {
@@ -71,13 +71,7 @@ pub fn operations(model: &ApiModel) -> TokenStream {
 
 /// The name of an operation's error enum: `unlinkLinkedAccountsId` → `UnlinkLinkedAccountsIdError`.
 pub fn error_enum_name(op: &OperationModel) -> String {
-    let name = format!("{}Error", pascal_case(&op.operation_id));
-    // An operationId may start with a digit (`3dsAuthenticate`).
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("X{name}")
-    } else {
-        name
-    }
+    super::normalize::operation_type_name(&op.operation_id, "Error")
 }
 
 /// The operation's constant in `operations`: `getThing` → `GET_THING`, `3ds` → `_3DS`.
