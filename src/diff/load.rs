@@ -140,10 +140,14 @@ pub fn list_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
-/// Whether a file name looks like a spec (same rule as the crate's build script).
+/// Whether a file name looks like a spec (same rule as the crate's build script): a sidecar
+/// (`x.paysdk.yaml`) or overlay (`x.overlay.yaml`) beside a spec is not one.
 pub fn is_spec_file(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
+    let companion = paysdk_codegen::config::COMPANION_SUFFIXES
+        .iter()
+        .any(|suffix| lower.ends_with(suffix));
+    !companion && (lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json"))
 }
 
 fn git(args: &[&str]) -> Result<Vec<u8>, String> {
@@ -816,4 +820,29 @@ pub fn remote_refs(doc: &Doc) -> Vec<RemoteRef> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sidecars_and_overlays_are_not_specs() {
+        assert!(is_spec_file("specs/weavr-payment-run.yaml"));
+        assert!(is_spec_file("specs/x.JSON"));
+        assert!(!is_spec_file("specs/weavr-payment-run.paysdk.yaml"));
+        assert!(!is_spec_file("specs/weavr-payment-run.overlay.yaml"));
+        assert!(!is_spec_file("specs/README.md"));
+    }
+
+    /// The repository's own `specs/` holds sidecars and an overlay beside the two specs.
+    #[test]
+    fn the_repository_specs_dir_lists_only_specs() {
+        let specs = list_dir(Path::new("specs")).expect("specs/ is listable");
+        let names: Vec<String> = specs.iter().map(|p| p.display().to_string()).collect();
+        assert_eq!(
+            names,
+            ["specs/enfuce-customer.yaml", "specs/weavr-payment-run.yaml"],
+        );
+    }
 }
