@@ -65,7 +65,11 @@ fn rewrite_paths(line: &str) -> String {
     let mut copied = 0;
     while i < bytes.len() {
         let at_ident_start = i == 0 || !is_ident_byte(bytes[i - 1]);
-        if at_ident_start && let Some(name) = reexported_at(&line[i..]) {
+        // Doc comments carry any text (Stripe's has `’`): only a char boundary starts a path.
+        if at_ident_start
+            && line.is_char_boundary(i)
+            && let Some(name) = reexported_at(&line[i..])
+        {
             // `::name::` or a bare `name::`, but not `x::name::` or `x.name::`.
             let (start, preceded) = if line[..i].ends_with("::") {
                 (i - 2, line[..i - 2].bytes().last())
@@ -97,13 +101,26 @@ fn reexported_at(rest: &str) -> Option<&'static str> {
     })
 }
 
+/// Non-ASCII bytes count as identifier bytes: Rust identifiers may be Unicode.
 fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    b.is_ascii_alphanumeric() || b == b'_' || !b.is_ascii()
 }
 
 #[cfg(test)]
 mod tests {
     use super::portable;
+
+    /// Stripe's doc comments hold `’`; a multi-byte character must not be sliced.
+    #[test]
+    fn non_ascii_text_is_copied_whole() {
+        let code = "/// hasn’t serde::Value, ’serde::x\nfn f(v: serde_json::Value) {}\n";
+        let out = portable(code);
+        assert!(out.contains("hasn’t"), "{out}");
+        assert!(
+            out.contains("::paysdk::__private::serde_json::Value"),
+            "{out}"
+        );
+    }
 
     #[test]
     fn absolute_and_bare_crate_paths_go_through_paysdk() {
