@@ -110,10 +110,11 @@ fn is_ident_byte(b: u8) -> bool {
 mod tests {
     use super::portable;
 
-    /// Stripe's doc comments hold `’`; a multi-byte character must not be sliced.
+    /// Stripe's block doc comments (`/**…*/`, not skipped as `//` lines) hold `’`; a
+    /// multi-byte character must not be sliced.
     #[test]
     fn non_ascii_text_is_copied_whole() {
-        let code = "/// hasn’t serde::Value, ’serde::x\nfn f(v: serde_json::Value) {}\n";
+        let code = "/**hasn’t ’serde::x*/\nfn f(v: serde_json::Value) {}\n";
         let out = portable(code);
         assert!(out.contains("hasn’t"), "{out}");
         assert!(
