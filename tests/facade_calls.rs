@@ -376,3 +376,42 @@ fn weavr_login_bodies_are_redacted_by_its_sidecar() {
     assert!(shown.contains("password: \"[redacted]\""), "{shown}");
     assert!(shown.contains("controller@example.com"), "{shown}");
 }
+
+#[tokio::test]
+async fn a_client_parameter_is_sent_from_the_client_and_overridden_per_call() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        "GET",
+        "/accounts/acc_1",
+        ResponseTemplate::new(200).set_body_json(json!({"id": "acc_1", "currency": "EUR"})),
+    )
+    .await;
+    let plain = client(&server, fast_retries());
+    let tenant = Client::builder()
+        .base_url(server.uri())
+        .query_key(Secret::new("q"))
+        .x_tenant("t-client")
+        .build()
+        .unwrap();
+    plain.get_account("acc_1").await.unwrap();
+    tenant.get_account("acc_1").await.unwrap();
+    tenant
+        .get_account("acc_1")
+        .x_tenant("t-call")
+        .await
+        .unwrap();
+    tenant
+        .with_x_tenant("t-copy")
+        .get_account("acc_1")
+        .await
+        .unwrap();
+    let sent: Vec<Option<String>> = (server.received_requests().await.unwrap().iter())
+        .map(|r| {
+            let value = r.headers.get("x-tenant")?;
+            Some(value.to_str().unwrap().to_string())
+        })
+        .collect();
+    let expected = [None, Some("t-client"), Some("t-call"), Some("t-copy")];
+    assert_eq!(sent, expected.map(|t| t.map(String::from)));
+}

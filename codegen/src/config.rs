@@ -62,6 +62,11 @@ pub struct Sidecar {
     /// errors and logs never show them.
     #[serde(default)]
     pub secrets: Vec<SecretField>,
+    /// String query or header parameters whose value is set once on the client (Enfuce's
+    /// `auditUser`): a builder setter and a `with_<name>` copy instead of a method argument,
+    /// with a per-call setter to override it.
+    #[serde(default)]
+    pub client_parameters: Vec<ClientParam>,
 }
 
 /// The operations to generate: those with one of `ids` as operationId, and those with at
@@ -401,6 +406,10 @@ pub struct Tag(pub String);
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct QueryParam(pub String);
 
+/// A query or header parameter that some operation of the spec declares.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClientParam(pub String);
+
 /// A method name: a snake-case Rust identifier that is not a keyword.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MethodName(pub String);
@@ -460,6 +469,10 @@ string_newtype!(Tag, |s| {
 string_newtype!(QueryParam, |s| {
     with_names(|n| n.check_query_param(&s))?;
     Ok(QueryParam(s))
+});
+string_newtype!(ClientParam, |s| {
+    with_names(|n| n.check_parameter(&s))?;
+    Ok(ClientParam(s))
 });
 string_newtype!(MethodName, |s| {
     let ident = !s.is_empty()
@@ -659,6 +672,8 @@ pub struct SpecNames {
     operations: BTreeMap<String, BTreeSet<String>>,
     tags: BTreeSet<String>,
     schemas: BTreeSet<String>,
+    /// Query and header parameters of every operation.
+    parameters: BTreeSet<String>,
 }
 
 /// The methods of a path item that hold operations.
@@ -690,10 +705,17 @@ impl SpecNames {
                 .flatten()
             {
                 let p = resolve(doc, p);
-                if p.get("in").and_then(Value::as_str) == Some("query")
-                    && let Some(name) = p.get("name").and_then(Value::as_str)
-                {
+                let (Some(place), Some(name)) = (
+                    p.get("in").and_then(Value::as_str),
+                    p.get("name").and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                if place == "query" {
                     query.insert(name.to_string());
+                }
+                if place == "query" || place == "header" {
+                    names.parameters.insert(name.to_string());
                 }
             }
             names.operations.insert(id.to_string(), query);
@@ -734,6 +756,16 @@ impl SpecNames {
         Err(format!(
             "the spec has no component schema '{schema}'{}",
             suggestion(schema, self.schemas.iter())
+        ))
+    }
+
+    fn check_parameter(&self, name: &str) -> Result<(), String> {
+        if self.parameters.contains(name) {
+            return Ok(());
+        }
+        Err(format!(
+            "no operation of the spec has a query or header parameter '{name}'{}",
+            suggestion(name, self.parameters.iter())
         ))
     }
 

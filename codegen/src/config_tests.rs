@@ -55,6 +55,7 @@ pagination:
   listEvents:
     cursor: {param: starting_after, last_item: id, has_more: has_more, items: data}
 secrets: [pan, Card.pan]
+client_parameters: [tenant]
 "#;
 
 fn names() -> SpecNames {
@@ -151,6 +152,7 @@ fn every_key_is_read() {
             },
         ]
     );
+    assert_eq!(s.client_parameters, vec![ClientParam("tenant".into())]);
 }
 
 #[test]
@@ -250,6 +252,11 @@ fn names_the_spec_lacks_are_located() {
             "pagination:\n  listEvents:\n    offset: {items: data}\n",
             3,
             "operation 'listEvents' has no query parameter 'offset'",
+        ),
+        (
+            "client_parameters:\n  - tenant\n  - tennant\n",
+            3,
+            "no operation of the spec has a query or header parameter 'tennant', did you mean 'tenant'?",
         ),
         (
             "secrets: [Crad.pan]\n",
