@@ -415,3 +415,25 @@ async fn a_client_parameter_is_sent_from_the_client_and_overridden_per_call() {
     let expected = [None, Some("t-client"), Some("t-call"), Some("t-copy")];
     assert_eq!(sent, expected.map(|t| t.map(String::from)));
 }
+
+#[tokio::test]
+async fn environments_are_the_specs_servers_named_by_the_sidecar() {
+    use fixture::ledger::facade::Environment;
+    assert_eq!(
+        Environment::Production.base_url(),
+        "https://api.ledger.example/v1"
+    );
+    assert_eq!(
+        Environment::regional("eu", "v2").base_url(),
+        "https://eu.ledger.example/v2"
+    );
+    let server = MockServer::start().await;
+    let up = ResponseTemplate::new(200).set_body_json(json!({"ok": true}));
+    answer(&server, "GET", "/health", up).await;
+    let api = Client::builder()
+        .environment(Environment::Custom(format!("{}/", server.uri())))
+        .build()
+        .unwrap();
+    assert_eq!(api.base_url(), server.uri());
+    api.health_check().await.unwrap();
+}

@@ -56,6 +56,12 @@ pagination:
     cursor: {param: starting_after, last_item: id, has_more: has_more, items: data}
 secrets: [pan, Card.pan]
 client_parameters: [tenant]
+environments: [Production, Sandbox]
+webhook_signature:
+  reference: Event-Id
+  timestamp: event-time
+  signatures:
+    - {header: signature, signs: [reference, body, timestamp]}
 "#;
 
 fn names() -> SpecNames {
@@ -153,6 +159,23 @@ fn every_key_is_read() {
         ]
     );
     assert_eq!(s.client_parameters, vec![ClientParam("tenant".into())]);
+    let names: Vec<&str> = s.environments.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(names, ["Production", "Sandbox"]);
+    assert_eq!(
+        s.webhook_signature,
+        Some(WebhookSignature {
+            reference: Some(HeaderName("event-id".into())),
+            timestamp: HeaderName("event-time".into()),
+            signatures: vec![(
+                HeaderName("signature".into()),
+                vec![
+                    SignedPart::Reference,
+                    SignedPart::Body,
+                    SignedPart::Timestamp
+                ]
+            )],
+        })
+    );
 }
 
 #[test]
@@ -325,6 +348,20 @@ fn values_are_checked() {
         ),
         ("secrets: [Card.]\n", "not a secret field"),
         ("idempotency:\n  max_length: -1\n", "invalid type"),
+        ("environments: [live]\n", "not an upper camel case"),
+        ("environments: [Custom]\n", "stands for any base URL"),
+        (
+            "webhook_signature: {timestamp: t, signatures: []}\n",
+            "at least one signature header",
+        ),
+        (
+            "webhook_signature:\n  timestamp: t\n  signatures: [{header: s, signs: [reference]}]\n",
+            "no `reference` header",
+        ),
+        (
+            "webhook_signature:\n  timestamp: t\n  signatures: [{header: s, signs: [url]}]\n",
+            "unknown variant `url`",
+        ),
     ];
     for (text, problem) in cases {
         let e = fails(text);

@@ -238,12 +238,25 @@ pub fn module(
             }),
         )
     };
+    let (environment, environment_setter) = environments(model, sidecar)?;
     let (scheme_table, scheme_setters) = facade_auth::tokens(&schemes);
     let rules = rules(sidecar);
     let max_len = sidecar
         .idempotency
         .as_ref()
         .map_or(DEFAULT_IDEMPOTENCY_MAX_LENGTH, |i| i.max_length());
+    // The sidecar's idempotency header, as constants a caller can name (logs, proxies).
+    let key_consts = (sidecar.idempotency.as_ref())
+        .and_then(|i| i.header.as_ref())
+        .map(|h| {
+            let h = &h.0;
+            quote! {
+                /// The header idempotency keys are sent in (sidecar `idempotency.header`).
+                pub const IDEMPOTENCY_HEADER: &str = #h;
+                /// The longest idempotency key sent (sidecar `idempotency.max_length`).
+                pub const IDEMPOTENCY_KEY_MAX_LEN: usize = #max_len;
+            }
+        });
     let has_responses = file
         .items
         .iter()
@@ -273,7 +286,7 @@ pub fn module(
             #responses
 
             #[doc = #builder_doc]
-            #[derive(Debug, Default)]
+            #[derive(Debug, Default, Clone)]
             pub struct ClientBuilder {
                 base_url: ::std::option::Option<::std::string::String>,
                 config: ::paysdk::ClientConfig,
@@ -286,7 +299,12 @@ pub fn module(
 
             #scheme_table
 
+            #environment
+
+            #key_consts
+
             impl ClientBuilder {
+                #environment_setter
                 #(#scheme_setters)*
                 #(#param_setters)*
 
@@ -427,6 +445,94 @@ fn client_parameters(
         }
     }
     Ok(parts)
+}
+
+/// `Environment` over the spec's servers, named by the sidecar's `environments`, and the
+/// builder's `environment` setter; nothing when the sidecar names none.
+fn environments(model: &ApiModel, sidecar: &Sidecar) -> Result<(TokenStream, TokenStream), String> {
+    let names = &sidecar.environments;
+    if names.is_empty() {
+        return Ok((TokenStream::new(), TokenStream::new()));
+    }
+    if names.len() != model.servers.len() {
+        return Err(format!(
+            "`environments` names {} servers, but the spec declares {}",
+            names.len(),
+            model.servers.len()
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = names.iter().find(|n| !seen.insert(&n.0)) {
+        return Err(format!("environment name '{}' is given twice", twice.0));
+    }
+    let (mut variants, mut arms, mut constructors) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, (name, server)) in names.iter().zip(&model.servers).enumerate() {
+        let variant = format_ident!("{}", name.0);
+        let doc = match &server.description {
+            Some(d) => format!(" {}: `{}`.", d.trim_end_matches('.'), server.url),
+            None => format!(" `{}`.", server.url),
+        };
+        let fields: Vec<Ident> = (server.variables.iter())
+            .map(|v| format_ident!("{}", names::method_name(v)))
+            .collect();
+        if fields.is_empty() {
+            variants.push(quote!(#[doc = #doc] #variant,));
+            arms.push(quote!(Self::#variant => operations::SERVERS[#i].url.to_string(),));
+            continue;
+        }
+        let vars = &server.variables;
+        let field_docs = vars
+            .iter()
+            .map(|v| format!(" The server's `{v}` variable."));
+        variants.push(quote! {
+            #[doc = #doc]
+            #variant {
+                #(#[doc = #field_docs] #fields: ::std::string::String,)*
+            },
+        });
+        arms.push(quote! {
+            Self::#variant { #(#fields),* } => operations::SERVERS[#i]
+                .render(&[#((#vars, #fields.as_str())),*])
+                .unwrap_or_default(),
+        });
+        let constructor = format_ident!("{}", names::method_name(&name.0));
+        let doc = format!(" [`Environment::{}`] with these variables.", name.0);
+        constructors.push(quote! {
+            #[doc = #doc]
+            pub fn #constructor(#(#fields: impl Into<::std::string::String>),*) -> Self {
+                Self::#variant { #(#fields: #fields.into()),* }
+            }
+        });
+    }
+    let enumeration = quote! {
+        /// Where the API lives: the spec's servers (named by the sidecar's `environments`), or
+        /// any base URL.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Environment {
+            #(#variants)*
+            /// Any base URL (a proxy, a simulator, a test server).
+            Custom(::std::string::String),
+        }
+
+        impl Environment {
+            #(#constructors)*
+
+            /// The base URL, from the spec's server list.
+            pub fn base_url(&self) -> ::std::string::String {
+                match self {
+                    #(#arms)*
+                    Self::Custom(url) => url.trim_end_matches('/').to_string(),
+                }
+            }
+        }
+    };
+    let setter = quote! {
+        /// Where to send requests: one of the spec's servers, or any base URL.
+        pub fn environment(self, environment: Environment) -> Self {
+            self.base_url(environment.base_url())
+        }
+    };
+    Ok((enumeration, setter))
 }
 
 /// The `<name>` builder of the generated `impl Client`.

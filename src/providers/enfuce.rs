@@ -41,56 +41,6 @@ pub type CorporateCustomerUpdate = types::UpdateCorporateCustomer;
 /// Enfuce's error body.
 pub type ErrorResponse = types::ErrorResponse;
 
-/// The idempotency header Enfuce documents for POST and PATCH (`specs/enfuce-customer.paysdk.yaml`).
-pub const IDEMPOTENCY_HEADER: &str = "x-idempotency-key";
-/// Longest idempotency key Enfuce accepts.
-pub const IDEMPOTENCY_KEY_MAX_LEN: usize = 64;
-
-/// Where the API lives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Environment {
-    /// `https://integration-api-cat2.{environment}.ext.{realm}.cia.enfuce.com/customer`,
-    /// for example `cat2("demo", "test")` for the demo environment.
-    Cat2 {
-        /// The `environment` part, such as `demo`.
-        environment: String,
-        /// The `realm` part, such as `test`.
-        realm: String,
-    },
-    /// The live environment.
-    Live,
-    /// Any base URL (a proxy, a simulator, a test server).
-    Custom(String),
-}
-
-impl Environment {
-    /// The templated test environments.
-    pub fn cat2(environment: impl Into<String>, realm: impl Into<String>) -> Self {
-        Environment::Cat2 {
-            environment: environment.into(),
-            realm: realm.into(),
-        }
-    }
-
-    /// The base URL, from the spec's server list.
-    pub fn base_url(&self) -> String {
-        let servers = api::operations::SERVERS;
-        match self {
-            Environment::Cat2 { environment, realm } => servers
-                .iter()
-                .find(|s| s.variables.contains(&"environment"))
-                .and_then(|s| s.render(&[("environment", environment), ("realm", realm)]))
-                .unwrap_or_default(),
-            Environment::Live => servers
-                .iter()
-                .find(|s| s.variables.is_empty())
-                .map(|s| s.url.to_string())
-                .unwrap_or_default(),
-            Environment::Custom(url) => url.trim_end_matches('/').to_string(),
-        }
-    }
-}
-
 /// How to authenticate. The overview documents HTTP basic; some endpoint pages show a bearer
 /// token, so both are supported.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -135,11 +85,11 @@ impl ClientBuilder {
     }
     /// Where to send requests (default: the live environment).
     pub fn environment(self, environment: Environment) -> Self {
-        self.map(|b| b.base_url(environment.base_url()))
+        self.map(|b| b.environment(environment))
     }
     /// A custom base URL; short for `environment(Environment::Custom(url))`.
     pub fn base_url(self, url: impl Into<String>) -> Self {
-        self.environment(Environment::Custom(url.into()))
+        self.map(|b| b.base_url(url))
     }
     /// Credentials (required).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
