@@ -376,3 +376,64 @@ fn weavr_login_bodies_are_redacted_by_its_sidecar() {
     assert!(shown.contains("password: \"[redacted]\""), "{shown}");
     assert!(shown.contains("controller@example.com"), "{shown}");
 }
+
+#[tokio::test]
+async fn a_client_parameter_is_sent_from_the_client_and_overridden_per_call() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        "GET",
+        "/accounts/acc_1",
+        ResponseTemplate::new(200).set_body_json(json!({"id": "acc_1", "currency": "EUR"})),
+    )
+    .await;
+    let plain = client(&server, fast_retries());
+    let tenant = Client::builder()
+        .base_url(server.uri())
+        .query_key(Secret::new("q"))
+        .x_tenant("t-client")
+        .build()
+        .unwrap();
+    plain.get_account("acc_1").await.unwrap();
+    tenant.get_account("acc_1").await.unwrap();
+    tenant
+        .get_account("acc_1")
+        .x_tenant("t-call")
+        .await
+        .unwrap();
+    tenant
+        .with_x_tenant("t-copy")
+        .get_account("acc_1")
+        .await
+        .unwrap();
+    let sent: Vec<Option<String>> = (server.received_requests().await.unwrap().iter())
+        .map(|r| {
+            let value = r.headers.get("x-tenant")?;
+            Some(value.to_str().unwrap().to_string())
+        })
+        .collect();
+    let expected = [None, Some("t-client"), Some("t-call"), Some("t-copy")];
+    assert_eq!(sent, expected.map(|t| t.map(String::from)));
+}
+
+#[tokio::test]
+async fn environments_are_the_specs_servers_named_by_the_sidecar() {
+    use fixture::ledger::facade::Environment;
+    assert_eq!(
+        Environment::Production.base_url(),
+        "https://api.ledger.example/v1"
+    );
+    assert_eq!(
+        Environment::regional("eu", "v2").base_url(),
+        "https://eu.ledger.example/v2"
+    );
+    let server = MockServer::start().await;
+    let up = ResponseTemplate::new(200).set_body_json(json!({"ok": true}));
+    answer(&server, "GET", "/health", up).await;
+    let api = Client::builder()
+        .environment(Environment::Custom(format!("{}/", server.uri())))
+        .build()
+        .unwrap();
+    assert_eq!(api.base_url(), server.uri());
+    api.health_check().await.unwrap();
+}

@@ -62,6 +62,19 @@ pub struct Sidecar {
     /// errors and logs never show them.
     #[serde(default)]
     pub secrets: Vec<SecretField>,
+    /// String query or header parameters whose value is set once on the client (Enfuce's
+    /// `auditUser`): a builder setter and a `with_<name>` copy instead of a method argument,
+    /// with a per-call setter to override it.
+    #[serde(default)]
+    pub client_parameters: Vec<ClientParam>,
+    /// How the provider signs webhook deliveries, when it signs in headers (Weavr's
+    /// `signature-v2`): generates `webhooks::Verifier`.
+    #[serde(default)]
+    pub webhook_signature: Option<WebhookSignature>,
+    /// Names for the spec's servers, in their order: generates an `Environment` enum
+    /// (Enfuce's `Cat2 { environment, realm }` and `Live`) and `ClientBuilder::environment`.
+    #[serde(default)]
+    pub environments: Vec<VariantName>,
 }
 
 /// The operations to generate: those with one of `ids` as operationId, and those with at
@@ -132,6 +145,76 @@ impl Idempotency {
     /// The maximum key length, with the default applied.
     pub fn max_length(&self) -> usize {
         self.max_length.unwrap_or(DEFAULT_IDEMPOTENCY_MAX_LENGTH)
+    }
+}
+
+/// A webhook signature scheme in headers: HMAC-SHA256 with the provider's key, each
+/// signature the base64 HMAC of its parts concatenated, the timestamp in Unix milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "RawSignature")]
+pub struct WebhookSignature {
+    /// The header with the delivery's reference, the same on every redelivery.
+    pub reference: Option<HeaderName>,
+    /// The header with the publication time.
+    pub timestamp: HeaderName,
+    /// The signature headers and what each signs, checked in this order (the first is the
+    /// one kept as the delivery's signature).
+    pub signatures: Vec<(HeaderName, Vec<SignedPart>)>,
+}
+
+/// What a signature covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignedPart {
+    /// The reference header's value (empty when not sent).
+    Reference,
+    /// The body, as received.
+    Body,
+    /// The timestamp header's value.
+    Timestamp,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSignature {
+    #[serde(default)]
+    reference: Option<HeaderName>,
+    timestamp: HeaderName,
+    signatures: Vec<RawSignatureHeader>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSignatureHeader {
+    header: HeaderName,
+    signs: Vec<SignedPart>,
+}
+
+impl TryFrom<RawSignature> for WebhookSignature {
+    type Error = String;
+
+    fn try_from(raw: RawSignature) -> Result<Self, String> {
+        if raw.signatures.is_empty() {
+            return Err("a webhook signature needs at least one signature header".into());
+        }
+        let mut signatures = Vec::new();
+        for sig in raw.signatures {
+            if sig.signs.is_empty() {
+                return Err(format!("signature `{}` signs nothing", sig.header.0));
+            }
+            if raw.reference.is_none() && sig.signs.contains(&SignedPart::Reference) {
+                return Err(format!(
+                    "signature `{}` signs the reference, but no `reference` header is given",
+                    sig.header.0
+                ));
+            }
+            signatures.push((sig.header, sig.signs));
+        }
+        Ok(WebhookSignature {
+            reference: raw.reference,
+            timestamp: raw.timestamp,
+            signatures,
+        })
     }
 }
 
@@ -401,6 +484,14 @@ pub struct Tag(pub String);
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct QueryParam(pub String);
 
+/// A query or header parameter that some operation of the spec declares.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClientParam(pub String);
+
+/// An enum variant name: upper camel case, ASCII letters and digits.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct VariantName(pub String);
+
 /// A method name: a snake-case Rust identifier that is not a keyword.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MethodName(pub String);
@@ -460,6 +551,21 @@ string_newtype!(Tag, |s| {
 string_newtype!(QueryParam, |s| {
     with_names(|n| n.check_query_param(&s))?;
     Ok(QueryParam(s))
+});
+string_newtype!(ClientParam, |s| {
+    with_names(|n| n.check_parameter(&s))?;
+    Ok(ClientParam(s))
+});
+string_newtype!(VariantName, |s| {
+    let camel = s.starts_with(|c: char| c.is_ascii_uppercase())
+        && s.chars().all(|c| c.is_ascii_alphanumeric());
+    if !camel || s == "Custom" || s == "Self" {
+        return Err(format!(
+            "environment name '{s}' is not an upper camel case Rust identifier (ASCII letters \
+             and digits), or is `Custom`, which stands for any base URL"
+        ));
+    }
+    Ok(VariantName(s))
 });
 string_newtype!(MethodName, |s| {
     let ident = !s.is_empty()
@@ -659,6 +765,8 @@ pub struct SpecNames {
     operations: BTreeMap<String, BTreeSet<String>>,
     tags: BTreeSet<String>,
     schemas: BTreeSet<String>,
+    /// Query and header parameters of every operation.
+    parameters: BTreeSet<String>,
 }
 
 /// The methods of a path item that hold operations.
@@ -690,10 +798,17 @@ impl SpecNames {
                 .flatten()
             {
                 let p = resolve(doc, p);
-                if p.get("in").and_then(Value::as_str) == Some("query")
-                    && let Some(name) = p.get("name").and_then(Value::as_str)
-                {
+                let (Some(place), Some(name)) = (
+                    p.get("in").and_then(Value::as_str),
+                    p.get("name").and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                if place == "query" {
                     query.insert(name.to_string());
+                }
+                if place == "query" || place == "header" {
+                    names.parameters.insert(name.to_string());
                 }
             }
             names.operations.insert(id.to_string(), query);
@@ -734,6 +849,16 @@ impl SpecNames {
         Err(format!(
             "the spec has no component schema '{schema}'{}",
             suggestion(schema, self.schemas.iter())
+        ))
+    }
+
+    fn check_parameter(&self, name: &str) -> Result<(), String> {
+        if self.parameters.contains(name) {
+            return Ok(());
+        }
+        Err(format!(
+            "no operation of the spec has a query or header parameter '{name}'{}",
+            suggestion(name, self.parameters.iter())
         ))
     }
 

@@ -55,6 +55,13 @@ pagination:
   listEvents:
     cursor: {param: starting_after, last_item: id, has_more: has_more, items: data}
 secrets: [pan, Card.pan]
+client_parameters: [tenant]
+environments: [Production, Sandbox]
+webhook_signature:
+  reference: Event-Id
+  timestamp: event-time
+  signatures:
+    - {header: signature, signs: [reference, body, timestamp]}
 "#;
 
 fn names() -> SpecNames {
@@ -150,6 +157,24 @@ fn every_key_is_read() {
                 property: "pan".into()
             },
         ]
+    );
+    assert_eq!(s.client_parameters, vec![ClientParam("tenant".into())]);
+    let names: Vec<&str> = s.environments.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(names, ["Production", "Sandbox"]);
+    assert_eq!(
+        s.webhook_signature,
+        Some(WebhookSignature {
+            reference: Some(HeaderName("event-id".into())),
+            timestamp: HeaderName("event-time".into()),
+            signatures: vec![(
+                HeaderName("signature".into()),
+                vec![
+                    SignedPart::Reference,
+                    SignedPart::Body,
+                    SignedPart::Timestamp
+                ]
+            )],
+        })
     );
 }
 
@@ -252,6 +277,11 @@ fn names_the_spec_lacks_are_located() {
             "operation 'listEvents' has no query parameter 'offset'",
         ),
         (
+            "client_parameters:\n  - tenant\n  - tennant\n",
+            3,
+            "no operation of the spec has a query or header parameter 'tennant', did you mean 'tenant'?",
+        ),
+        (
             "secrets: [Crad.pan]\n",
             1,
             "no component schema 'Crad', did you mean 'Card'?",
@@ -318,6 +348,20 @@ fn values_are_checked() {
         ),
         ("secrets: [Card.]\n", "not a secret field"),
         ("idempotency:\n  max_length: -1\n", "invalid type"),
+        ("environments: [live]\n", "not an upper camel case"),
+        ("environments: [Custom]\n", "stands for any base URL"),
+        (
+            "webhook_signature: {timestamp: t, signatures: []}\n",
+            "at least one signature header",
+        ),
+        (
+            "webhook_signature:\n  timestamp: t\n  signatures: [{header: s, signs: [reference]}]\n",
+            "no `reference` header",
+        ),
+        (
+            "webhook_signature:\n  timestamp: t\n  signatures: [{header: s, signs: [url]}]\n",
+            "unknown variant `url`",
+        ),
     ];
     for (text, problem) in cases {
         let e = fails(text);

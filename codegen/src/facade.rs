@@ -58,6 +58,11 @@ enum ParamKind {
     /// The idempotency header: sent by the call loop, so the builder gets none.
     IdempotencyOptional,
     IdempotencyRequired,
+    /// A string parameter the sidecar sets on the client (`client_parameters`): the call
+    /// holds a per-call override and falls back to the client's value.
+    Client {
+        required: bool,
+    },
 }
 
 /// One operation's facade parts.
@@ -183,6 +188,9 @@ pub fn module(
     let names = find::operations(file);
     let schemes = facade_auth::schemes(doc);
     let mut taken = std::collections::HashSet::new();
+    let params: Vec<Ident> = (sidecar.client_parameters.iter())
+        .map(|p| format_ident!("{}", names::method_name(&p.0)))
+        .collect();
     let operations: Vec<Operation> = model
         .operations
         .iter()
@@ -195,7 +203,7 @@ pub fn module(
                 .unwrap_or(&raw)
                 .to_string();
             let keys = idempotency(op, sidecar);
-            let mut operation = read(op, raw, method, keys, builder, &mut taken)?;
+            let mut operation = read(op, raw, method, keys, builder, &params, &mut taken)?;
             operation.docs = docs;
             operation.security = facade_auth::requirement(doc, op, &schemes);
             Some(operation)
@@ -207,12 +215,48 @@ pub fn module(
             o.paging = Some(paging(file, o, pagination)?);
         }
     }
+    let client_params = client_parameters(module, sidecar, &params, &operations)?;
+    let ClientParams {
+        fields: param_fields,
+        setters: param_setters,
+        checks: param_checks,
+        copies: param_copies,
+    } = client_params;
+    // Only a spec with client parameters gets the struct, so others' code stays as it was.
+    let (params_field, params_init, params_struct) = if param_fields.is_empty() {
+        (None, None, None)
+    } else {
+        (
+            Some(quote!(params: ClientParameters,)),
+            Some(quote!(params: self.params,)),
+            Some(quote! {
+                /// The parameters set once on the client (sidecar `client_parameters`).
+                #[derive(Debug, Default, Clone)]
+                struct ClientParameters {
+                    #(#param_fields)*
+                }
+            }),
+        )
+    };
+    let (environment, environment_setter) = environments(model, sidecar)?;
     let (scheme_table, scheme_setters) = facade_auth::tokens(&schemes);
     let rules = rules(sidecar);
     let max_len = sidecar
         .idempotency
         .as_ref()
         .map_or(DEFAULT_IDEMPOTENCY_MAX_LENGTH, |i| i.max_length());
+    // The sidecar's idempotency header, as constants a caller can name (logs, proxies).
+    let key_consts = (sidecar.idempotency.as_ref())
+        .and_then(|i| i.header.as_ref())
+        .map(|h| {
+            let h = &h.0;
+            quote! {
+                /// The header idempotency keys are sent in (sidecar `idempotency.header`).
+                pub const IDEMPOTENCY_HEADER: &str = #h;
+                /// The longest idempotency key sent (sidecar `idempotency.max_length`).
+                pub const IDEMPOTENCY_KEY_MAX_LEN: usize = #max_len;
+            }
+        });
     let has_responses = file
         .items
         .iter()
@@ -242,18 +286,27 @@ pub fn module(
             #responses
 
             #[doc = #builder_doc]
-            #[derive(Debug, Default)]
+            #[derive(Debug, Default, Clone)]
             pub struct ClientBuilder {
                 base_url: ::std::option::Option<::std::string::String>,
                 config: ::paysdk::ClientConfig,
                 http: ::std::option::Option<::reqwest::Client>,
                 auth: ::paysdk::runtime::auth::AuthBuilder,
+                #params_field
             }
+
+            #params_struct
 
             #scheme_table
 
+            #environment
+
+            #key_consts
+
             impl ClientBuilder {
+                #environment_setter
                 #(#scheme_setters)*
+                #(#param_setters)*
 
                 /// The base URL (default: the spec's first server without variables).
                 pub fn base_url(mut self, url: impl Into<::std::string::String>) -> Self {
@@ -273,6 +326,7 @@ pub fn module(
                 }
                 /// Builds the client.
                 pub fn build(self) -> ::std::result::Result<Client, ::paysdk::BuildError> {
+                    #(#param_checks)*
                     let settings = ::paysdk::runtime::ApiSettings {
                         api: #module,
                         base_url: self.base_url,
@@ -285,7 +339,7 @@ pub fn module(
                         idempotency_max_len: #max_len,
                     };
                     let api = ::paysdk::runtime::ApiClient::new(settings, super::Client::new_with_client)?;
-                    Ok(Client { api })
+                    Ok(Client { api, #params_init })
                 }
             }
 
@@ -293,6 +347,7 @@ pub fn module(
             #[derive(Clone, Debug)]
             pub struct Client {
                 api: ::paysdk::runtime::ApiClient<super::Client>,
+                #params_field
             }
 
             impl Client {
@@ -304,6 +359,7 @@ pub fn module(
                 pub fn base_url(&self) -> &str {
                     self.api.base_url()
                 }
+                #(#param_copies)*
                 #(#methods)*
             }
 
@@ -312,6 +368,171 @@ pub fn module(
             #(#error_aliases)*
         }
     })
+}
+
+/// The client-level parameters' parts: `ClientParameters` fields, builder setters, the
+/// checks `build` makes, and the client's `with_<name>` copies.
+struct ClientParams {
+    fields: Vec<TokenStream>,
+    setters: Vec<TokenStream>,
+    checks: Vec<TokenStream>,
+    copies: Vec<TokenStream>,
+}
+
+fn client_parameters(
+    module: &str,
+    sidecar: &Sidecar,
+    idents: &[Ident],
+    operations: &[Operation],
+) -> Result<ClientParams, String> {
+    let mut parts = ClientParams {
+        fields: Vec::new(),
+        setters: Vec::new(),
+        checks: Vec::new(),
+        copies: Vec::new(),
+    };
+    for (param, name) in sidecar.client_parameters.iter().zip(idents) {
+        let kinds: Vec<bool> = (operations.iter().flat_map(|o| &o.params))
+            .filter_map(|p| match p.kind {
+                ParamKind::Client { required } if p.name == *name => Some(required),
+                _ => None,
+            })
+            .collect();
+        if kinds.is_empty() {
+            return Err(format!(
+                "client parameter '{}' is not a string query or header parameter of any \
+                 generated operation",
+                param.0
+            ));
+        }
+        let spec_name = &param.0;
+        let doc = format!(
+            " Sets `{spec_name}`, sent on every call that takes it; a call's `.{name}(..)` \
+             overrides it."
+        );
+        let copy = format_ident!("with_{name}");
+        let copy_doc = format!(" The same client sending `{spec_name}` as `value`.");
+        parts
+            .fields
+            .push(quote!(#name: ::std::option::Option<::std::sync::Arc<str>>,));
+        parts.setters.push(quote! {
+            #[doc = #doc]
+            pub fn #name(mut self, value: impl Into<::std::string::String>) -> Self {
+                self.params.#name = Some(value.into().into());
+                self
+            }
+        });
+        parts.copies.push(quote! {
+            #[doc = #copy_doc]
+            pub fn #copy(&self, value: impl Into<::std::string::String>) -> Self {
+                let mut copy = self.clone();
+                copy.params.#name = Some(value.into().into());
+                copy
+            }
+        });
+        if kinds.contains(&true) {
+            let what = name.to_string().replace('_', " ");
+            let hint = format!("ClientBuilder::{name}; operations require `{spec_name}`");
+            parts.checks.push(quote! {
+                if self.params.#name.is_none() {
+                    return Err(::paysdk::BuildError::Missing {
+                        provider: #module,
+                        what: #what,
+                        hint: #hint,
+                    });
+                }
+            });
+        }
+    }
+    Ok(parts)
+}
+
+/// `Environment` over the spec's servers, named by the sidecar's `environments`, and the
+/// builder's `environment` setter; nothing when the sidecar names none.
+fn environments(model: &ApiModel, sidecar: &Sidecar) -> Result<(TokenStream, TokenStream), String> {
+    let names = &sidecar.environments;
+    if names.is_empty() {
+        return Ok((TokenStream::new(), TokenStream::new()));
+    }
+    if names.len() != model.servers.len() {
+        return Err(format!(
+            "`environments` names {} servers, but the spec declares {}",
+            names.len(),
+            model.servers.len()
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = names.iter().find(|n| !seen.insert(&n.0)) {
+        return Err(format!("environment name '{}' is given twice", twice.0));
+    }
+    let (mut variants, mut arms, mut constructors) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, (name, server)) in names.iter().zip(&model.servers).enumerate() {
+        let variant = format_ident!("{}", name.0);
+        let doc = match &server.description {
+            Some(d) => format!(" {}: `{}`.", d.trim_end_matches('.'), server.url),
+            None => format!(" `{}`.", server.url),
+        };
+        let fields: Vec<Ident> = (server.variables.iter())
+            .map(|v| format_ident!("{}", names::method_name(v)))
+            .collect();
+        if fields.is_empty() {
+            variants.push(quote!(#[doc = #doc] #variant,));
+            arms.push(quote!(Self::#variant => operations::SERVERS[#i].url.to_string(),));
+            continue;
+        }
+        let vars = &server.variables;
+        let field_docs = vars
+            .iter()
+            .map(|v| format!(" The server's `{v}` variable."));
+        variants.push(quote! {
+            #[doc = #doc]
+            #variant {
+                #(#[doc = #field_docs] #fields: ::std::string::String,)*
+            },
+        });
+        arms.push(quote! {
+            Self::#variant { #(#fields),* } => operations::SERVERS[#i]
+                .render(&[#((#vars, #fields.as_str())),*])
+                .unwrap_or_default(),
+        });
+        let constructor = format_ident!("{}", names::method_name(&name.0));
+        let doc = format!(" [`Environment::{}`] with these variables.", name.0);
+        constructors.push(quote! {
+            #[doc = #doc]
+            pub fn #constructor(#(#fields: impl Into<::std::string::String>),*) -> Self {
+                Self::#variant { #(#fields: #fields.into()),* }
+            }
+        });
+    }
+    let enumeration = quote! {
+        /// Where the API lives: the spec's servers (named by the sidecar's `environments`), or
+        /// any base URL.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Environment {
+            #(#variants)*
+            /// Any base URL (a proxy, a simulator, a test server).
+            Custom(::std::string::String),
+        }
+
+        impl Environment {
+            #(#constructors)*
+
+            /// The base URL, from the spec's server list.
+            pub fn base_url(&self) -> ::std::string::String {
+                match self {
+                    #(#arms)*
+                    Self::Custom(url) => url.trim_end_matches('/').to_string(),
+                }
+            }
+        }
+    };
+    let setter = quote! {
+        /// Where to send requests: one of the spec's servers, or any base URL.
+        pub fn environment(self, environment: Environment) -> Self {
+            self.base_url(environment.base_url())
+        }
+    };
+    Ok((enumeration, setter))
 }
 
 /// The `<name>` builder of the generated `impl Client`.
@@ -334,6 +555,7 @@ fn read<'m>(
     mut method: String,
     keys: Keys,
     builder: &ImplItemFn,
+    client_params: &[Ident],
     taken: &mut std::collections::HashSet<String>,
 ) -> Option<Operation<'m>> {
     let success = prepared_type(&builder.sig.output)?;
@@ -357,7 +579,12 @@ fn read<'m>(
         let is_idempotency = declared
             .as_deref()
             .is_some_and(|h| name == names::method_name(h));
-        let kind = if is_idempotency {
+        let is_client = client_params.contains(&name);
+        let kind = if is_client && is_str_ref(&ty) {
+            ParamKind::Client { required: true }
+        } else if is_client && option_inner(&ty).is_some_and(is_str_ref) {
+            ParamKind::Client { required: false }
+        } else if is_idempotency {
             if option_inner(&ty).is_some() {
                 ParamKind::IdempotencyOptional
             } else {
@@ -450,6 +677,10 @@ fn is_str(ty: &Type) -> bool {
     matches!(ty, Type::Path(p) if p.path.is_ident("str"))
 }
 
+fn is_str_ref(ty: &Type) -> bool {
+    matches!(ty, Type::Reference(r) if is_str(&r.elem))
+}
+
 fn is_into_body(bound: &TypeParamBound) -> bool {
     matches!(bound, TypeParamBound::Trait(t)
         if t.path.segments.last().is_some_and(|s| s.ident == "Into"))
@@ -486,7 +717,9 @@ fn field(p: &Param) -> Option<TokenStream> {
         ParamKind::Borrowed(ty) => quote!(#ty),
         ParamKind::Owned(ty) => quote!(#ty),
         ParamKind::Text => quote!(&'c str),
-        ParamKind::OptionalStr => quote!(::std::option::Option<::std::string::String>),
+        ParamKind::OptionalStr | ParamKind::Client { .. } => {
+            quote!(::std::option::Option<::std::string::String>)
+        }
         ParamKind::OptionalRef(ty) | ParamKind::OptionalOwned(ty) => {
             quote!(::std::option::Option<#ty>)
         }
@@ -519,9 +752,10 @@ fn client_method(o: &Operation) -> TokenStream {
         match &p.kind {
             ParamKind::Owned(ty) if is_bytes(ty) => Some(quote!(#name: #name.into(),)),
             ParamKind::Borrowed(_) | ParamKind::Owned(_) | ParamKind::Text => Some(quote!(#name,)),
-            ParamKind::OptionalStr | ParamKind::OptionalRef(_) | ParamKind::OptionalOwned(_) => {
-                Some(quote!(#name: None,))
-            }
+            ParamKind::OptionalStr
+            | ParamKind::OptionalRef(_)
+            | ParamKind::OptionalOwned(_)
+            | ParamKind::Client { .. } => Some(quote!(#name: None,)),
             _ => None,
         }
     });
@@ -573,6 +807,16 @@ fn call_type(o: &Operation) -> TokenStream {
         let setter = setter_ident(name);
         let doc = format!(" Sets the optional parameter `{name}`.");
         match &p.kind {
+            ParamKind::Client { .. } => {
+                let doc = format!(" Sets `{name}` for this call instead of the client's value.");
+                Some(quote! {
+                    #[doc = #doc]
+                    pub fn #setter(mut self, value: impl Into<::std::string::String>) -> Self {
+                        self.#name = Some(value.into());
+                        self
+                    }
+                })
+            }
             ParamKind::OptionalStr => Some(quote! {
                 #[doc = #doc]
                 pub fn #setter(mut self, value: impl Into<::std::string::String>) -> Self {
@@ -606,6 +850,13 @@ fn call_type(o: &Operation) -> TokenStream {
             ParamKind::OptionalRef(_) => quote!(#name.as_ref()),
             ParamKind::OptionalOwned(_) => quote!(#name.clone()),
             ParamKind::IdempotencyOptional => quote!(None),
+            ParamKind::Client { required: false } => {
+                quote!(#name.as_deref().or(client.params.#name.as_deref()))
+            }
+            // `build` refuses a client without it, so the fallback is never sent.
+            ParamKind::Client { required: true } => {
+                quote!(#name.as_deref().or(client.params.#name.as_deref()).unwrap_or_default())
+            }
             // The loop's header replaces this placeholder on every attempt.
             ParamKind::IdempotencyRequired => quote!(""),
         }

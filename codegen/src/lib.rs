@@ -497,7 +497,7 @@ fn generate_doc(
         additions.extend(template::operations(&model));
         additions.extend(successes::module(&model, &body_type));
         additions.extend(template::errors(&model, &body_type));
-        additions.extend(webhooks::tokens(&hooks));
+        additions.extend(webhooks::tokens(&hooks, sidecar.webhook_signature.as_ref()));
         additions
     });
     let facade = stage("facade", || {

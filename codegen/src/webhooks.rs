@@ -17,10 +17,13 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
+use super::config::{HeaderName, SignedPart, WebhookSignature};
 use super::error::{SpecError, pointer};
+use super::names;
 use super::normalize::{
     METHODS, canonical, pascal_case, relax_string_constraints, unique_schema_name,
 };
+use super::template::const_name;
 use super::validate::resolve;
 
 /// The keys that declare webhooks, in the order they are read.
@@ -322,10 +325,11 @@ fn discriminator_value(doc: &Value, schema: &Value) -> Option<String> {
 }
 
 /// `pub mod webhooks` with the `Event` enum; nothing if the spec declares no webhooks.
-pub fn tokens(hooks: &Webhooks) -> TokenStream {
+pub fn tokens(hooks: &Webhooks, signature: Option<&WebhookSignature>) -> TokenStream {
     if hooks.events.is_empty() {
         return TokenStream::new();
     }
+    let verifier = signature.map(|s| verifier(s, hooks.tagged()));
     let tagged = hooks.tagged();
     let kind_of = |e: &WebhookModel| -> String {
         match (&e.tag, tagged) {
@@ -449,6 +453,221 @@ pub fn tokens(hooks: &Webhooks) -> TokenStream {
                     }
                 }
             }
+
+            #verifier
+        }
+    }
+}
+
+/// `Verifier`, `Authenticated`, `Delivery`, `sign` and the header names of a signature
+/// scheme in headers (sidecar `webhook_signature`); the work is the runtime's
+/// `HeaderVerifier`. A spec whose events are not told apart by their body gets no
+/// `verify` (decoding needs the webhook's name: `Event::from_webhook`).
+fn verifier(sig: &WebhookSignature, tagged: bool) -> TokenStream {
+    let hook = quote!(::paysdk::runtime::webhook);
+    let constant = |h: &HeaderName| format_ident!("{}", const_name(&h.0));
+    let names = |parts: &[SignedPart]| -> String {
+        let name = |p: &SignedPart| match p {
+            SignedPart::Reference => format!("`{}`", sig.reference.as_ref().map_or("", |h| &h.0)),
+            SignedPart::Body => "the body".to_string(),
+            SignedPart::Timestamp => format!("`{}`", sig.timestamp.0),
+        };
+        let names: Vec<String> = parts.iter().map(name).collect();
+        match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => {
+                format!("{} and {last}, concatenated", rest.join(", "))
+            }
+            _ => names.concat(),
+        }
+    };
+    let timestamp = &sig.timestamp.0;
+    let timestamp_const = constant(&sig.timestamp);
+    let mut consts = Vec::new();
+    if let Some(r) = &sig.reference {
+        let (c, h) = (constant(r), &r.0);
+        let doc = format!(" `{h}`: the delivery's reference, the same on every redelivery.");
+        consts.push(quote!(#[doc = #doc] pub const #c: &str = #h;));
+    }
+    let doc = format!(" `{timestamp}`: when the delivery was published, Unix milliseconds.");
+    consts.push(quote!(#[doc = #doc] pub const #timestamp_const: &str = #timestamp;));
+    let mut signatures = Vec::new();
+    for (header, parts) in &sig.signatures {
+        let (c, h) = (constant(header), &header.0);
+        let doc = format!(" `{h}`: base64 HMAC-SHA256 of {}.", names(parts));
+        consts.push(quote!(#[doc = #doc] pub const #c: &str = #h;));
+        let parts = parts.iter().map(|p| match p {
+            SignedPart::Reference => quote!(#hook::Part::Reference),
+            SignedPart::Body => quote!(#hook::Part::Body),
+            SignedPart::Timestamp => quote!(#hook::Part::Timestamp),
+        });
+        signatures.push(quote!((#c, &[#(#parts),*])));
+    }
+    let first = &sig.signatures[0].0.0;
+    let reference = match &sig.reference {
+        Some(r) => {
+            let c = constant(r);
+            quote!(Some(#c))
+        }
+        None => quote!(None),
+    };
+    let (ref_field, ref_init, dedup, ref_param, ref_arg) = match &sig.reference {
+        Some(r) => {
+            let field = format_ident!("{}", names::method_name(&r.0));
+            let doc = format!(" The `{}` header, if sent.", r.0);
+            let dedup = format!(
+                " The key to deduplicate redeliveries by: `{}`, or if none was sent, the \
+                 `{first}` (a redelivery with a new timestamp then counts as new).",
+                r.0
+            );
+            (
+                quote!(#[doc = #doc] pub #field: ::std::option::Option<::std::string::String>,),
+                quote!(#field: checked.reference,),
+                quote! {
+                    #[doc = #dedup]
+                    pub fn dedup_key(&self) -> &str {
+                        self.#field.as_deref().unwrap_or(&self.signature)
+                    }
+                },
+                quote!(#field: ::std::option::Option<&str>,),
+                quote!(#field),
+            )
+        }
+        None => {
+            let dedup = format!(" The key to deduplicate redeliveries by: the `{first}`.");
+            (
+                quote!(),
+                quote!(),
+                quote!(#[doc = #dedup] pub fn dedup_key(&self) -> &str { &self.signature }),
+                quote!(),
+                quote!(None),
+            )
+        }
+    };
+    let signature_doc = format!(" The `{first}` header, unique to what it signs.");
+    let published_doc = format!(" The `{timestamp}`.");
+    let sign_doc = format!(
+        " The headers the provider would send with `body`, signed with `key` \
+         ({}). For tests and simulators.",
+        (sig.reference.iter().chain([&sig.timestamp]))
+            .chain(sig.signatures.iter().map(|(h, _)| h))
+            .map(|h| format!("`{}`", h.0))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let verify = tagged.then(|| {
+        quote! {
+            /// Verifies a delivery, then decodes its body into an [`Event`].
+            pub fn verify(
+                &self,
+                headers: &::reqwest::header::HeaderMap,
+                body: &[u8],
+            ) -> ::std::result::Result<Event, WebhookError> {
+                self.verify_delivery(headers, body).map(|d| d.event)
+            }
+
+            /// [`verify`](Self::verify), keeping what the headers said (for idempotent
+            /// handling).
+            pub fn verify_delivery(
+                &self,
+                headers: &::reqwest::header::HeaderMap,
+                body: &[u8],
+            ) -> ::std::result::Result<Delivery, WebhookError> {
+                let (checked, event) = self.0.verify(headers, body, Event::from_json)?;
+                Ok(Delivery { meta: Authenticated::from(checked), event })
+            }
+        }
+    });
+    quote! {
+        pub use #hook::{DEFAULT_TOLERANCE, WebhookError};
+
+        #(#consts)*
+
+        /// How the provider signs deliveries (sidecar `webhook_signature`); the first
+        /// signature, which covers the most, is checked first.
+        pub const SCHEME: #hook::HeaderScheme = #hook::HeaderScheme {
+            reference: #reference,
+            timestamp: #timestamp_const,
+            signatures: &[#(#signatures),*],
+        };
+
+        /// Checks deliveries with the provider's signing key: the headers are there and well
+        /// formed, every signature matches (in constant time), and the timestamp is inside
+        /// the replay window; only then is the body decoded.
+        #[derive(Debug, Clone)]
+        pub struct Verifier(#hook::HeaderVerifier);
+
+        /// What verification established about a delivery, besides its body.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct Authenticated {
+            #ref_field
+            #[doc = #signature_doc]
+            pub signature: ::std::string::String,
+            #[doc = #published_doc]
+            pub published_at: ::std::time::SystemTime,
+        }
+
+        impl Authenticated {
+            #dedup
+        }
+
+        impl ::std::convert::From<#hook::Checked> for Authenticated {
+            fn from(checked: #hook::Checked) -> Self {
+                Authenticated {
+                    #ref_init
+                    signature: checked.signature,
+                    published_at: checked.published_at,
+                }
+            }
+        }
+
+        /// A verified delivery: what the headers say and the decoded event.
+        #[derive(Debug, Clone)]
+        pub struct Delivery {
+            /// The checked headers.
+            pub meta: Authenticated,
+            /// The event.
+            pub event: Event,
+        }
+
+        impl Verifier {
+            /// A verifier for deliveries signed with `key`, with the default 5-minute window
+            /// on the system clock.
+            pub fn new(key: ::paysdk::Secret) -> Self {
+                Verifier(#hook::HeaderVerifier::new(SCHEME, key))
+            }
+
+            /// How far the timestamp may be from now, either way (default 5 minutes).
+            pub fn tolerance(self, tolerance: ::std::time::Duration) -> Self {
+                Verifier(self.0.tolerance(tolerance))
+            }
+
+            /// The clock timestamps are checked against (tests inject a fixed time).
+            pub fn clock(self, clock: impl #hook::Clock) -> Self {
+                Verifier(self.0.clock(clock))
+            }
+
+            /// Checks headers, signatures and the replay window, without reading the body
+            /// beyond hashing it.
+            pub fn authenticate(
+                &self,
+                headers: &::reqwest::header::HeaderMap,
+                body: &[u8],
+            ) -> ::std::result::Result<Authenticated, WebhookError> {
+                self.0.check(headers, body).map(Authenticated::from)
+            }
+
+            #verify
+        }
+
+        #[doc = #sign_doc]
+        pub fn sign(
+            key: &::paysdk::Secret,
+            #ref_param
+            body: &[u8],
+            published_at: ::std::time::SystemTime,
+        ) -> ::reqwest::header::HeaderMap {
+            let key = #hook::HmacSha256Key::new(key.clone());
+            SCHEME.sign(&key, #ref_arg, body, published_at)
         }
     }
 }
@@ -624,6 +843,6 @@ paths: {}
 
     #[test]
     fn no_webhooks_no_module() {
-        assert!(tokens(&Webhooks::default()).is_empty());
+        assert!(tokens(&Webhooks::default(), None).is_empty());
     }
 }

@@ -19,6 +19,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::ops::Deref;
 use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 
@@ -26,10 +27,7 @@ use crate::apis::weavr_payment_run as api;
 use crate::runtime::auth::CredentialSource;
 use crate::runtime::{BuildError, Call, ClientConfig, Response, Secret, sensitive_header};
 
-pub use api::{
-    GetLinkedAccountError, ListInstitutionsError, ListLinkedAccountsError, LogoutError,
-    SimulateLinkedAccountError, UnlinkLinkedAccountError, UpdateLinkedAccountError, errors, types,
-};
+pub use api::*;
 
 pub mod webhooks;
 
@@ -51,36 +49,11 @@ pub type SimulatedLinkedAccount = types::PostLinkedAccountsResponse;
 /// Error of [`Client::login_with_password`].
 pub type LoginError = api::LoginWithPasswordError;
 
-/// The idempotency header Weavr declares on its write operations.
-pub const IDEMPOTENCY_HEADER: &str = "idempotency-ref";
-
-/// Where the API lives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Environment {
-    /// `https://sandbox.weavr.io/payment-run`, the only server Weavr's spec declares.
-    Sandbox,
-    /// Any base URL (production, a proxy, a simulator, a test server).
-    Custom(String),
-}
-
-impl Environment {
-    /// The base URL.
-    pub fn base_url(&self) -> String {
-        match self {
-            Environment::Sandbox => api::operations::SERVERS
-                .first()
-                .map(|s| s.url.to_string())
-                .unwrap_or_default(),
-            Environment::Custom(url) => url.trim_end_matches('/').to_string(),
-        }
-    }
-}
-
-/// Builds a [`Client`].
+/// Builds a [`Client`]: the generated builder, with the login session.
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
-    environment: Option<Environment>,
-    api_key: Option<Secret>,
+    api: api::ClientBuilder,
+    has_api_key: bool,
     token: Option<Secret>,
     login: Option<(String, Secret)>,
     config: ClientConfig,
@@ -90,7 +63,7 @@ pub struct ClientBuilder {
 impl ClientBuilder {
     /// Where to send requests (default: the sandbox).
     pub fn environment(mut self, environment: Environment) -> Self {
-        self.environment = Some(environment);
+        self.api = self.api.environment(environment);
         self
     }
     /// A custom base URL; short for `environment(Environment::Custom(url))`.
@@ -99,7 +72,7 @@ impl ClientBuilder {
     }
     /// The application's API key, sent as `api-key` (required).
     pub fn api_key(mut self, api_key: Secret) -> Self {
-        self.api_key = Some(api_key);
+        (self.api, self.has_api_key) = (self.api.api_key(api_key), true);
         self
     }
     /// A user token obtained elsewhere, sent as `Authorization: Bearer`.
@@ -126,42 +99,32 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let api_key = self.api_key.ok_or(BuildError::Missing {
-            provider: "weavr",
-            what: "API key",
-            hint: "ClientBuilder::api_key",
-        })?;
+        let (provider, hint) = ("weavr", "ClientBuilder::api_key");
+        if !self.has_api_key {
+            return Err(BuildError::Missing {
+                provider,
+                what: "API key",
+                hint,
+            });
+        }
         let bearer = |t: &Secret| sensitive_header(&format!("Bearer {}", t.expose()));
         if self.token.as_ref().is_some_and(|t| bearer(t).is_none()) {
-            let (provider, what) = ("weavr", "auth token");
+            let what = "auth token";
             return Err(BuildError::InvalidHeaderValue { provider, what });
         }
         let http = match self.http {
             Some(http) => http,
-            None => (self.config.http_client()).map_err(|source| BuildError::Http {
-                provider: "weavr",
-                source,
-            })?,
+            None => (self.config.http_client())
+                .map_err(|source| BuildError::Http { provider, source })?,
         };
         // Two clients on one connection pool: the session logs in through the one without it.
-        let api = || {
-            api::Client::builder()
-                .base_url(
-                    self.environment
-                        .clone()
-                        .unwrap_or(Environment::Sandbox)
-                        .base_url(),
-                )
-                .config(self.config.clone())
-                .http_client(http.clone())
-                .api_key(api_key.clone())
-        };
+        let api = self.api.config(self.config).http_client(http);
         let session = Arc::new(Session {
             token: RwLock::new(self.token),
             login: self.login,
-            api: api().build()?,
+            api: api.clone().build()?,
         });
-        let api = api().auth_token_source(session.clone()).build()?;
+        let api = api.auth_token_source(session.clone()).build()?;
         Ok(Client { api, session })
     }
 }
@@ -217,12 +180,21 @@ impl CredentialSource for Session {
 
 /// A client of the Weavr Embedded Payment Run API. Cheap to clone; share one per process.
 ///
-/// Each method is the generated `paysdk::apis::weavr_payment_run` one (named and configured
-/// by `specs/weavr-payment-run.paysdk.yaml`), with the login session as its user token.
+/// It derefs to the generated [`api::Client`], whose methods (named and configured by
+/// `specs/weavr-payment-run.paysdk.yaml`) take the login session's token; those below keep
+/// the session or take less than their operation does.
 #[derive(Clone)]
 pub struct Client {
     api: api::Client,
     session: Arc<Session>,
+}
+
+impl Deref for Client {
+    type Target = api::Client;
+
+    fn deref(&self) -> &api::Client {
+        &self.api
+    }
 }
 
 impl fmt::Debug for Client {
@@ -238,11 +210,6 @@ impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
-    }
-
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        self.api.base_url()
     }
 
     /// Whether the client holds a user token.
@@ -270,20 +237,6 @@ impl Client {
         result
     }
 
-    /// Lists the buyer's linked accounts, including unlinked ones (`GET /v1/linked_accounts`).
-    /// `.await` gives one page; `.items()` every account, page by page.
-    pub fn list_linked_accounts(&self) -> api::ListLinkedAccountsCall<'_> {
-        self.api.list_linked_accounts()
-    }
-
-    /// Fetches one linked account (`GET /v1/linked_accounts/{linked_account_id}`).
-    pub async fn get_linked_account(
-        &self,
-        linked_account_id: &str,
-    ) -> Result<Response<LinkedAccount>, crate::Error<GetLinkedAccountError>> {
-        self.api.get_linked_account(linked_account_id).await
-    }
-
     /// Sets a linked account's friendly name (`PATCH /v1/linked_accounts/{linked_account_id}`).
     /// Sends an `idempotency-ref`.
     pub fn update_linked_account<'c>(
@@ -297,16 +250,6 @@ impl Client {
             let call = self.api.update_linked_account(linked_account_id, &body);
             Call::from(call).key(key).await
         })
-    }
-
-    /// Unlinks a linked account; not reversible
-    /// (`POST /v1/linked_accounts/{linked_account_id}/unlink`). Sends an `idempotency-ref`,
-    /// the same on every retry.
-    pub fn unlink_linked_account<'c>(
-        &'c self,
-        linked_account_id: &'c str,
-    ) -> Call<'c, LinkedAccount, UnlinkLinkedAccountError> {
-        self.api.unlink_linked_account(linked_account_id).into()
     }
 
     /// Lists institutions supported for account linking (`GET /v1/institutions`).

@@ -77,8 +77,10 @@ use hmac::{KeyInit, Mac};
 
 use super::{RawBody, Secret};
 
+#[cfg(feature = "axum")]
+pub mod axum;
 mod headers;
-pub use headers::{Checked, HeaderScheme, Part};
+pub use headers::{Checked, HeaderScheme, HeaderVerifier, Part};
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 

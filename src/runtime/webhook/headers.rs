@@ -1,15 +1,18 @@
 //! Webhook schemes that sign in headers with HMAC-SHA256 (Weavr's): an optional reference
 //! header, a timestamp header in Unix milliseconds, and signature headers, each the base64
-//! HMAC of a concatenation of parts. A provider states its scheme as data
-//! ([`HeaderScheme`]); checking and signing are here.
+//! HMAC of a concatenation of parts. A provider states its scheme as data (sidecar
+//! `webhook_signature`, generated as a [`HeaderScheme`]); checking and signing are here, and
+//! [`HeaderVerifier`] is what a generated `webhooks::Verifier` holds.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use super::{
-    HmacSha256Key, ReplayWindow, WebhookError, decode_base64_signature, parse_epoch_millis,
+    Clock, HmacSha256Key, ReplayWindow, UndecodableBody, WebhookError, decode_base64_signature,
+    parse_epoch_millis,
 };
+use crate::runtime::Secret;
 
 /// What a signature covers, concatenated in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +132,57 @@ impl HeaderScheme {
             );
         }
         headers
+    }
+}
+
+/// A scheme with its key and replay window: everything a generated `Verifier` does but
+/// decoding its own `Event`.
+#[derive(Debug, Clone)]
+pub struct HeaderVerifier {
+    scheme: HeaderScheme,
+    key: HmacSha256Key,
+    window: ReplayWindow,
+}
+
+impl HeaderVerifier {
+    /// Checks `scheme` with `key`, in the default 5-minute window on the system clock.
+    pub fn new(scheme: HeaderScheme, key: Secret) -> Self {
+        HeaderVerifier {
+            scheme,
+            key: HmacSha256Key::new(key),
+            window: ReplayWindow::default(),
+        }
+    }
+
+    /// How far the timestamp may be from now, either way.
+    pub fn tolerance(mut self, tolerance: std::time::Duration) -> Self {
+        self.window = self.window.tolerance(tolerance);
+        self
+    }
+
+    /// The clock timestamps are checked against.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.window = self.window.clock(clock);
+        self
+    }
+
+    /// [`HeaderScheme::check`] with this key and window.
+    pub fn check(&self, headers: &HeaderMap, body: &[u8]) -> Result<Checked, WebhookError> {
+        self.scheme.check(&self.key, &self.window, headers, body)
+    }
+
+    /// Checks a delivery, then decodes its body with `decode`; a body that does not decode is
+    /// [`WebhookError::Undecodable`], keeping the body.
+    pub fn verify<E>(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+        decode: impl FnOnce(&[u8]) -> Result<E, serde_json::Error>,
+    ) -> Result<(Checked, E), WebhookError> {
+        let checked = self.check(headers, body)?;
+        let event =
+            decode(body).map_err(|e| WebhookError::Undecodable(UndecodableBody::new(body, &e)))?;
+        Ok((checked, event))
     }
 }
 
