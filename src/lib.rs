@@ -81,6 +81,8 @@ pub mod __private {
     pub use ::serde;
     pub use ::serde_json;
     pub use ::uuid;
+
+    pub use crate::__open_enum_impls as open_enum_impls;
 }
 
 pub use providers::{enfuce, weavr};

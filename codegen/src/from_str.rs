@@ -73,10 +73,22 @@ fn rewrite(items: &mut [Item]) {
 }
 
 /// Types whose `FromStr` cannot fail: `String`, and every type of `items` whose `FromStr`
-/// has `type Err = ::std::convert::Infallible` (the open string enums).
+/// has `type Err = ::std::convert::Infallible`: the open string enums, whose `FromStr` is
+/// written by `lenient`'s shared-impls macro.
 fn infallible_types(items: &[Item]) -> HashSet<String> {
     let mut out = HashSet::new();
     for item in items {
+        if let Item::Macro(m) = item
+            && m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == super::lenient::SHARED_IMPLS_MACRO)
+            && let Ok(name) = syn::parse2::<syn::Ident>(m.mac.tokens.clone())
+        {
+            out.insert(name.to_string());
+            continue;
+        }
         let Item::Impl(block) = item else { continue };
         let is_from_str = block
             .trait_
@@ -236,6 +248,23 @@ mod tests {
         let either = &code[code.find("impl ::std::str::FromStr for Either").unwrap()..];
         assert_eq!(either.matches("if let Ok(v) = value.parse()").count(), 2);
         assert!(either.contains("failed for all variants"));
+    }
+
+    /// `lenient` writes an open enum's `FromStr` through the runtime's macro.
+    #[test]
+    fn an_open_enum_by_the_shared_impls_macro_always_parses() {
+        let start = CHAIN.find("impl ::std::str::FromStr for Kind").unwrap();
+        let end = CHAIN.find("pub enum Either").unwrap();
+        let source = format!(
+            "{}::paysdk::__private::open_enum_impls!(Kind);\n{}",
+            &CHAIN[..start],
+            &CHAIN[end..]
+        );
+        let code = rewritten(&source);
+        let anchor = &code[code.find("impl ::std::str::FromStr for Anchor").unwrap()..];
+        let anchor = &anchor[..anchor.find("pub enum Kind").unwrap()];
+        assert!(anchor.contains("let Ok(v) = value.parse();\n"), "{anchor}");
+        assert!(!anchor.contains("Self::Text"), "{anchor}");
     }
 
     #[test]

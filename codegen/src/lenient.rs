@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::visit_mut::VisitMut;
+use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Fields, Ident, Item, ItemEnum, ItemImpl, LitStr, Type};
 
 use super::config::SecretField;
@@ -64,13 +64,17 @@ fn serde_rename(attrs: &[Attribute]) -> Option<String> {
     renamed
 }
 
-fn as_string_enum(item: &ItemEnum) -> Option<StringEnum> {
-    if item.variants.is_empty()
-        || !is_serde_deserialize(&item.attrs)
-        || item.variants.iter().any(|v| !matches!(v.fields, Fields::Unit))
+/// Whether typify's `item` is a plain string enum, which this pass opens.
+pub(crate) fn is_string_enum(item: &ItemEnum) -> bool {
+    !item.variants.is_empty()
+        && is_serde_deserialize(&item.attrs)
+        && item.variants.iter().all(|v| matches!(v.fields, Fields::Unit))
         // Untagged or internally tagged unit enums are not plain string enums.
-        || item.attrs.iter().any(|a| a.path().is_ident("serde"))
-    {
+        && !item.attrs.iter().any(|a| a.path().is_ident("serde"))
+}
+
+fn as_string_enum(item: &ItemEnum) -> Option<StringEnum> {
+    if !is_string_enum(item) {
         return None;
     }
     let variants = item
@@ -114,15 +118,16 @@ fn is_replaced_impl(item: &ItemImpl, enums: &HashSet<String>) -> bool {
     if !enums.contains(&self_ident.to_string()) {
         return false;
     }
-    let Some(last) = trait_path.segments.last() else {
-        return false;
-    };
-    match last.ident.to_string().as_str() {
-        "Display" | "FromStr" => true,
-        // TryFrom<&str>, TryFrom<&String>, TryFrom<String>; not From<&Self>.
-        "TryFrom" => true,
-        _ => false,
-    }
+    trait_path
+        .segments
+        .last()
+        .is_some_and(|last| is_replaced_trait(&last.ident))
+}
+
+/// The traits whose impls typify writes for a string enum and the open version replaces.
+pub(crate) fn is_replaced_trait(name: &Ident) -> bool {
+    // TryFrom<&str>, TryFrom<&String>, TryFrom<String>; not From<&Self>.
+    name == "Display" || name == "FromStr" || name == "TryFrom"
 }
 
 fn open_string_enums(items: &mut Vec<Item>) {
@@ -143,84 +148,212 @@ fn open_string_enums(items: &mut Vec<Item>) {
         Item::Impl(i) => !is_replaced_impl(i, &names),
         _ => true,
     });
-    let shared = shared_impls();
+    let template = OpenEnumTemplate::new();
+    let mut shared = shared_impls();
     for e in &enums {
-        match syn::parse2::<syn::File>(open_enum_tokens(e)) {
-            Ok(parsed) => items.extend(parsed.items),
-            Err(err) => items.push(Item::Verbatim(err.to_compile_error())),
+        match &template {
+            Some(template) => items.extend(template.instantiate(e)),
+            None => match syn::parse2::<syn::File>(open_enum_tokens(e, &unknown_ident(e))) {
+                Ok(parsed) => items.extend(parsed.items),
+                Err(err) => items.push(Item::Verbatim(err.to_compile_error())),
+            },
         }
-        items.extend(shared.iter().map(|item| {
-            let mut item = item.clone();
-            RenamePlaceholder(&e.ident).visit_item_mut(&mut item);
-            item
-        }));
+        let ident = &e.ident;
+        shared.mac.tokens = quote!(#ident);
+        items.push(Item::Macro(shared.clone()));
     }
 }
 
-/// The name [`shared_impls`] are written for.
-const PLACEHOLDER: &str = "__PaysdkOpenEnum";
-
-struct RenamePlaceholder<'a>(&'a Ident);
-
-impl VisitMut for RenamePlaceholder<'_> {
-    fn visit_ident_mut(&mut self, ident: &mut Ident) {
-        if ident == PLACEHOLDER {
-            *ident = self.0.clone();
-        }
-    }
-}
-
-/// The impls of an open enum that do not depend on its values, parsed once and copied for
-/// each enum: parsing them once per enum cost Stripe's build script a second.
-fn shared_impls() -> Vec<Item> {
-    let ident = format_ident!("{PLACEHOLDER}");
-    let tokens = quote! {
-        impl ::std::convert::From<::std::string::String> for #ident {
-            fn from(value: ::std::string::String) -> Self {
-                Self::from(value.as_str())
-            }
-        }
-
-        impl ::std::str::FromStr for #ident {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl ::std::fmt::Display for #ident {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #ident {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::paysdk::runtime::lenient::deserialize_open_enum(deserializer)
-            }
-        }
-    };
-    match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => file.items,
-        Err(err) => vec![Item::Verbatim(err.to_compile_error())],
-    }
-}
-
-fn open_enum_tokens(e: &StringEnum) -> TokenStream {
-    let ident = &e.ident;
-    let docs = &e.docs;
-    let taken = |name: &str| e.variants.iter().any(|(_, v, _)| v == name);
-    let unknown = if taken("Unknown") {
+/// The name of the variant that keeps a value the spec does not list.
+fn unknown_ident(e: &StringEnum) -> Ident {
+    if e.variants.iter().any(|(_, v, _)| v == "Unknown") {
         format_ident!("UnknownValue")
     } else {
         format_ident!("Unknown")
-    };
+    }
+}
+
+/// Placeholders of [`OpenEnumTemplate`]: the enum, its unknown variant, the one known variant
+/// and its wire value.
+const ENUM: &str = "__PaysdkOpenEnum";
+const UNKNOWN: &str = "__PaysdkUnknown";
+const VARIANT: &str = "__PaysdkVariant";
+const RAW: &str = "__paysdk_raw";
+
+/// [`open_enum_tokens`] for a one-variant enum of placeholders, parsed once; each open enum
+/// is a copy with the names filled in and the variant and its match arms repeated per value.
+/// Parsing those tokens once per enum was most of this pass's time on Stripe.
+struct OpenEnumTemplate {
+    items: Vec<Item>,
+}
+
+impl OpenEnumTemplate {
+    fn new() -> Option<Self> {
+        let placeholder = StringEnum {
+            ident: format_ident!("{ENUM}"),
+            docs: Vec::new(),
+            variants: vec![(Vec::new(), format_ident!("{VARIANT}"), RAW.to_string())],
+        };
+        let tokens = open_enum_tokens(&placeholder, &format_ident!("{UNKNOWN}"));
+        syn::parse2::<syn::File>(tokens)
+            .ok()
+            .map(|file| Self { items: file.items })
+    }
+
+    fn instantiate(&self, e: &StringEnum) -> Vec<Item> {
+        let unknown = unknown_ident(e);
+        let mut fill = Instantiate {
+            e,
+            unknown: &unknown,
+        };
+        self.items
+            .iter()
+            .map(|item| {
+                let mut item = item.clone();
+                fill.visit_item_mut(&mut item);
+                item
+            })
+            .collect()
+    }
+}
+
+/// Fills a copy of the template with one enum: names replaced, the placeholder variant and
+/// the match arms that name it repeated for each of the enum's values.
+struct Instantiate<'a> {
+    e: &'a StringEnum,
+    unknown: &'a Ident,
+}
+
+impl Instantiate<'_> {
+    fn rename(&self, ident: &Ident) -> Option<Ident> {
+        if ident == ENUM {
+            Some(self.e.ident.clone())
+        } else if ident == UNKNOWN {
+            Some(self.unknown.clone())
+        } else {
+            None
+        }
+    }
+
+    /// `tokens` with the placeholder names replaced: macro arguments (`matches!`, `concat!`)
+    /// are tokens, not syntax the visitor walks.
+    fn rename_tokens(&self, tokens: TokenStream) -> TokenStream {
+        tokens
+            .into_iter()
+            .map(|tree| match tree {
+                proc_macro2::TokenTree::Ident(i) => {
+                    proc_macro2::TokenTree::Ident(self.rename(&i).unwrap_or(i))
+                }
+                proc_macro2::TokenTree::Group(g) => {
+                    let mut group =
+                        proc_macro2::Group::new(g.delimiter(), self.rename_tokens(g.stream()));
+                    group.set_span(g.span());
+                    proc_macro2::TokenTree::Group(group)
+                }
+                other => other,
+            })
+            .collect()
+    }
+}
+
+impl VisitMut for Instantiate<'_> {
+    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+        if let Some(renamed) = self.rename(ident) {
+            *ident = renamed;
+        }
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        visit_mut::visit_macro_mut(self, mac);
+        mac.tokens = self.rename_tokens(std::mem::take(&mut mac.tokens));
+    }
+
+    fn visit_item_enum_mut(&mut self, item: &mut ItemEnum) {
+        visit_mut::visit_item_enum_mut(self, item);
+        // The template's own doc lines follow the enum's.
+        item.attrs.splice(0..0, self.e.docs.iter().cloned());
+        let template = std::mem::take(&mut item.variants);
+        for variant in template {
+            if variant.ident == VARIANT {
+                for (docs, ident, _) in &self.e.variants {
+                    item.variants.push(syn::Variant {
+                        attrs: docs.clone(),
+                        ident: ident.clone(),
+                        fields: Fields::Unit,
+                        discriminant: None,
+                    });
+                }
+            } else {
+                item.variants.push(variant);
+            }
+        }
+    }
+
+    fn visit_expr_match_mut(&mut self, node: &mut syn::ExprMatch) {
+        visit_mut::visit_expr_match_mut(self, node);
+        let template = std::mem::take(&mut node.arms);
+        for arm in template {
+            let mut mentions = Mentions(false);
+            mentions.visit_arm_mut(&mut arm.clone());
+            if !mentions.0 {
+                node.arms.push(arm);
+                continue;
+            }
+            for (_, ident, raw) in &self.e.variants {
+                let mut arm = arm.clone();
+                FillVariant { ident, raw }.visit_arm_mut(&mut arm);
+                node.arms.push(arm);
+            }
+        }
+    }
+}
+
+/// Whether a template node names the placeholder variant.
+struct Mentions(bool);
+
+impl VisitMut for Mentions {
+    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+        self.0 |= ident == VARIANT;
+    }
+}
+
+/// A template match arm made one variant's: its name and wire value.
+struct FillVariant<'a> {
+    ident: &'a Ident,
+    raw: &'a str,
+}
+
+impl VisitMut for FillVariant<'_> {
+    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+        if ident == VARIANT {
+            *ident = self.ident.clone();
+        }
+    }
+
+    fn visit_lit_str_mut(&mut self, lit: &mut LitStr) {
+        if lit.value() == RAW {
+            *lit = LitStr::new(self.raw, lit.span());
+        }
+    }
+}
+
+/// The macro (`paysdk::__private::open_enum_impls!`) that writes the impls every open enum
+/// shares, named here for `from_str`, which reads it as a `FromStr` that cannot fail.
+pub(crate) const SHARED_IMPLS_MACRO: &str = "open_enum_impls";
+
+/// `::paysdk::__private::open_enum_impls!(Name);`: the impls of an open enum that do not
+/// depend on its values, written once in paysdk's runtime; parsing and printing them per enum
+/// cost Stripe's build script over a second.
+fn shared_impls() -> syn::ItemMacro {
+    let name = format_ident!("{SHARED_IMPLS_MACRO}");
+    syn::parse_quote! {
+        ::paysdk::__private::#name!(Placeholder);
+    }
+}
+
+fn open_enum_tokens(e: &StringEnum, unknown: &Ident) -> TokenStream {
+    let ident = &e.ident;
+    let docs = &e.docs;
     let variant_decls = e
         .variants
         .iter()
@@ -430,4 +563,52 @@ fn drop_derived_debug(attrs: &mut [Attribute]) -> bool {
         return true;
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unparsed(items: Vec<Item>) -> String {
+        prettyplease::unparse(&syn::File {
+            shebang: None,
+            frontmatter: None,
+            attrs: Vec::new(),
+            items,
+        })
+    }
+
+    /// The template's copy is the same code as the open enum's tokens parsed, for values that
+    /// need escaping, documented variants, and a variant already named `Unknown`.
+    #[test]
+    fn an_open_enum_from_the_template_equals_its_tokens_parsed() {
+        let item: ItemEnum = syn::parse_quote! {
+            /// Where a "card" is.
+            /// Second line.
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+            pub enum CardState {
+                /// Active, really.
+                #[serde(rename = "active")]
+                Active,
+                #[serde(rename = "say \"hi\"\\n’")]
+                SayHi,
+                #[serde(rename = "unknown")]
+                Unknown,
+            }
+        };
+        let e = as_string_enum(&item).unwrap();
+        let template = OpenEnumTemplate::new().unwrap();
+        let copied = unparsed(template.instantiate(&e));
+        let parsed: syn::File = syn::parse2(open_enum_tokens(&e, &unknown_ident(&e))).unwrap();
+        assert_eq!(copied, unparsed(parsed.items));
+        assert!(
+            copied.contains("UnknownValue(::std::string::String)"),
+            "{copied}"
+        );
+        assert!(
+            copied.contains(r#""say \"hi\"\\n’" => Self::SayHi"#),
+            "{copied}"
+        );
+        assert!(!copied.contains("__Paysdk"), "{copied}");
+    }
 }

@@ -41,7 +41,8 @@
 //!    servers in a [`model::ApiModel`]; then [`webhooks`]: webhook bodies lifted into
 //!    `components/schemas` (after the operations' schemas are named, so they keep their names),
 //!    the webhook keys removed;
-//! 4. progenitor generates the client and typify the types;
+//! 4. progenitor generates the client and typify the types; `parse` reads its tokens,
+//!    leaving out the impls of string enums that `lenient` replaces;
 //! 5. `lenient`: open string enums, string fields that accept numbers; `from_str`: an
 //!    untagged enum's `FromStr` ends at a variant that always parses; `api_version`: drop
 //!    the undocumented `api-version` header progenitor adds to every request; `decode`:
@@ -95,6 +96,7 @@ mod names;
 pub mod normalize;
 #[doc(hidden)]
 pub mod overlay;
+mod parse;
 mod path_params;
 mod portable;
 mod position;
@@ -418,13 +420,14 @@ fn generate_doc(
     let openapi = stage("to_openapi", || to_openapi(spec, &doc))?;
 
     let tokens = stage("progenitor", || run_progenitor(spec, &doc, &openapi))?;
-    let mut file: syn::File = stage("syn parse", || syn::parse2(tokens)).map_err(|e| {
-        SpecError::new(
-            spec,
-            Location::File,
-            format!("the generator produced code that does not parse: {e}"),
-        )
-    })?;
+    let mut file: syn::File =
+        stage("syn parse", || parse::generated_file(tokens)).map_err(|e| {
+            SpecError::new(
+                spec,
+                Location::File,
+                format!("the generator produced code that does not parse: {e}"),
+            )
+        })?;
     stage("fields", || fields::unique(&mut file));
     stage("lenient", || lenient::apply(&mut file, &sidecar.secrets));
     stage("from_str", || from_str::end_infallible_chains(&mut file));

@@ -1,7 +1,7 @@
 //! spec-diff's loader and comparison. Two kinds of input: text split at the first NUL into
 //! two documents; or, after a first byte 0xFF (never valid UTF-8, so text inputs never
-//! start so) and with `SPEC_DIFF_GENERATED=1`, bytes for `paysdk_codegen::arbitrary`'s structure-aware generator, which draws
-//! a document and then a second one. Contract: never a panic or a hang; an error names a file;
+//! start so), bytes for `paysdk_codegen::arbitrary`'s structure-aware generator, which draws a
+//! document and then a second one. Contract: never a panic or a hang; an error names a file;
 //! a document diffed against itself reports nothing, and neither does a copy with its mapping
 //! keys in reverse order (as JSON or, for a generated document, YAML).
 #![no_main]
@@ -18,19 +18,9 @@ fn settings() -> Settings {
     }
 }
 
-/// The generated mode runs only with `SPEC_DIFF_GENERATED=1`: it found a hang in the schema
-/// comparison that is not fixed yet (fuzz/regressions/spec_diff/, docs/hostile-input.md), and
-/// the bounded CI run must not stop on a known bug.
-fn generated_mode() -> bool {
-    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("SPEC_DIFF_GENERATED").is_some_and(|v| v == "1"))
-}
-
 fuzz_target!(|data: &[u8]| {
     if let Some(rest) = data.strip_prefix(&[0xFF]) {
-        if generated_mode() {
-            generated(rest);
-        }
+        generated(rest);
         return;
     }
     let Ok(text) = std::str::from_utf8(data) else {

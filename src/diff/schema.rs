@@ -933,16 +933,16 @@ impl<'a> Differ<'a> {
         depth: u32,
     ) -> Option<Rc<SchemaDiff>> {
         let boundary = vr.via_ref;
+        // Every pair is compared once: a schema reached along many paths (inline ones too,
+        // through `allOf` merges and variant matching) would otherwise be compared again on
+        // each, exponentially in the nesting.
         let key = (vb.node, vr.node, dir, boundary);
-        let memoise = vb.via_ref || vr.via_ref;
-        if memoise {
-            if let Some(hit) = self.memo.get(&key) {
-                return hit.clone();
-            }
-            if !self.active.insert(key) {
-                // Already comparing this pair further up: treat as equal.
-                return None;
-            }
+        if let Some(hit) = self.memo.get(&key) {
+            return hit.clone();
+        }
+        if !self.active.insert(key) {
+            // Already comparing this pair further up: treat as equal.
+            return None;
         }
         let outer = std::mem::replace(&mut self.truncated, false);
         let out = self.compare(vb.node, vr.node, dir, depth, boundary);
@@ -963,11 +963,9 @@ impl<'a> Differ<'a> {
         });
         let truncated = self.truncated;
         self.truncated |= outer;
-        if memoise {
-            self.active.remove(&key);
-            if !truncated {
-                self.memo.insert(key, out.clone());
-            }
+        self.active.remove(&key);
+        if !truncated {
+            self.memo.insert(key, out.clone());
         }
         out
     }

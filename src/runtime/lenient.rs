@@ -66,6 +66,52 @@ where
     Ok(T::from(raw))
 }
 
+/// The impls every open string enum of generated code shares: `From<String>`, `FromStr`
+/// (`Err = Infallible`), `Display`, `Serialize` and `Deserialize`, all through the enum's own
+/// `as_str` and `From<&str>`. One line per enum in the generated module instead of five impls
+/// (Stripe has over a thousand such enums). Used as `::paysdk::__private::open_enum_impls!`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __open_enum_impls {
+    ($name:ident) => {
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                $crate::runtime::lenient::deserialize_open_enum(deserializer)
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
