@@ -51,7 +51,8 @@
 //!    `path_params`: path parameters percent-encoded as the URL is formatted;
 //!    `query_styles`: query parameters in styles progenitor cannot write; `builders`:
 //!    each operation split into a request builder, which the facade uses, and the send;
-//! 6. `template`: the status hook, operation metadata and per-operation error enums;
+//! 6. `template`: the status hook, operation metadata and per-operation error enums, made
+//!    from the model alone and formatted on a second thread while steps 4 and 5 run;
 //!    [`webhooks`]: the `Event` enum over the webhook bodies;
 //! 7. prettyplease formats the file; `portable`: the crates it names reached through
 //!    `::paysdk::__private`, so the module compiles in a crate without them; into `OUT_DIR`.
@@ -419,7 +420,76 @@ fn generate_doc(
     );
     let openapi = stage("to_openapi", || to_openapi(spec, &doc))?;
 
-    let tokens = stage("progenitor", || run_progenitor(spec, &doc, &openapi))?;
+    let signature = sidecar.webhook_signature.as_ref();
+    let code = std::thread::scope(|scope| {
+        // The templates need only the model: they are generated and formatted on the other
+        // core while progenitor and the passes run here (wall time of a large spec's build).
+        let templates = std::thread::Builder::new()
+            .name("paysdk-codegen-templates".into())
+            .stack_size(GENERATOR_STACK)
+            .spawn_scoped(scope, || templates_text(spec, &model, &hooks, signature))
+            .ok();
+        let client = client_text(spec, module, &doc, &openapi, &model, &hooks, sidecar);
+        let templates = match templates {
+            Some(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => templates_text(spec, &model, &hooks, signature),
+        };
+        let (mut code, facade) = client?;
+        // prettyplease prints a file item by item, so the parts' texts concatenate to the
+        // text of the whole file.
+        code.push_str(&templates?);
+        code.push_str(&facade);
+        Ok::<_, SpecError>(code)
+    })?;
+    Ok((title, code, model))
+}
+
+/// Generated code that does not parse: a bug here, not in the spec.
+fn internal_parse_error(spec: &Path, e: syn::Error) -> SpecError {
+    SpecError::new(
+        spec,
+        Location::File,
+        format!("internal: generated error types do not parse: {e}"),
+    )
+}
+
+/// The formatted code paysdk adds from the model alone: the status hook, operation metadata,
+/// success and error enums, webhook events.
+fn templates_text(
+    spec: &Path,
+    model: &model::ApiModel,
+    hooks: &webhooks::Webhooks,
+    signature: Option<&config::WebhookSignature>,
+) -> Result<String, SpecError> {
+    let body_type = |schema: &str| Some(names::type_name(schema));
+    let additions = stage("templates", || {
+        let mut additions = template::hooks();
+        additions.extend(template::operations(model));
+        additions.extend(successes::module(model, &body_type));
+        additions.extend(template::errors(model, &body_type));
+        additions.extend(webhooks::tokens(hooks, signature));
+        additions
+    });
+    let additions: syn::File = stage("templates parse", || syn::parse2(additions))
+        .map_err(|e| internal_parse_error(spec, e))?;
+    Ok(stage("templates prettyplease", || {
+        prettyplease::unparse(&additions)
+    }))
+}
+
+/// progenitor's client through paysdk's passes, and the facade over it: both formatted.
+fn client_text(
+    spec: &Path,
+    module: &str,
+    doc: &serde_json::Value,
+    openapi: &openapiv3::OpenAPI,
+    model: &model::ApiModel,
+    hooks: &webhooks::Webhooks,
+    sidecar: &config::Sidecar,
+) -> Result<(String, String), SpecError> {
+    let tokens = stage("progenitor", || run_progenitor(spec, doc, openapi))?;
     let mut file: syn::File =
         stage("syn parse", || parse::generated_file(tokens)).map_err(|e| {
             SpecError::new(
@@ -439,8 +509,8 @@ fn generate_doc(
         query_styles::encode(&mut file, &model.query_params)
     });
     stage("builders", || builders::split(&mut file));
-    stage("successes", || successes::retype(spec, &mut file, &model))?;
-    stage("bodies", || bodies::encode(&mut file, &model));
+    stage("successes", || successes::retype(spec, &mut file, model))?;
+    stage("bodies", || bodies::encode(&mut file, model));
     stage("identical copies", || {
         names::drop_identical_copies(&mut file)
     });
@@ -493,38 +563,19 @@ fn generate_doc(
             }
         }
     }
-    webhooks::check_types(spec, &hooks, &type_names)?;
-    let body_type = |schema: &str| Some(names::type_name(schema));
-    let mut additions = stage("templates", || {
-        let mut additions = template::hooks();
-        additions.extend(template::operations(&model));
-        additions.extend(successes::module(&model, &body_type));
-        additions.extend(template::errors(&model, &body_type));
-        additions.extend(webhooks::tokens(&hooks, sidecar.webhook_signature.as_ref()));
-        additions
-    });
+    webhooks::check_types(spec, hooks, &type_names)?;
     let facade = stage("facade", || {
-        facade::module(&file, &model, module, &doc, sidecar)
+        facade::module(&file, model, module, doc, sidecar)
     })
     .map_err(|problem| {
         let file = sidecar.file.as_deref().unwrap_or(spec);
         SpecError::new(file, Location::File, problem)
     })?;
-    additions.extend(facade);
-    let additions: syn::File =
-        stage("additions parse", || syn::parse2(additions)).map_err(|e| {
-            SpecError::new(
-                spec,
-                Location::File,
-                format!("internal: generated error types do not parse: {e}"),
-            )
-        })?;
-    file.items.extend(additions.items);
-    Ok((
-        title,
-        stage("prettyplease", || prettyplease::unparse(&file)),
-        model,
-    ))
+    let facade: syn::File =
+        stage("facade parse", || syn::parse2(facade)).map_err(|e| internal_parse_error(spec, e))?;
+    Ok(stage("prettyplease", || {
+        (prettyplease::unparse(&file), prettyplease::unparse(&facade))
+    }))
 }
 
 /// The typed document progenitor reads. openapiv3 flattens the path map, which hides where
