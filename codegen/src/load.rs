@@ -35,7 +35,9 @@ pub fn parse(file: &Path, text: &str) -> Result<Value, SpecError> {
             },
             // Found by the spec_pipeline fuzz target: a second document (`---`) is
             // reported with no location; find it, or where the YAML stops parsing.
-            None => match super::position::unlocated_yaml_error(text) {
+            None => match super::position::unlocated_yaml_error(text)
+                .or_else(|| second_document_start(text))
+            {
                 Some((line, column)) => Location::LineColumn { line, column },
                 None => Location::File,
             },
@@ -47,6 +49,23 @@ pub fn parse(file: &Path, text: &str) -> Result<Value, SpecError> {
         )
     })?;
     yaml_to_json(file, yaml, &mut Vec::new())
+}
+
+/// Where serde_yaml's own second document starts, for texts its parser splits where
+/// yaml-rust2's does not (found by the spec_pipeline fuzz target): a visitor that accepts
+/// nothing makes serde_yaml report the document's first event, with its mark.
+fn second_document_start(text: &str) -> Option<(usize, usize)> {
+    struct Nothing;
+    impl serde::de::Visitor<'_> for Nothing {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("no second document")
+        }
+    }
+    let second = serde_yaml::Deserializer::from_str(text).nth(1)?;
+    let e = serde::Deserializer::deserialize_any(second, Nothing).err()?;
+    let at = e.location()?;
+    Some((at.line().max(1), at.column().max(1)))
 }
 
 /// Where the conversion is: the keys and indexes from the root, made into a JSON pointer only
@@ -153,6 +172,24 @@ mod tests {
             matches!(e.location, Location::LineColumn { line: 4, column: 1 }),
             "{e}"
         );
+    }
+
+    /// Found by the spec_pipeline fuzz target's 30-minute run (3 inputs): texts that
+    /// serde_yaml reads as several documents while yaml-rust2 sees one (a folded scalar
+    /// marker alone on a line, carriage returns as line breaks).
+    #[test]
+    fn documents_only_serde_yaml_sees_are_located() {
+        for text in [
+            " \r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r>\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\rr(Qm-",
+            ">\n\n\n\ners\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\nvvvvvvvvvvvv\n\n\n\n\n\n\n\n\n\n\n\n\n\n\nion:\"\"\"\"\"\"\"\"",
+            "\n\n\n\n\n>\n\n/js",
+        ] {
+            let e = parse(Path::new("x.yaml"), text).unwrap_err();
+            assert!(
+                matches!(e.location, Location::LineColumn { line, column } if line >= 1 && column >= 1),
+                "{text:?}: {e}"
+            );
+        }
     }
 
     /// Found by the spec_pipeline fuzz target: a control character right after a newline
