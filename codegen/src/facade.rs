@@ -808,7 +808,10 @@ fn call_type(o: &Operation) -> TokenStream {
         let doc = format!(" Sets the optional parameter `{name}`.");
         match &p.kind {
             ParamKind::Client { .. } => {
-                let doc = format!(" Sets `{name}` for this call instead of the client's value.");
+                let doc = format!(
+                    " Sets `{name}` for this call, instead of the client's \
+                     (`ClientBuilder::{name}`)."
+                );
                 Some(quote! {
                     #[doc = #doc]
                     pub fn #setter(mut self, value: impl Into<::std::string::String>) -> Self {

@@ -18,14 +18,15 @@
 //! ```
 
 use std::fmt;
-use std::future::Future;
 use std::ops::Deref;
-use std::pin::Pin;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use crate::apis::weavr_payment_run as api;
 use crate::runtime::auth::CredentialSource;
-use crate::runtime::{BuildError, Call, ClientConfig, Response, Secret, sensitive_header};
+use crate::runtime::{
+    BuildError, Call, ClientConfig, LoginSession, Response, Secret, sensitive_header,
+};
+use api::operations::LOGOUT;
 
 pub use api::*;
 
@@ -119,61 +120,27 @@ impl ClientBuilder {
         };
         // Two clients on one connection pool: the session logs in through the one without it.
         let api = self.api.config(self.config).http_client(http);
-        let session = Arc::new(Session {
-            token: RwLock::new(self.token),
-            login: self.login,
-            api: api.clone().build()?,
-        });
-        let api = api.auth_token_source(session.clone()).build()?;
-        Ok(Client { api, session })
-    }
-}
-
-/// A user's session: the token held, and the login credentials to get a new one with before
-/// the first call that needs it and once more when a call is answered 401 (tokens expire
-/// after 5 minutes idle). Logout neither logs in nor retries.
-struct Session {
-    token: RwLock<Option<Secret>>,
-    login: Option<(String, Secret)>,
-    /// The API key only: login needs no token.
-    api: api::Client,
-}
-
-impl Session {
-    fn set(&self, token: Option<Secret>) {
-        if let Ok(mut held) = self.token.write() {
-            *held = token;
+        let login_api = api.clone().build()?;
+        // Tokens expire after 5 minutes idle; logout neither logs in nor retries.
+        let mut session = LoginSession::new(self.token).never_renewing(&[LOGOUT.operation_id]);
+        if let Some((email, password)) = self.login {
+            let api = login_api.clone();
+            session = session.login_with(move || {
+                let (api, body) = (api.clone(), login_body(&email, password.clone()));
+                async move {
+                    let login = api.login_with_password(&body).await;
+                    login
+                        .map(|r| r.token.clone())
+                        .map_err(|e| format!("login failed: {e}"))
+                }
+            });
         }
-    }
-
-    async fn login(
-        &self,
-        email: &str,
-        password: Secret,
-    ) -> Result<Response<AuthToken>, crate::Error<LoginError>> {
-        let password = types::AcquireAuthTokenBodyPassword { value: password };
-        let email = email.to_string();
-        let body = types::AcquireAuthTokenBody { email, password };
-        let response = self.api.login_with_password(&body).await?;
-        self.set(Some(response.token.clone()));
-        Ok(response)
-    }
-}
-
-impl CredentialSource for Session {
-    fn current(&self) -> Option<Secret> {
-        self.token.read().ok()?.clone()
-    }
-
-    fn can_renew(&self, operation_id: &str) -> bool {
-        self.login.is_some() && operation_id != api::operations::LOGOUT.operation_id
-    }
-
-    fn renew(&self) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + '_>> {
-        Box::pin(async move {
-            let (email, password) = self.login.as_ref().ok_or("no login credentials")?;
-            let login = self.login(email, password.clone()).await;
-            login.map(drop).map_err(|e| format!("login failed: {e}"))
+        let session = Arc::new(session);
+        let api = api.auth_token_source(session.clone()).build()?;
+        Ok(Client {
+            api,
+            login_api,
+            session,
         })
     }
 }
@@ -186,7 +153,16 @@ impl CredentialSource for Session {
 #[derive(Clone)]
 pub struct Client {
     api: api::Client,
-    session: Arc<Session>,
+    /// The API key only: logging in needs no token.
+    login_api: api::Client,
+    session: Arc<LoginSession>,
+}
+
+/// Weavr's login body.
+fn login_body(email: &str, password: Secret) -> types::AcquireAuthTokenBody {
+    let password = types::AcquireAuthTokenBodyPassword { value: password };
+    let email = email.to_string();
+    types::AcquireAuthTokenBody { email, password }
 }
 
 impl Deref for Client {
@@ -225,7 +201,11 @@ impl Client {
         email: &str,
         password: Secret,
     ) -> Result<Response<AuthToken>, crate::Error<LoginError>> {
-        self.session.login(email, password).await
+        let response = (self.login_api)
+            .login_with_password(&login_body(email, password))
+            .await?;
+        self.session.set(Some(response.token.clone()));
+        Ok(response)
     }
 
     /// Ends the user's session (`POST /v1/logout`) and forgets the token.

@@ -60,3 +60,4 @@ pub use query::{QueryStyle, append_query};
 pub use retry::{RetryConfig, is_transient_status, retry_after_header};
 pub use secret::Secret;
 pub(crate) use secret::sensitive_header;
+pub use session::LoginSession;
