@@ -8,15 +8,13 @@
 
 use libfuzzer_sys::arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use paysdk::diff::{Settings, diff_texts};
+use paysdk::diff::diff_texts;
 use paysdk_codegen::arbitrary::{Document, reversed};
 
-fn settings() -> Settings {
-    Settings {
-        today: "2026-12-01".to_string(),
-        ..Settings::default()
-    }
-}
+// The generated-document contract, shared with tests/spec_diff_properties.rs.
+#[path = "../../tests/common/spec_diff_contract.rs"]
+mod contract;
+use contract::{changes, settings};
 
 fuzz_target!(|data: &[u8]| {
     if let Some(rest) = data.strip_prefix(&[0xFF]) {
@@ -51,54 +49,16 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-/// A generated document against itself and a key-reversed copy (JSON and YAML): nothing; then
-/// against a second generated document: no panic, an error names a file.
+/// A generated document against its copies, then against a second generated one.
 fn generated(data: &[u8]) {
     let mut u = Unstructured::new(data);
     let Ok(doc) = Document::arbitrary(&mut u) else {
         return;
     };
-    let settings = settings();
-    let reordered = Document {
-        version: doc.version,
-        value: reversed(&doc.value),
-    };
-    let texts = [
-        ("b.json", doc.to_json()),
-        ("b.yaml", doc.to_yaml()),
-        ("b.json", reordered.to_json()),
-        ("b.yaml", reordered.to_yaml()),
-    ];
-    let base = doc.to_json();
-    for (name, text) in &texts {
-        match diff_texts("fuzz.json", "a.json", &base, name, text, &settings) {
-            Ok(findings) => {
-                let findings = changes(findings);
-                assert!(
-                    findings.is_empty(),
-                    "a generated document differs from itself ({name}): {findings:?}\n{doc:?}"
-                );
-            }
-            Err(e) => assert!(e.file.is_some() && !e.message.is_empty(), "{e:?}"),
-        }
+    let other = Document::arbitrary(&mut u).ok();
+    if let Err(broken) = contract::check_documents(&doc, other.as_ref()) {
+        panic!("{broken}");
     }
-    if let Ok(other) = Document::arbitrary(&mut u) {
-        let other = other.to_yaml();
-        for (a, b) in [(&base, &other), (&other, &base)] {
-            if let Err(e) = diff_texts("fuzz.yaml", "a.yaml", a, "b.yaml", b, &settings) {
-                assert!(e.file.is_some() && !e.message.is_empty(), "{e:?}");
-            }
-        }
-    }
-}
-
-/// The findings that report a change: a remote `$ref` that is not followed is a notice about
-/// what was not compared (found by this target once spec-diff began to report it), not one.
-fn changes(findings: Vec<paysdk::diff::Finding>) -> Vec<paysdk::diff::Finding> {
-    findings
-        .into_iter()
-        .filter(|f| f.id != "api-remote-ref-not-followed")
-        .collect()
 }
 
 /// `doc` (JSON text) with every object's keys in reverse order, if it is JSON.
