@@ -530,15 +530,32 @@ async fn a_query_struct_sets_the_optional_query_parameters() {
         tags: Some(vec!["a".into(), "b".into()]),
         ..Default::default()
     };
-    let found = api.search_reports(&query).await.unwrap();
+    let found = api.search_reports().with_query(&query).await.unwrap();
     assert_eq!(found.reports[0].name, "q3");
-    // The call's setters still apply on top of the struct.
-    api.search_reports(&query).year(2026).await.unwrap();
+    // The call's setters still apply; the struct's unset fields leave them as they are.
+    let call = api.search_reports().year(2026).name("x");
+    call.with_query(&query).await.unwrap();
     let received = server.received_requests().await.unwrap();
     let queries: Vec<Vec<(String, String)>> = (received.iter())
-        .map(|r| r.url.query_pairs().map(|(k, v)| (k.into(), v.into())).collect())
+        .map(|r| {
+            r.url
+                .query_pairs()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect()
+        })
         .collect();
     let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
-    assert_eq!(queries[0], [pair("name", "q"), pair("tags", "a"), pair("tags", "b")]);
-    assert_eq!(queries[1].last(), Some(&pair("year", "2026")));
+    assert_eq!(
+        queries[0],
+        [pair("name", "q"), pair("tags", "a"), pair("tags", "b")]
+    );
+    assert_eq!(
+        queries[1],
+        [
+            pair("name", "q"),
+            pair("tags", "a"),
+            pair("tags", "b"),
+            pair("year", "2026")
+        ]
+    );
 }

@@ -139,7 +139,11 @@ impl TryFrom<RawShortcut> for Shortcut {
     fn try_from(raw: RawShortcut) -> Result<Self, String> {
         let op = &raw.operation.0;
         let mut seen = BTreeSet::new();
-        let fields = raw.arguments.iter().map(|a| &a.field).chain(raw.body.keys());
+        let fields = raw
+            .arguments
+            .iter()
+            .map(|a| &a.field)
+            .chain(raw.body.keys());
         for field in fields {
             if !seen.insert(field) {
                 return Err(format!(
@@ -217,7 +221,6 @@ impl fmt::Display for Constant {
         }
     }
 }
-
 
 /// The operations to generate: those with one of `ids` as operationId, and those with at
 /// least one of `tags`. Only the component schemas they reach are generated.
@@ -1115,7 +1118,13 @@ fn body_fields(doc: &Value, op: &Value) -> BTreeSet<String> {
         if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
             fields.extend(properties.keys().cloned());
         }
-        pending.extend(schema.get("allOf").and_then(Value::as_array).into_iter().flatten());
+        pending.extend(
+            schema
+                .get("allOf")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        );
     }
     fields
 }

@@ -657,7 +657,11 @@ fn shortcut_mistakes_only_the_generated_code_shows_fail_generation() {
             .with(Path::new("specs/bank.yaml"), TRANSFERS)
             .with(Path::new("specs/bank.paysdk.yaml"), sidecar);
         let e = super::super::generate_from(&tree, Path::new("specs/bank.yaml")).unwrap_err();
-        assert_eq!(e.file, Path::new("specs/bank.paysdk.yaml"), "{sidecar}: {e}");
+        assert_eq!(
+            e.file,
+            Path::new("specs/bank.paysdk.yaml"),
+            "{sidecar}: {e}"
+        );
         assert!(e.problem.contains(problem), "{sidecar}: {e}");
     }
 }

@@ -29,9 +29,10 @@ use super::template::{const_name, error_enum_name};
 
 /// Facade methods and call setters that a parameter or operation name must not take.
 const CLIENT_RESERVED: [&str; 4] = ["builder", "base_url", "raw", "clone"];
-const CALL_RESERVED: [&str; 6] = [
+const CALL_RESERVED: [&str; 7] = [
     "send",
     "idempotency_key",
+    "with_query",
     "into_future",
     "items",
     "pages",
@@ -271,14 +272,21 @@ pub fn module(
     for (id, name) in &sidecar.query_structs {
         let o = (operations.iter().find(|o| o.op.operation_id == id.0))
             .ok_or_else(|| format!("query struct of '{}': the operation is not generated", id.0))?;
-        queries.insert(id.0.clone(), facade_shortcuts::query_struct(doc, o, &name.0)?);
+        queries.insert(
+            id.0.clone(),
+            facade_shortcuts::query_struct(doc, o, &name.0)?,
+        );
     }
     let query_items = queries.values().map(|q| &q.item);
-    let (shortcuts, replaced, shortcut_aliases) = shortcuts(file, sidecar, &operations, &params)?;
+    let Shortcuts {
+        methods: shortcuts,
+        replaced,
+        aliases: shortcut_aliases,
+    } = shortcuts(file, sidecar, &operations, &params)?;
     let methods = (operations.iter())
         .filter(|o| !replaced.contains(&o.method.to_string()))
-        .map(|o| client_method(o, queries.get(&o.op.operation_id)));
-    let calls = operations.iter().map(call_type);
+        .map(client_method);
+    let calls = (operations.iter()).map(|o| call_type(o, queries.get(&o.op.operation_id)));
     let error_aliases = operations.iter().map(|o| {
         let alias = format_ident!("{}Error", names::type_name(&o.method.to_string()));
         let error = format_ident!("{}", error_enum_name(o.op));
@@ -387,13 +395,20 @@ pub fn module(
 
 /// The sidecar's shortcuts: their methods, the operation methods they replace (a shortcut
 /// named like its operation's method takes its place), and an error alias for each other.
+#[derive(Default)]
+struct Shortcuts {
+    methods: Vec<TokenStream>,
+    replaced: Vec<String>,
+    aliases: Vec<TokenStream>,
+}
+
 fn shortcuts(
     file: &syn::File,
     sidecar: &Sidecar,
     operations: &[Operation],
     client_params: &[Ident],
-) -> Result<(Vec<TokenStream>, Vec<String>, Vec<TokenStream>), String> {
-    let (mut methods, mut replaced, mut aliases) = (Vec::new(), Vec::new(), Vec::new());
+) -> Result<Shortcuts, String> {
+    let mut out = Shortcuts::default();
     for (name, shortcut) in &sidecar.shortcuts {
         let name = &name.0;
         let id = &shortcut.operation.0;
@@ -409,19 +424,23 @@ fn shortcuts(
             ));
         }
         if CLIENT_RESERVED.contains(&name.as_str()) || copies.into_iter().any(|c| c == *name) {
-            return Err(format!("shortcut '{name}': the name is taken by a client method"));
+            return Err(format!(
+                "shortcut '{name}': the name is taken by a client method"
+            ));
         }
-        methods.push(facade_shortcuts::method(file, name, shortcut, o)?);
+        out.methods
+            .push(facade_shortcuts::method(file, name, shortcut, o)?);
         if o.method == name.as_str() {
-            replaced.push(name.clone());
+            out.replaced.push(name.clone());
         } else {
             let alias = format_ident!("{}Error", names::type_name(name));
             let error = format_ident!("{}", error_enum_name(o.op));
             let doc = format!(" The error of [`Client::{name}`].");
-            aliases.push(quote!(#[doc = #doc] pub type #alias = errors::#error;));
+            out.aliases
+                .push(quote!(#[doc = #doc] pub type #alias = errors::#error;));
         }
     }
-    Ok((methods, replaced, aliases))
+    Ok(out)
 }
 
 /// The client-level parameters' parts: `ClientParameters` fields, builder setters, the
@@ -789,13 +808,9 @@ pub(super) fn is_positional(p: &Param) -> bool {
     )
 }
 
-fn client_method(o: &Operation, query: Option<&facade_shortcuts::QueryStruct>) -> TokenStream {
+fn client_method(o: &Operation) -> TokenStream {
     let method = &o.method;
     let call = call_ident(o);
-    let query_arg = query.map(|q| {
-        let ident = &q.ident;
-        quote!(query: &#ident)
-    });
     let args = o.params.iter().filter(|p| is_positional(p)).map(|p| {
         let name = &p.name;
         match &p.kind {
@@ -810,9 +825,6 @@ fn client_method(o: &Operation, query: Option<&facade_shortcuts::QueryStruct>) -
         match &p.kind {
             ParamKind::Owned(ty) if is_bytes(ty) => Some(quote!(#name: #name.into(),)),
             ParamKind::Borrowed(_) | ParamKind::Owned(_) | ParamKind::Text => Some(quote!(#name,)),
-            _ if query.is_some_and(|q| q.fields.contains(name)) => {
-                Some(quote!(#name: query.#name.clone(),))
-            }
             ParamKind::OptionalStr
             | ParamKind::OptionalRef(_)
             | ParamKind::OptionalOwned(_)
@@ -844,7 +856,7 @@ fn client_method(o: &Operation, query: Option<&facade_shortcuts::QueryStruct>) -
         #summary
         #[doc = #doc]
         #key_doc
-        pub fn #method<'c>(&'c self, #(#args,)* #query_arg) -> #call<'c> {
+        pub fn #method<'c>(&'c self, #(#args),*) -> #call<'c> {
             #call { client: self, #(#inits)* #key }
         }
     }
@@ -854,8 +866,9 @@ fn is_bytes(ty: &Type) -> bool {
     matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Bytes"))
 }
 
-fn call_type(o: &Operation) -> TokenStream {
+fn call_type(o: &Operation, query: Option<&facade_shortcuts::QueryStruct>) -> TokenStream {
     let call = call_ident(o);
+    let query_setter = query.map(facade_shortcuts::query_setter);
     let method = &o.method;
     let builder = format_ident!("{}_request", o.raw);
     let success = &o.success;
@@ -1019,6 +1032,7 @@ fn call_type(o: &Operation) -> TokenStream {
 
         impl<'c> #call<'c> {
             #(#setters)*
+            #query_setter
             #key_setter
 
             #send

@@ -12,7 +12,8 @@ use syn::{Expr, ImplItem, Item, Lifetime, Pat, Stmt, Type};
 
 use super::config::{Constant, Shortcut};
 use super::facade::{
-    Operation, ParamKind, call_ident, field, is_positional, is_str, json_name, option_inner, serde_rename,
+    Operation, ParamKind, call_ident, field, is_positional, is_str, json_name, option_inner,
+    serde_rename,
 };
 use super::names;
 use super::template::error_enum_name;
@@ -63,8 +64,9 @@ pub(super) fn query_struct(doc: &Value, o: &Operation, name: &str) -> Result<Que
         ));
     }
     let doc = format!(
-        " The optional query parameters of [`Client::{}`] (`{id}`); unset ones are not sent.",
-        o.method
+        " The optional query parameters of [`Client::{}`] (`{id}`), for [`{}::with_query`].",
+        o.method,
+        call_ident(o)
     );
     let item = quote! {
         #[doc = #doc]
@@ -80,6 +82,25 @@ pub(super) fn query_struct(doc: &Value, o: &Operation, name: &str) -> Result<Que
     })
 }
 
+/// The call's `with_query(&Query)`: every parameter the struct sets, set on the call.
+pub(super) fn query_setter(q: &QueryStruct) -> TokenStream {
+    let ident = &q.ident;
+    let fields = &q.fields;
+    let doc = " Sets the query parameters that `query` sets (sidecar `query_structs`); the \
+               others keep their values.";
+    quote! {
+        #[doc = #doc]
+        pub fn with_query(mut self, query: &#ident) -> Self {
+            #(
+                if let Some(value) = &query.#fields {
+                    self.#fields = Some(value.clone());
+                }
+            )*
+            self
+        }
+    }
+}
+
 /// The query parameters of the operation at `path`/`method`, path-level ones included, with
 /// their descriptions.
 fn query_parameters(doc: &Value, path: &str, method: &str) -> Vec<(String, Option<String>)> {
@@ -93,7 +114,10 @@ fn query_parameters(doc: &Value, path: &str, method: &str) -> Vec<(String, Optio
     let mut out = Vec::new();
     for p in params {
         let p = match p.get("$ref").and_then(Value::as_str) {
-            Some(r) => r.strip_prefix('#').and_then(|r| doc.pointer(r)).unwrap_or(p),
+            Some(r) => r
+                .strip_prefix('#')
+                .and_then(|r| doc.pointer(r))
+                .unwrap_or(p),
             None => p,
         };
         let text = |k: &str| p.get(k).and_then(Value::as_str);
@@ -132,10 +156,10 @@ pub(super) fn method(
             _ => syn::parse_quote!(&'c str),
         };
         if let (true, Type::Reference(r)) = (pname == "body", &ty) {
-            let (init, body_args, text) = body(types, &r.elem, s).map_err(fail)?;
-            body_init = Some(init);
-            args.extend(body_args);
-            described.extend(text);
+            let built = body(types, &r.elem, s).map_err(fail)?;
+            body_init = Some(built.init);
+            args.extend(built.args);
+            described.extend(built.text);
             inits.push(quote!(body: &body,));
             continue;
         }
@@ -233,13 +257,16 @@ pub(super) fn method(
     })
 }
 
-/// The body struct `ty` built from the shortcut: its initializer, the arguments it takes (in
-/// the shortcut's order) and what the docs say about it.
-fn body(
-    types: &[Item],
-    ty: &Type,
-    s: &Shortcut,
-) -> Result<(TokenStream, Vec<(Ident, Type)>, Vec<String>), String> {
+/// A shortcut's body: its initializer, the arguments it takes (in the shortcut's order) and
+/// what the docs say about it.
+struct Body {
+    init: TokenStream,
+    args: Vec<(Ident, Type)>,
+    text: Vec<String>,
+}
+
+/// The body struct `ty` built from the shortcut.
+fn body(types: &[Item], ty: &Type, s: &Shortcut) -> Result<Body, String> {
     let fields = (last_ident(ty))
         .and_then(|ident| {
             types.iter().find_map(|i| match i {
@@ -268,28 +295,24 @@ fn body(
                 None => format_ident!("{}", names::method_name(&json)),
             };
             let inner = option_inner(&fty).cloned().unwrap_or_else(|| fty.clone());
-            let (arg_ty, value): (Type, TokenStream) = if last_is(&inner, "String") {
+            let string = last_is(&inner, "String");
+            let (arg_ty, value): (Type, TokenStream) = if string {
                 (syn::parse_quote!(&'c str), quote!(#arg.to_string()))
             } else {
                 (inner, quote!(#arg))
             };
-            let value = if optional {
-                quote!(Some(#value))
-            } else {
-                value
-            };
-            if arg == *ident && !optional && value.to_string() == arg.to_string() {
-                inits.push(quote!(#ident,));
-            } else {
-                inits.push(quote!(#ident: #value,));
-            }
+            inits.push(match (optional, string) {
+                (true, _) => quote!(#ident: Some(#value),),
+                (false, false) if arg == *ident => quote!(#ident,),
+                (false, _) => quote!(#ident: #value,),
+            });
             text[i] = format!("`{json}` from `{arg}`");
             args[i] = Some((arg, arg_ty));
         } else if let Some(i) = s.body.iter().position(|(n, _)| *n == json) {
             used[i] = true;
             let value = &s.body[i].1;
-            let expr = constant(types, &fty, value)
-                .map_err(|e| format!("body field '{json}': {e}"))?;
+            let expr =
+                constant(types, &fty, value).map_err(|e| format!("body field '{json}': {e}"))?;
             inits.push(quote!(#ident: #expr,));
             text.push(format!("`{json}` set to `{value}`"));
         } else if optional {
@@ -303,16 +326,22 @@ fn body(
     let missing = (s.arguments.iter().zip(&args))
         .find(|(_, a)| a.is_none())
         .map(|(a, _)| a.field.clone())
-        .or_else(|| (s.body.iter().zip(&used)).find(|(_, u)| !**u).map(|(b, _)| b.0.clone()));
+        .or_else(|| {
+            (s.body.iter().zip(&used))
+                .find(|(_, u)| !**u)
+                .map(|(b, _)| b.0.clone())
+        });
     if let Some(field) = missing {
-        return Err(format!("body field '{field}' is not a field of the generated body"));
+        return Err(format!(
+            "body field '{field}' is not a field of the generated body"
+        ));
     }
     let mut body_ty = ty.clone();
     Qualify(types).visit_type_mut(&mut body_ty);
     let init = quote!(#body_ty { #(#inits)* });
     let args = args.into_iter().flatten().collect();
     let text = text.into_iter().filter(|t| !t.is_empty()).collect();
-    Ok((init, args, text))
+    Ok(Body { init, args, text })
 }
 
 /// `value` as an expression of type `ty`: a string, an enum of the spec by its wire value, an
@@ -358,7 +387,10 @@ fn constant(types: &[Item], ty: &Type, value: &Constant) -> Result<TokenStream, 
             )),
         };
     }
-    Err(format!("`{value}` is not a value of type `{}`", quote!(#ty)))
+    Err(format!(
+        "`{value}` is not a value of type `{}`",
+        quote!(#ty)
+    ))
 }
 
 /// The variants of the generated enum `ident` with their wire values: from an open enum's
@@ -370,7 +402,9 @@ fn enum_values(types: &[Item], ident: &Ident) -> Option<Vec<(Ident, String)>> {
     })?;
     let mut out = Vec::new();
     let as_str = types.iter().find_map(|i| match i {
-        Item::Impl(block) if block.trait_.is_none() && last_ident(&block.self_ty) == Some(ident) => {
+        Item::Impl(block)
+            if block.trait_.is_none() && last_ident(&block.self_ty) == Some(ident) =>
+        {
             block.items.iter().find_map(|i| match i {
                 ImplItem::Fn(f) if f.sig.ident == "as_str" => Some(f),
                 _ => None,

@@ -28,7 +28,7 @@ fn every_operation_gets_a_method_and_a_call_type() {
         ("get_entry", "GetEntryCall"),
         ("get_report", "GetReportCall"),
         ("create_transfer", "CreateTransferCall"),
-        // Takes the sidecar's `query_structs` struct.
+        // Its call takes the sidecar's `query_structs` struct.
         ("search_reports", "SearchReportsCall"),
         // Renamed by the sidecar (`methods`).
         ("health_check", "HealthCheckCall"),

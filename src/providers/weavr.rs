@@ -147,8 +147,8 @@ impl ClientBuilder {
 ///
 /// It derefs to the generated [`api::Client`], whose methods (named and configured by
 /// `specs/weavr-payment-run.paysdk.yaml`, which also makes `update_linked_account` and
-/// `simulate_linked_account` build their bodies and `list_institutions` take an
-/// [`InstitutionsQuery`]) take the login session's token; those below keep the session.
+/// `simulate_linked_account` build their bodies) take the login session's token; those
+/// below keep the session or take an [`InstitutionsQuery`].
 #[derive(Clone)]
 pub struct Client {
     api: api::Client,
@@ -205,6 +205,12 @@ impl Client {
             .await?;
         self.session.set(Some(response.token.clone()));
         Ok(response)
+    }
+
+    /// Lists institutions supported for account linking (`GET /v1/institutions`), filtered by
+    /// `query`. `.await` gives one page; `.items()` every institution, page by page.
+    pub fn list_institutions(&self, query: &InstitutionsQuery) -> api::ListInstitutionsCall<'_> {
+        self.api.list_institutions().with_query(query)
     }
 
     /// Ends the user's session (`POST /v1/logout`) and forgets the token.
