@@ -437,3 +437,125 @@ async fn environments_are_the_specs_servers_named_by_the_sidecar() {
     assert_eq!(api.base_url(), server.uri());
     api.health_check().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_keyed_shortcut_builds_its_body_and_keeps_one_key_across_retries() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/accounts"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({"reason": "busy"})))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    answer(
+        &server,
+        "POST",
+        "/accounts",
+        ResponseTemplate::new(201).set_body_json(json!({"id": "acc_1", "currency": "EUR"})),
+    )
+    .await;
+    let api = client(&server, fast_retries());
+    // Sidecar `shortcuts`: `label` is the argument, `currency` is fixed.
+    let account: paysdk::Call<'_, types::Account, errors::CreateAccountError> =
+        api.open_eur_account("payroll");
+    let account = account.await.unwrap();
+    assert_eq!(account.attempts(), 3);
+    let received = server.received_requests().await.unwrap();
+    let keys: Vec<&str> = (received.iter())
+        .map(|r| r.headers.get("idempotency-key").unwrap().to_str().unwrap())
+        .collect();
+    assert_eq!(keys.len(), 3);
+    assert!(keys.iter().all(|k| *k == keys[0]), "{keys:?}");
+    for request in &received {
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&request.body).unwrap(),
+            json!({"currency": "EUR", "label": "payroll"})
+        );
+    }
+    // The caller's key goes through the shortcut unchanged.
+    let mine = api
+        .open_eur_account("payroll")
+        .idempotency_key("order-8")
+        .await
+        .unwrap();
+    assert_eq!(mine.idempotency_key(), Some("order-8"));
+    let last = server.received_requests().await.unwrap().pop().unwrap();
+    assert_eq!(last.headers.get("idempotency-key").unwrap(), "order-8");
+}
+
+#[tokio::test]
+async fn an_unkeyed_shortcut_fixes_a_path_parameter_and_body_fields() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        "POST",
+        "/accounts/acc_1/transfers/internal",
+        ResponseTemplate::new(201).set_body_json(json!({"id": "tr_1"})),
+    )
+    .await;
+    let api = client(&server, fast_retries());
+    let transfer = api.transfer_internal("acc_1", 250, "rent").await.unwrap();
+    assert_eq!(transfer.id, "tr_1");
+    let request = &server.received_requests().await.unwrap()[0];
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&request.body).unwrap(),
+        json!({"amount": 250, "currency": "EUR", "urgent": true, "memo": "rent"})
+    );
+    // The operation's own method is still generated: the shortcut has another name.
+    let body = types::NewTransfer {
+        amount: 1,
+        currency: types::NewTransferCurrency::Usd,
+        memo: None,
+        urgent: None,
+    };
+    let external = types::CreateTransferKind::External;
+    api.create_transfer("acc_1", external, &body)
+        .await
+        .unwrap_err();
+}
+
+#[tokio::test]
+async fn a_query_struct_sets_the_optional_query_parameters() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        "GET",
+        "/reports",
+        ResponseTemplate::new(200).set_body_json(json!({"reports": [{"name": "q3"}]})),
+    )
+    .await;
+    let api = client(&server, fast_retries());
+    let query = fixture::ledger::facade::ReportQuery {
+        name: Some("q".into()),
+        tags: Some(vec!["a".into(), "b".into()]),
+        ..Default::default()
+    };
+    let found = api.search_reports().with_query(&query).await.unwrap();
+    assert_eq!(found.reports[0].name, "q3");
+    // The call's setters still apply; the struct's unset fields leave them as they are.
+    let call = api.search_reports().year(2026).name("x");
+    call.with_query(&query).await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    let queries: Vec<Vec<(String, String)>> = (received.iter())
+        .map(|r| {
+            r.url
+                .query_pairs()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect()
+        })
+        .collect();
+    let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+    assert_eq!(
+        queries[0],
+        [pair("name", "q"), pair("tags", "a"), pair("tags", "b")]
+    );
+    assert_eq!(
+        queries[1],
+        [
+            pair("name", "q"),
+            pair("tags", "a"),
+            pair("tags", "b"),
+            pair("year", "2026")
+        ]
+    );
+}

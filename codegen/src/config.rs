@@ -75,6 +75,151 @@ pub struct Sidecar {
     /// (Enfuce's `Cat2 { environment, realm }` and `Live`) and `ClientBuilder::environment`.
     #[serde(default)]
     pub environments: Vec<VariantName>,
+    /// Narrower methods, by method name, that build an operation's body from their arguments
+    /// and fix some of its values (Enfuce's `create_customer_link(id, linked_customer_id)`).
+    #[serde(default)]
+    pub shortcuts: BTreeMap<MethodName, Shortcut>,
+    /// Operations whose optional query parameters their method takes as one struct, by
+    /// operationId; the value names the struct (Weavr's `InstitutionsQuery`).
+    #[serde(default, deserialize_with = "query_struct_map")]
+    pub query_structs: BTreeMap<OperationId, TypeName>,
+}
+
+/// A narrower method over one operation: some of its body fields taken as arguments (after
+/// the path parameters not fixed here), the others fixed or left out.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "RawShortcut")]
+pub struct Shortcut {
+    /// The operation called.
+    pub operation: OperationId,
+    /// Body fields taken as arguments, in argument order.
+    pub arguments: Vec<BodyArgument>,
+    /// Body fields given a fixed value.
+    pub body: Vec<(String, Constant)>,
+    /// Path parameters given a fixed value.
+    pub path: Vec<(String, Constant)>,
+}
+
+/// A body field taken as an argument: `customerId`, or `{customerId: linked_customer_id}`
+/// to name the argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyArgument {
+    /// The body field's JSON name.
+    pub field: String,
+    /// The argument's name; default: the field's in snake case.
+    pub name: Option<MethodName>,
+}
+
+/// A fixed value: a string (also an enum's wire value), an integer or a boolean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Constant {
+    /// A string, or the wire value of an enum.
+    Str(String),
+    /// An integer.
+    Int(i64),
+    /// A boolean.
+    Bool(bool),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawShortcut {
+    operation: OperationId,
+    #[serde(default)]
+    arguments: Vec<BodyArgument>,
+    #[serde(default)]
+    body: BTreeMap<String, Constant>,
+    #[serde(default)]
+    path: BTreeMap<String, Constant>,
+}
+
+impl TryFrom<RawShortcut> for Shortcut {
+    type Error = String;
+
+    fn try_from(raw: RawShortcut) -> Result<Self, String> {
+        let op = &raw.operation.0;
+        let mut seen = BTreeSet::new();
+        let fields = raw
+            .arguments
+            .iter()
+            .map(|a| &a.field)
+            .chain(raw.body.keys());
+        for field in fields {
+            if !seen.insert(field) {
+                return Err(format!(
+                    "body field '{field}' is both an argument and fixed, or listed twice"
+                ));
+            }
+            with_names(|n| n.check_in(op, field, "body field", |o| &o.body))?;
+        }
+        for param in raw.path.keys() {
+            with_names(|n| n.check_in(op, param, "path parameter", |o| &o.path))?;
+        }
+        Ok(Shortcut {
+            operation: raw.operation,
+            arguments: raw.arguments,
+            body: raw.body.into_iter().collect(),
+            path: raw.path.into_iter().collect(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for BodyArgument {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ArgVisitor;
+        impl<'de> Visitor<'de> for ArgVisitor {
+            type Value = BodyArgument;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a body field, or a one-entry mapping `field: argument_name`")
+            }
+
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<BodyArgument, E> {
+                let field = s.to_string();
+                Ok(BodyArgument { field, name: None })
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BodyArgument, A::Error> {
+                let Some((field, name)) = map.next_entry::<String, MethodName>()? else {
+                    return Err(de::Error::custom(self.expecting_text()));
+                };
+                if map.next_key::<String>()?.is_some() {
+                    return Err(de::Error::custom(self.expecting_text()));
+                }
+                let name = Some(name);
+                Ok(BodyArgument { field, name })
+            }
+        }
+        impl ArgVisitor {
+            fn expecting_text(&self) -> &'static str {
+                "an argument is a body field, or a one-entry mapping `field: argument_name`"
+            }
+        }
+        d.deserialize_any(ArgVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Constant {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::String(s) => Ok(Constant::Str(s)),
+            Value::Bool(b) => Ok(Constant::Bool(b)),
+            Value::Number(n) if n.is_i64() => Ok(Constant::Int(n.as_i64().unwrap_or_default())),
+            other => Err(de::Error::custom(format!(
+                "a fixed value is a string, an integer or a boolean, not `{other}`"
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for Constant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Constant::Str(s) => write!(f, "{s:?}"),
+            Constant::Int(i) => write!(f, "{i}"),
+            Constant::Bool(b) => write!(f, "{b}"),
+        }
+    }
 }
 
 /// The operations to generate: those with one of `ids` as operationId, and those with at
@@ -488,6 +633,10 @@ pub struct QueryParam(pub String);
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ClientParam(pub String);
 
+/// A type name: upper camel case, ASCII letters and digits.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeName(pub String);
+
 /// An enum variant name: upper camel case, ASCII letters and digits.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct VariantName(pub String);
@@ -556,10 +705,16 @@ string_newtype!(ClientParam, |s| {
     with_names(|n| n.check_parameter(&s))?;
     Ok(ClientParam(s))
 });
+string_newtype!(TypeName, |s| {
+    if !is_camel(&s) || s == "Self" {
+        return Err(format!(
+            "type name '{s}' is not an upper camel case Rust identifier (ASCII letters and digits)"
+        ));
+    }
+    Ok(TypeName(s))
+});
 string_newtype!(VariantName, |s| {
-    let camel = s.starts_with(|c: char| c.is_ascii_uppercase())
-        && s.chars().all(|c| c.is_ascii_alphanumeric());
-    if !camel || s == "Custom" || s == "Self" {
+    if !is_camel(&s) || s == "Custom" || s == "Self" {
         return Err(format!(
             "environment name '{s}' is not an upper camel case Rust identifier (ASCII letters \
              and digits), or is `Custom`, which stands for any base URL"
@@ -620,6 +775,10 @@ impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0.join("."))
     }
+}
+
+fn is_camel(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_uppercase()) && s.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 fn is_keyword(s: &str) -> bool {
@@ -751,6 +910,22 @@ fn method_map<'de, D: Deserializer<'de>>(
     Ok(map)
 }
 
+fn query_struct_map<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<OperationId, TypeName>, D::Error> {
+    let map = op_map::<D, TypeName>(d, "the name of its query struct")?;
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for (op, name) in &map {
+        if let Some(other) = seen.insert(&name.0, &op.0) {
+            return Err(de::Error::custom(format!(
+                "operations '{other}' and '{}' are both given query struct '{}'",
+                op.0, name.0
+            )));
+        }
+    }
+    Ok(map)
+}
+
 fn pagination_map<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<OperationId, Pagination>, D::Error> {
@@ -762,11 +937,20 @@ fn pagination_map<'de, D: Deserializer<'de>>(
 /// not called, so they take no settings.
 #[derive(Debug, Clone, Default)]
 pub struct SpecNames {
-    operations: BTreeMap<String, BTreeSet<String>>,
+    operations: BTreeMap<String, OperationNames>,
     tags: BTreeSet<String>,
     schemas: BTreeSet<String>,
     /// Query and header parameters of every operation.
     parameters: BTreeSet<String>,
+}
+
+/// The names of one operation a sidecar may mention.
+#[derive(Debug, Clone, Default)]
+struct OperationNames {
+    query: BTreeSet<String>,
+    path: BTreeSet<String>,
+    /// The properties of its JSON request body (through one `$ref` and `allOf`).
+    body: BTreeSet<String>,
 }
 
 /// The methods of a path item that hold operations.
@@ -789,7 +973,10 @@ impl SpecNames {
             let Some(id) = op.get("operationId").and_then(Value::as_str) else {
                 return;
             };
-            let mut query = BTreeSet::new();
+            let mut names_of = OperationNames {
+                body: body_fields(doc, op),
+                ..OperationNames::default()
+            };
             let params = [item.get("parameters"), op.get("parameters")];
             for p in params
                 .into_iter()
@@ -804,14 +991,16 @@ impl SpecNames {
                 ) else {
                     continue;
                 };
-                if place == "query" {
-                    query.insert(name.to_string());
-                }
+                match place {
+                    "query" => names_of.query.insert(name.to_string()),
+                    "path" => names_of.path.insert(name.to_string()),
+                    _ => false,
+                };
                 if place == "query" || place == "header" {
                     names.parameters.insert(name.to_string());
                 }
             }
-            names.operations.insert(id.to_string(), query);
+            names.operations.insert(id.to_string(), names_of);
         });
         if let Some(schemas) = doc
             .pointer("/components/schemas")
@@ -866,15 +1055,26 @@ impl SpecNames {
         let Some(op) = &CHECK.with(|c| c.borrow().as_ref().and_then(|c| c.current.clone())) else {
             return Ok(());
         };
-        let Some(params) = self.operations.get(op) else {
+        self.check_in(op, name, "query parameter", |o| &o.query)
+    }
+
+    /// `name` must be one of `op`'s names that `select` picks (`what` says which kind).
+    fn check_in(
+        &self,
+        op: &str,
+        name: &str,
+        what: &str,
+        select: fn(&OperationNames) -> &BTreeSet<String>,
+    ) -> Result<(), String> {
+        let Some(names) = self.operations.get(op).map(select) else {
             return Ok(());
         };
-        if params.contains(name) {
+        if names.contains(name) {
             return Ok(());
         }
         Err(format!(
-            "operation '{op}' has no query parameter '{name}'{}",
-            suggestion(name, params.iter())
+            "operation '{op}' has no {what} '{name}'{}",
+            suggestion(name, names.iter())
         ))
     }
 }
@@ -896,6 +1096,37 @@ pub(crate) fn for_each_operation<'a>(
             }
         }
     }
+}
+
+/// The properties of an operation's JSON request body, through local `$ref`s and `allOf`.
+fn body_fields(doc: &Value, op: &Value) -> BTreeSet<String> {
+    let mut fields = BTreeSet::new();
+    let content = op
+        .get("requestBody")
+        .map(|b| resolve(doc, b))
+        .and_then(|b| b.get("content"))
+        .and_then(Value::as_object);
+    let schema = content.and_then(|c| {
+        let json = c.iter().find(|(media, _)| media.contains("json"));
+        json.or_else(|| c.iter().next())?.1.get("schema")
+    });
+    let mut pending: Vec<&Value> = schema.into_iter().collect();
+    // Bounded: a cyclic `allOf` is not followed forever.
+    for _ in 0..32 {
+        let Some(schema) = pending.pop() else { break };
+        let schema = resolve(doc, schema);
+        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+            fields.extend(properties.keys().cloned());
+        }
+        pending.extend(
+            schema
+                .get("allOf")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        );
+    }
+    fields
 }
 
 /// A local `$ref` followed once; anything else as it is.

@@ -486,3 +486,182 @@ fn the_documented_example_fits_the_weavr_spec() {
     assert_eq!(s.method_name("getInstitutions"), Some("list_institutions"));
     assert!(s.pagination_of("getInstitutions").is_some());
 }
+
+const TRANSFERS: &str = r#"
+openapi: 3.0.3
+info: {title: Bank, version: '1'}
+paths:
+  /accounts/{id}/transfers/{kind}:
+    post:
+      operationId: createTransfer
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: kind, in: path, required: true, schema: {type: string, enum: [internal]}}
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/NewTransfer'}
+      responses: {'201': {description: ok}}
+  /reports:
+    get:
+      operationId: searchReports
+      parameters:
+        - {name: year, in: query, schema: {type: integer}}
+      responses: {'200': {description: ok}}
+components:
+  schemas:
+    NewTransfer:
+      allOf:
+        - {$ref: '#/components/schemas/Amount'}
+        - {type: object, properties: {memo: {type: string}, urgent: {type: boolean}}}
+    Amount: {type: object, properties: {amount: {type: integer}, currency: {type: string}}}
+"#;
+
+fn parse_transfers(text: &str) -> Result<Sidecar, SpecError> {
+    let doc: Value = serde_yaml::from_str(TRANSFERS).unwrap();
+    Sidecar::parse(
+        Path::new("specs/bank.paysdk.yaml"),
+        text,
+        Some(&SpecNames::of(&doc)),
+    )
+}
+
+#[test]
+fn shortcuts_and_query_structs_are_read() {
+    let s = parse_transfers(
+        "shortcuts:\n  transfer_internal:\n    operation: createTransfer\n    \
+         arguments: [amount, {memo: note}]\n    body: {currency: EUR, urgent: true}\n    \
+         path: {kind: internal}\nquery_structs:\n  searchReports: ReportQuery\n",
+    )
+    .unwrap();
+    let (name, shortcut) = s.shortcuts.iter().next().unwrap();
+    assert_eq!(name.0, "transfer_internal");
+    assert_eq!(
+        *shortcut,
+        Shortcut {
+            operation: OperationId("createTransfer".into()),
+            arguments: vec![
+                BodyArgument {
+                    field: "amount".into(),
+                    name: None
+                },
+                BodyArgument {
+                    field: "memo".into(),
+                    name: Some(MethodName("note".into()))
+                },
+            ],
+            body: vec![
+                ("currency".into(), Constant::Str("EUR".into())),
+                ("urgent".into(), Constant::Bool(true)),
+            ],
+            path: vec![("kind".into(), Constant::Str("internal".into()))],
+        }
+    );
+    let query = s.query_structs.get(&OperationId("searchReports".into()));
+    assert_eq!(query, Some(&TypeName("ReportQuery".into())));
+}
+
+#[test]
+fn shortcut_and_query_struct_mistakes_are_located() {
+    let cases = [
+        (
+            // Checked once the entry is read: located at the shortcut's name.
+            "shortcuts:\n  t:\n    operation: createTransfer\n    arguments: [amout]\n",
+            2,
+            "operation 'createTransfer' has no body field 'amout', did you mean 'amount'?",
+        ),
+        (
+            "shortcuts:\n  t:\n    operation: createTransfer\n    path: {knd: internal}\n",
+            2,
+            "has no path parameter 'knd', did you mean 'kind'?",
+        ),
+        (
+            "shortcuts:\n  t:\n    operation: createTransfr\n",
+            3,
+            "no operation with operationId 'createTransfr'",
+        ),
+        (
+            "shortcuts:\n  t:\n    operation: createTransfer\n    args: [amount]\n",
+            4,
+            "unknown field `args`",
+        ),
+        (
+            "shortcuts:\n  t:\n    operation: createTransfer\n    arguments: [amount]\n    \
+             body: {amount: 1}\n",
+            2,
+            "body field 'amount' is both an argument and fixed",
+        ),
+        (
+            "shortcuts:\n  t:\n    operation: createTransfer\n    body: {memo: [a]}\n",
+            4,
+            "a fixed value is a string, an integer or a boolean",
+        ),
+        (
+            "shortcuts:\n  t:\n    operation: createTransfer\n    arguments: [{memo: Note}]\n",
+            4,
+            "method name 'Note' is not a snake-case Rust identifier",
+        ),
+        (
+            "shortcuts:\n  Transfer:\n    operation: createTransfer\n",
+            2,
+            "method name 'Transfer'",
+        ),
+        (
+            "query_structs:\n  searchReports: report_query\n",
+            2,
+            "type name 'report_query' is not an upper camel case",
+        ),
+        (
+            "query_structs:\n  serchReports: ReportQuery\n",
+            2,
+            "operationId 'serchReports', did you mean 'searchReports'?",
+        ),
+    ];
+    for (text, line, problem) in cases {
+        let e = match parse_transfers(text) {
+            Ok(s) => panic!("should be refused: {text}: {s:?}"),
+            Err(e) => e,
+        };
+        assert_eq!(line_of(&e), line, "{text}: {e}");
+        assert!(e.problem.contains(problem), "{text}: {e}");
+    }
+}
+
+#[test]
+fn shortcut_mistakes_only_the_generated_code_shows_fail_generation() {
+    let cases = [
+        (
+            "shortcuts:\n  t:\n    operation: createTransfer\n    body: {kind: x}\n",
+            "body field 'kind'",
+        ),
+        (
+            "shortcuts:\n  t:\n    operation: createTransfer\n    path: {kind: external}\n",
+            "'external' is not a value of `CreateTransferKind` (one of: internal)",
+        ),
+        (
+            "shortcuts:\n  t:\n    operation: createTransfer\n    body: {amount: many}\n",
+            "body field 'amount': `\"many\"` is not a value of type",
+        ),
+        (
+            "shortcuts:\n  create_transfer:\n    operation: createTransfer\n  \
+             search_reports:\n    operation: createTransfer\n",
+            "shortcut 'search_reports' has the name of operation 'searchReports''s method",
+        ),
+        (
+            "shortcuts:\n  t:\n    operation: searchReports\n    arguments: [x]\n",
+            "has no body field 'x'",
+        ),
+    ];
+    for (sidecar, problem) in cases {
+        let tree = crate::spec::MemorySource::new()
+            .with(Path::new("specs/bank.yaml"), TRANSFERS)
+            .with(Path::new("specs/bank.paysdk.yaml"), sidecar);
+        let e = super::super::generate_from(&tree, Path::new("specs/bank.yaml")).unwrap_err();
+        assert_eq!(
+            e.file,
+            Path::new("specs/bank.paysdk.yaml"),
+            "{sidecar}: {e}"
+        );
+        assert!(e.problem.contains(problem), "{sidecar}: {e}");
+    }
+}

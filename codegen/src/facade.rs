@@ -21,6 +21,7 @@ use super::config::{
     CursorSource, DEFAULT_IDEMPOTENCY_MAX_LENGTH, FieldPath, LinkSource, Pagination, Sidecar,
 };
 use super::facade_auth;
+use super::facade_shortcuts;
 use super::find;
 use super::model::{ApiModel, OperationModel};
 use super::names;
@@ -28,9 +29,10 @@ use super::template::{const_name, error_enum_name};
 
 /// Facade methods and call setters that a parameter or operation name must not take.
 const CLIENT_RESERVED: [&str; 4] = ["builder", "base_url", "raw", "clone"];
-const CALL_RESERVED: [&str; 6] = [
+const CALL_RESERVED: [&str; 7] = [
     "send",
     "idempotency_key",
+    "with_query",
     "into_future",
     "items",
     "pages",
@@ -38,13 +40,13 @@ const CALL_RESERVED: [&str; 6] = [
 ];
 
 /// One parameter of a generated builder, as the facade takes it.
-struct Param {
+pub(super) struct Param {
     /// The builder's argument name.
-    name: Ident,
-    kind: ParamKind,
+    pub(super) name: Ident,
+    pub(super) kind: ParamKind,
 }
 
-enum ParamKind {
+pub(super) enum ParamKind {
     /// Positional, borrowed for the call (`&str`, `&T`): passed on as is.
     Borrowed(Type),
     /// Positional, owned (an enum or integer path parameter; a bytes body): cloned per attempt.
@@ -66,17 +68,17 @@ enum ParamKind {
 }
 
 /// One operation's facade parts.
-struct Operation<'m> {
-    op: &'m OperationModel,
+pub(super) struct Operation<'m> {
+    pub(super) op: &'m OperationModel,
     /// The generated raw method name.
     raw: String,
     /// The facade method name.
-    method: Ident,
-    params: Vec<Param>,
-    success: Type,
-    idempotency: Option<String>,
+    pub(super) method: Ident,
+    pub(super) params: Vec<Param>,
+    pub(super) success: Type,
+    pub(super) idempotency: Option<String>,
     /// The spec's summary and description, as the raw method's docs carry them.
-    docs: Vec<String>,
+    pub(super) docs: Vec<String>,
     /// The operation's security requirement, as scheme indices.
     security: TokenStream,
     /// How it pages, when the sidecar says it does.
@@ -266,8 +268,25 @@ pub fn module(
             pub use super::responses;
         )
     });
-    let methods = operations.iter().map(client_method);
-    let calls = operations.iter().map(call_type);
+    let mut queries = std::collections::HashMap::new();
+    for (id, name) in &sidecar.query_structs {
+        let o = (operations.iter().find(|o| o.op.operation_id == id.0))
+            .ok_or_else(|| format!("query struct of '{}': the operation is not generated", id.0))?;
+        queries.insert(
+            id.0.clone(),
+            facade_shortcuts::query_struct(doc, o, &name.0)?,
+        );
+    }
+    let query_items = queries.values().map(|q| &q.item);
+    let Shortcuts {
+        methods: shortcuts,
+        replaced,
+        aliases: shortcut_aliases,
+    } = shortcuts(file, sidecar, &operations, &params)?;
+    let methods = (operations.iter())
+        .filter(|o| !replaced.contains(&o.method.to_string()))
+        .map(client_method);
+    let calls = (operations.iter()).map(|o| call_type(o, queries.get(&o.op.operation_id)));
     let error_aliases = operations.iter().map(|o| {
         let alias = format_ident!("{}Error", names::type_name(&o.method.to_string()));
         let error = format_ident!("{}", error_enum_name(o.op));
@@ -361,13 +380,67 @@ pub fn module(
                 }
                 #(#param_copies)*
                 #(#methods)*
+                #(#shortcuts)*
             }
+
+            #(#query_items)*
 
             #(#calls)*
 
             #(#error_aliases)*
+            #(#shortcut_aliases)*
         }
     })
+}
+
+/// The sidecar's shortcuts: their methods, the operation methods they replace (a shortcut
+/// named like its operation's method takes its place), and an error alias for each other.
+#[derive(Default)]
+struct Shortcuts {
+    methods: Vec<TokenStream>,
+    replaced: Vec<String>,
+    aliases: Vec<TokenStream>,
+}
+
+fn shortcuts(
+    file: &syn::File,
+    sidecar: &Sidecar,
+    operations: &[Operation],
+    client_params: &[Ident],
+) -> Result<Shortcuts, String> {
+    let mut out = Shortcuts::default();
+    for (name, shortcut) in &sidecar.shortcuts {
+        let name = &name.0;
+        let id = &shortcut.operation.0;
+        let o = (operations.iter().find(|o| o.op.operation_id == *id))
+            .ok_or_else(|| format!("shortcut '{name}': operation '{id}' is not generated"))?;
+        let copies = client_params.iter().map(|p| format!("with_{p}"));
+        let other = (operations.iter())
+            .find(|other| other.op.operation_id != *id && other.method == name.as_str());
+        if let Some(other) = other {
+            return Err(format!(
+                "shortcut '{name}' has the name of operation '{}''s method; rename one",
+                other.op.operation_id
+            ));
+        }
+        if CLIENT_RESERVED.contains(&name.as_str()) || copies.into_iter().any(|c| c == *name) {
+            return Err(format!(
+                "shortcut '{name}': the name is taken by a client method"
+            ));
+        }
+        out.methods
+            .push(facade_shortcuts::method(file, name, shortcut, o)?);
+        if o.method == name.as_str() {
+            out.replaced.push(name.clone());
+        } else {
+            let alias = format_ident!("{}Error", names::type_name(name));
+            let error = format_ident!("{}", error_enum_name(o.op));
+            let doc = format!(" The error of [`Client::{name}`].");
+            out.aliases
+                .push(quote!(#[doc = #doc] pub type #alias = errors::#error;));
+        }
+    }
+    Ok(out)
 }
 
 /// The client-level parameters' parts: `ClientParameters` fields, builder setters, the
@@ -669,15 +742,15 @@ fn prepared_type(output: &ReturnType) -> Option<Type> {
     first_type_argument(result, "Prepared").cloned()
 }
 
-fn option_inner(ty: &Type) -> Option<&Type> {
+pub(super) fn option_inner(ty: &Type) -> Option<&Type> {
     first_type_argument(ty, "Option")
 }
 
-fn is_str(ty: &Type) -> bool {
+pub(super) fn is_str(ty: &Type) -> bool {
     matches!(ty, Type::Path(p) if p.path.is_ident("str"))
 }
 
-fn is_str_ref(ty: &Type) -> bool {
+pub(super) fn is_str_ref(ty: &Type) -> bool {
     matches!(ty, Type::Reference(r) if is_str(&r.elem))
 }
 
@@ -696,7 +769,7 @@ impl VisitMut for Relifetime {
     }
 }
 
-fn call_ident(o: &Operation) -> Ident {
+pub(super) fn call_ident(o: &Operation) -> Ident {
     // `type_name` gives a valid type name (`_3ds_authenticate` → `X3dsAuthenticate`).
     format_ident!("{}Call", names::type_name(&o.method.to_string()))
 }
@@ -711,7 +784,7 @@ fn setter_ident(name: &Ident) -> Ident {
 }
 
 /// What a call type stores for a parameter, if anything.
-fn field(p: &Param) -> Option<TokenStream> {
+pub(super) fn field(p: &Param) -> Option<TokenStream> {
     let name = &p.name;
     let ty = match &p.kind {
         ParamKind::Borrowed(ty) => quote!(#ty),
@@ -728,7 +801,7 @@ fn field(p: &Param) -> Option<TokenStream> {
     Some(quote!(#name: #ty,))
 }
 
-fn is_positional(p: &Param) -> bool {
+pub(super) fn is_positional(p: &Param) -> bool {
     matches!(
         p.kind,
         ParamKind::Borrowed(_) | ParamKind::Owned(_) | ParamKind::Text
@@ -793,8 +866,9 @@ fn is_bytes(ty: &Type) -> bool {
     matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Bytes"))
 }
 
-fn call_type(o: &Operation) -> TokenStream {
+fn call_type(o: &Operation, query: Option<&facade_shortcuts::QueryStruct>) -> TokenStream {
     let call = call_ident(o);
+    let query_setter = query.map(facade_shortcuts::query_setter);
     let method = &o.method;
     let builder = format_ident!("{}_request", o.raw);
     let success = &o.success;
@@ -958,6 +1032,7 @@ fn call_type(o: &Operation) -> TokenStream {
 
         impl<'c> #call<'c> {
             #(#setters)*
+            #query_setter
             #key_setter
 
             #send
@@ -1168,7 +1243,14 @@ fn items_type(file: &syn::File, ty: &Type, path: &[String]) -> Option<Type> {
 
 /// A field's JSON name: its `#[serde(rename = "..")]`, else its identifier.
 pub(super) fn json_name(field: &syn::Field) -> Option<String> {
-    for attr in &field.attrs {
+    serde_rename(&field.attrs).or_else(|| {
+        (field.ident.as_ref()).map(|i| i.to_string().trim_start_matches("r#").to_string())
+    })
+}
+
+/// The `#[serde(rename = "..")]` among `attrs`.
+pub(super) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    for attr in attrs {
         if !attr.path().is_ident("serde") {
             continue;
         }
@@ -1186,10 +1268,7 @@ pub(super) fn json_name(field: &syn::Field) -> Option<String> {
             return renamed;
         }
     }
-    field
-        .ident
-        .as_ref()
-        .map(|i| i.to_string().trim_start_matches("r#").to_string())
+    None
 }
 
 /// `ty` as named from the facade module: a bare name of a generated type gets `types::`.

@@ -27,6 +27,9 @@ fn every_operation_gets_a_method_and_a_call_type() {
         ("list_entries", "ListEntriesCall"),
         ("get_entry", "GetEntryCall"),
         ("get_report", "GetReportCall"),
+        ("create_transfer", "CreateTransferCall"),
+        // Its call takes the sidecar's `query_structs` struct.
+        ("search_reports", "SearchReportsCall"),
         // Renamed by the sidecar (`methods`).
         ("health_check", "HealthCheckCall"),
         ("list_events", "ListEventsCall"),

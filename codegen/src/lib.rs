@@ -77,6 +77,7 @@ pub mod error;
 pub mod examples;
 mod facade;
 mod facade_auth;
+mod facade_shortcuts;
 mod fields;
 mod filter;
 mod find;

@@ -20,7 +20,7 @@
 use std::ops::Deref;
 
 use crate::apis::enfuce_customer as api;
-use crate::runtime::{BuildError, Call, ClientConfig, Secret};
+use crate::runtime::{BuildError, ClientConfig, Secret};
 
 pub use api::*;
 
@@ -130,8 +130,8 @@ impl ClientBuilder {
 /// A client of the Enfuce Customer details API. Cheap to clone; share one per process.
 ///
 /// It derefs to the generated [`api::Client`], whose methods (named and configured by
-/// `specs/enfuce-customer.paysdk.yaml`) send the client's audit user; the two below take
-/// less than their operation does.
+/// `specs/enfuce-customer.paysdk.yaml`, which also makes `create_customer_link` and
+/// `delete_temporary_address` build their bodies) send the client's audit user.
 #[derive(Clone, Debug)]
 pub struct Client(api::Client);
 
@@ -152,39 +152,5 @@ impl Client {
     /// The same client acting as another audit user (for the calls made through the copy).
     pub fn with_audit_user(&self, audit_user: impl Into<String>) -> Client {
         Client(self.0.with_audit_user(audit_user))
-    }
-
-    /// Removes a customer's temporary address
-    /// (`POST /v3/{role}/{id}/update/DELETE_TEMPORARY_ADDRESS`). Sends an idempotency key.
-    pub fn delete_temporary_address<'c>(
-        &'c self,
-        role: types::Role,
-        customer_id: &'c str,
-    ) -> Call<'c, ResourceResponse, UpdateCustomerPropertyError> {
-        use types::UpdateCustomerUsingPostPropertyToUpdate::DeleteTemporaryAddress;
-        Call::keyed(move |key| async move {
-            let body = types::UpdateCustomerProperty { dummy: None };
-            let call =
-                self.update_customer_property(role, customer_id, DeleteTemporaryAddress, &body);
-            Call::from(call).key(key).await
-        })
-    }
-
-    /// Links `customer_id` to `linked_customer_id` (`POST /v3/{id}/link`). Sends an
-    /// idempotency key.
-    pub fn create_customer_link<'c>(
-        &'c self,
-        customer_id: &'c str,
-        linked_customer_id: &'c str,
-    ) -> Call<'c, ResourceResponse, CreateCustomerLinkError> {
-        Call::keyed(move |key| async move {
-            let body = types::CreateLinkedCustomerUsingPostBody {
-                customer_id: linked_customer_id.to_string(),
-                type_: types::CreateLinkedCustomerUsingPostBodyType::CustomerLink,
-            };
-            Call::from(self.0.create_customer_link(customer_id, &body))
-                .key(key)
-                .await
-        })
     }
 }

@@ -23,9 +23,7 @@ use std::sync::Arc;
 
 use crate::apis::weavr_payment_run as api;
 use crate::runtime::auth::CredentialSource;
-use crate::runtime::{
-    BuildError, Call, ClientConfig, LoginSession, Response, Secret, sensitive_header,
-};
+use crate::runtime::{BuildError, ClientConfig, LoginSession, Response, Secret, sensitive_header};
 use api::operations::LOGOUT;
 
 pub use api::*;
@@ -148,8 +146,9 @@ impl ClientBuilder {
 /// A client of the Weavr Embedded Payment Run API. Cheap to clone; share one per process.
 ///
 /// It derefs to the generated [`api::Client`], whose methods (named and configured by
-/// `specs/weavr-payment-run.paysdk.yaml`) take the login session's token; those below keep
-/// the session or take less than their operation does.
+/// `specs/weavr-payment-run.paysdk.yaml`, which also makes `update_linked_account` and
+/// `simulate_linked_account` build their bodies) take the login session's token; those
+/// below keep the session or take an [`InstitutionsQuery`].
 #[derive(Clone)]
 pub struct Client {
     api: api::Client,
@@ -208,6 +207,12 @@ impl Client {
         Ok(response)
     }
 
+    /// Lists institutions supported for account linking (`GET /v1/institutions`), filtered by
+    /// `query`. `.await` gives one page; `.items()` every institution, page by page.
+    pub fn list_institutions(&self, query: &InstitutionsQuery) -> api::ListInstitutionsCall<'_> {
+        self.api.list_institutions().with_query(query)
+    }
+
     /// Ends the user's session (`POST /v1/logout`) and forgets the token.
     pub async fn logout(&self) -> Result<Response<()>, crate::Error<LogoutError>> {
         let result = self.api.logout().await;
@@ -216,71 +221,4 @@ impl Client {
         }
         result
     }
-
-    /// Sets a linked account's friendly name (`PATCH /v1/linked_accounts/{linked_account_id}`).
-    /// Sends an `idempotency-ref`.
-    pub fn update_linked_account<'c>(
-        &'c self,
-        linked_account_id: &'c str,
-        friendly_name: &'c str,
-    ) -> Call<'c, LinkedAccount, UpdateLinkedAccountError> {
-        Call::keyed(move |key| async move {
-            let friendly_name = Some(friendly_name.to_string());
-            let body = types::PatchLinkedAccountsIdBody { friendly_name };
-            let call = self.api.update_linked_account(linked_account_id, &body);
-            Call::from(call).key(key).await
-        })
-    }
-
-    /// Lists institutions supported for account linking (`GET /v1/institutions`).
-    /// `.await` gives one page; `.items()` every institution, page by page.
-    pub fn list_institutions(&self, query: &InstitutionsQuery) -> api::ListInstitutionsCall<'_> {
-        fn set<C, V>(call: C, value: Option<V>, setter: fn(C, V) -> C) -> C {
-            match value {
-                Some(v) => setter(call, v),
-                None => call,
-            }
-        }
-        let (q, call) = (query.clone(), self.api.list_institutions());
-        let call = set(call, q.country, |c, v| c.country(v));
-        let call = set(call, q.institution_ids, |c, v| c.institution_ids(v));
-        let call = set(call, q.institution_name, |c, v| c.institution_name(v));
-        let call = set(call, q.market, |c, v| c.market(v));
-        let call = set(call, q.offset, |c, v| c.offset(v));
-        set(call, q.limit, |c, v| c.limit(v))
-    }
-
-    /// Sandbox only: creates a linked account for a buyer without Open Banking
-    /// (`POST /simulate/v1/linked_accounts`).
-    pub async fn simulate_linked_account(
-        &self,
-        buyer_id: &str,
-        account: AccountIdentification,
-    ) -> Result<Response<SimulatedLinkedAccount>, crate::Error<SimulateLinkedAccountError>> {
-        let body = types::PostLinkedAccountsBody {
-            buyer_id: buyer_id.to_string(),
-            account_identification: account,
-            created_by: None,
-            currency: types::PostLinkedAccountsBodyCurrency::Gbp,
-            institution_id: None,
-        };
-        self.api.simulate_linked_account(&body).await
-    }
-}
-
-/// Filters for [`Client::list_institutions`]; all optional.
-#[derive(Debug, Clone, Default)]
-pub struct InstitutionsQuery {
-    /// Country code, such as `GB`.
-    pub country: Option<String>,
-    /// Only these institutions.
-    pub institution_ids: Option<Vec<String>>,
-    /// Name contains.
-    pub institution_name: Option<String>,
-    /// Markets.
-    pub market: Option<Vec<types::GetInstitutionsMarketItem>>,
-    /// Records to skip.
-    pub offset: Option<i32>,
-    /// Records to return.
-    pub limit: Option<std::num::NonZeroU32>,
 }

@@ -68,14 +68,6 @@ impl<'c, T, E> Call<'c, T, E> {
         self
     }
 
-    /// Sets the idempotency key when `key` is one (a wrapper passing its caller's on).
-    pub(crate) fn key(mut self, key: Option<String>) -> Self {
-        if key.is_some() {
-            self.options.idempotency_key = key;
-        }
-        self
-    }
-
     /// Sends the call; the same as `.await`.
     pub async fn send(self) -> Result<Response<T>, Error<E>> {
         (self.run)(self.options).await
