@@ -357,3 +357,74 @@ async fn an_unreachable_token_endpoint_fails_the_call_before_it_is_sent() {
     assert_token_failure(&error, "token request failed");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn credentials_of_each_scheme_go_through_the_generated_enum() {
+    use fixture::ledger::facade::Credentials;
+    let server = MockServer::start().await;
+    answer_everything(&server).await;
+    // Every spec gets `Credentials`, a variant per scheme named after its setter.
+    let api = builder(&server)
+        .credentials(Credentials::api_key(Secret::new(API_KEY)))
+        .credentials(Credentials::BasicAuth {
+            username: "ledger-user".into(),
+            password: Secret::new(PASSWORD),
+        })
+        .build()
+        .unwrap();
+    api.list_entries("a").await.unwrap();
+    let request = &server.received_requests().await.unwrap()[0];
+    assert_eq!(
+        credentials(request),
+        [
+            format!("x-api-key: {API_KEY}"),
+            basic("ledger-user", PASSWORD)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_sidecar_that_requires_credentials_refuses_a_client_without_them() {
+    use fixture::vault::facade::{Client as Vault, Credentials};
+    let err = Vault::builder().build().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "vault: missing credentials (Credentials::key or Credentials::user)"
+    );
+    assert!(matches!(
+        err,
+        paysdk::BuildError::Missing {
+            provider: "vault",
+            what: "credentials",
+            ..
+        }
+    ));
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/secrets/db"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": "s"})))
+        .mount(&server)
+        .await;
+    let by_key = Vault::builder()
+        .base_url(server.uri())
+        .credentials(Credentials::key(Secret::new(API_KEY)))
+        .build()
+        .unwrap();
+    by_key.get_secret("db").await.unwrap();
+    let by_user = Vault::builder()
+        .base_url(server.uri())
+        .credentials(Credentials::user("vault-user", Secret::new(PASSWORD)))
+        .build()
+        .unwrap();
+    by_user.get_secret("db").await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received[0].headers.get("x-vault-key").unwrap(), API_KEY);
+    assert!(received[0].headers.get("authorization").is_none());
+    assert!(received[1].headers.get("x-vault-key").is_none());
+    assert_eq!(credentials(&received[1]), [basic("vault-user", PASSWORD)]);
+    // A scheme paysdk cannot send (HTTP digest) has no variant: `Credentials` has two.
+    let any = |c: &Credentials| match c {
+        Credentials::Key(_) | Credentials::User { .. } => true,
+    };
+    assert!(any(&Credentials::key(Secret::new("k"))));
+}

@@ -83,6 +83,13 @@ pub struct Sidecar {
     /// operationId; the value names the struct (Weavr's `InstitutionsQuery`).
     #[serde(default, deserialize_with = "query_struct_map")]
     pub query_structs: BTreeMap<OperationId, TypeName>,
+    /// The generated `Credentials` enum: its constructors' names, and whether `build()`
+    /// refuses a client without credentials.
+    #[serde(default)]
+    pub credentials: Option<CredentialSettings>,
+    /// The API's name in build errors (`enfuce: missing credentials`). Default: the module.
+    #[serde(default)]
+    pub provider: Option<ProviderName>,
 }
 
 /// A narrower method over one operation: some of its body fields taken as arguments (after
@@ -633,9 +640,30 @@ pub struct QueryParam(pub String);
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ClientParam(pub String);
 
+/// The generated `Credentials` enum, one variant per security scheme paysdk can send.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialSettings {
+    /// Constructor names by scheme (`basicAuth: basic` gives `Credentials::basic` and the
+    /// variant `Basic`); default: the scheme's builder setter name.
+    #[serde(default)]
+    pub names: BTreeMap<SchemeName, MethodName>,
+    /// Whether `build()` fails when no credentials are given.
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// A security scheme of `components/securitySchemes`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SchemeName(pub String);
+
 /// A type name: upper camel case, ASCII letters and digits.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeName(pub String);
+
+/// An API's name in messages: ASCII letters, digits, `-` and `_`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProviderName(pub String);
 
 /// An enum variant name: upper camel case, ASCII letters and digits.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -705,6 +733,10 @@ string_newtype!(ClientParam, |s| {
     with_names(|n| n.check_parameter(&s))?;
     Ok(ClientParam(s))
 });
+string_newtype!(SchemeName, |s| {
+    with_names(|n| n.check_scheme(&s))?;
+    Ok(SchemeName(s))
+});
 string_newtype!(TypeName, |s| {
     if !is_camel(&s) || s == "Self" {
         return Err(format!(
@@ -712,6 +744,17 @@ string_newtype!(TypeName, |s| {
         ));
     }
     Ok(TypeName(s))
+});
+string_newtype!(ProviderName, |s| {
+    let ok = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !ok {
+        return Err(format!(
+            "provider name '{s}' is not ASCII letters, digits, `-` and `_`"
+        ));
+    }
+    Ok(ProviderName(s))
 });
 string_newtype!(VariantName, |s| {
     if !is_camel(&s) || s == "Custom" || s == "Self" {
@@ -942,6 +985,8 @@ pub struct SpecNames {
     schemas: BTreeSet<String>,
     /// Query and header parameters of every operation.
     parameters: BTreeSet<String>,
+    /// The names of `components/securitySchemes`.
+    schemes: BTreeSet<String>,
 }
 
 /// The names of one operation a sidecar may mention.
@@ -1002,6 +1047,12 @@ impl SpecNames {
             }
             names.operations.insert(id.to_string(), names_of);
         });
+        if let Some(schemes) = doc
+            .pointer("/components/securitySchemes")
+            .and_then(Value::as_object)
+        {
+            names.schemes.extend(schemes.keys().cloned());
+        }
         if let Some(schemas) = doc
             .pointer("/components/schemas")
             .and_then(Value::as_object)
@@ -1048,6 +1099,16 @@ impl SpecNames {
         Err(format!(
             "no operation of the spec has a query or header parameter '{name}'{}",
             suggestion(name, self.parameters.iter())
+        ))
+    }
+
+    fn check_scheme(&self, name: &str) -> Result<(), String> {
+        if self.schemes.contains(name) {
+            return Ok(());
+        }
+        Err(format!(
+            "the spec has no security scheme '{name}'{}",
+            suggestion(name, self.schemes.iter())
         ))
     }
 

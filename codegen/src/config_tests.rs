@@ -509,6 +509,10 @@ paths:
         - {name: year, in: query, schema: {type: integer}}
       responses: {'200': {description: ok}}
 components:
+  securitySchemes:
+    keyAuth: {type: apiKey, in: header, name: X-Key}
+    userAuth: {type: http, scheme: basic}
+    digestAuth: {type: http, scheme: digest}
   schemas:
     NewTransfer:
       allOf:
@@ -650,6 +654,79 @@ fn shortcut_mistakes_only_the_generated_code_shows_fail_generation() {
         (
             "shortcuts:\n  t:\n    operation: searchReports\n    arguments: [x]\n",
             "has no body field 'x'",
+        ),
+    ];
+    for (sidecar, problem) in cases {
+        let tree = crate::spec::MemorySource::new()
+            .with(Path::new("specs/bank.yaml"), TRANSFERS)
+            .with(Path::new("specs/bank.paysdk.yaml"), sidecar);
+        let e = super::super::generate_from(&tree, Path::new("specs/bank.yaml")).unwrap_err();
+        assert_eq!(
+            e.file,
+            Path::new("specs/bank.paysdk.yaml"),
+            "{sidecar}: {e}"
+        );
+        assert!(e.problem.contains(problem), "{sidecar}: {e}");
+    }
+}
+
+#[test]
+fn credentials_and_provider_are_read() {
+    let s = parse_transfers(
+        "provider: bank-eu\ncredentials:\n  names: {keyAuth: key}\n  required: true\n",
+    )
+    .unwrap();
+    assert_eq!(s.provider, Some(ProviderName("bank-eu".into())));
+    let c = s.credentials.unwrap();
+    assert!(c.required);
+    let names: Vec<(&str, &str)> = (c.names.iter())
+        .map(|(k, v)| (k.0.as_str(), v.0.as_str()))
+        .collect();
+    assert_eq!(names, [("keyAuth", "key")]);
+    assert_eq!(
+        parse_transfers("credentials: {}\n").unwrap().credentials,
+        Some(CredentialSettings::default())
+    );
+}
+
+#[test]
+fn credentials_and_provider_mistakes_are_located() {
+    let cases = [
+        (
+            "credentials:\n  names:\n    keyAuth: key\n    usrAuth: user\n",
+            "the spec has no security scheme 'usrAuth', did you mean 'userAuth'?",
+        ),
+        (
+            "credentials:\n  names:\n    keyAuth: Key\n",
+            "method name 'Key' is not a snake-case Rust identifier",
+        ),
+        (
+            "credentials:\n  required: true\n  require: true\n",
+            "unknown field `require`",
+        ),
+        ("provider: the bank\n", "provider name 'the bank' is not"),
+    ];
+    for (text, problem) in cases {
+        let e = match parse_transfers(text) {
+            Ok(s) => panic!("should be refused: {text}: {s:?}"),
+            Err(e) => e,
+        };
+        let last = text.lines().count();
+        assert_eq!(line_of(&e), last, "{text}: {e}");
+        assert!(e.problem.contains(problem), "{text}: {e}");
+    }
+}
+
+#[test]
+fn credentials_paysdk_cannot_make_fail_generation() {
+    let cases = [
+        (
+            "credentials:\n  names: {digestAuth: digest}\n",
+            "credentials: scheme 'digestAuth' cannot be sent by paysdk",
+        ),
+        (
+            "credentials:\n  names: {keyAuth: same, userAuth: same}\n",
+            "two schemes make the variant `Credentials::Same`",
         ),
     ];
     for (sidecar, problem) in cases {

@@ -217,7 +217,8 @@ pub fn module(
             o.paging = Some(paging(file, o, pagination)?);
         }
     }
-    let client_params = client_parameters(module, sidecar, &params, &operations)?;
+    let provider = sidecar.provider.as_ref().map_or(module, |p| p.0.as_str());
+    let client_params = client_parameters(provider, sidecar, &params, &operations)?;
     let ClientParams {
         fields: param_fields,
         setters: param_setters,
@@ -242,6 +243,9 @@ pub fn module(
     };
     let (environment, environment_setter) = environments(model, sidecar)?;
     let (scheme_table, scheme_setters) = facade_auth::tokens(&schemes);
+    let credentials = facade_auth::credentials(&schemes, sidecar.credentials.as_ref(), provider)?;
+    let (credentials_enum, credentials_setter, credentials_check) =
+        (credentials.item, credentials.setter, credentials.check);
     let rules = rules(sidecar);
     let max_len = sidecar
         .idempotency
@@ -318,6 +322,8 @@ pub fn module(
 
             #scheme_table
 
+            #credentials_enum
+
             #environment
 
             #key_consts
@@ -325,6 +331,7 @@ pub fn module(
             impl ClientBuilder {
                 #environment_setter
                 #(#scheme_setters)*
+                #credentials_setter
                 #(#param_setters)*
 
                 /// The base URL (default: the spec's first server without variables).
@@ -345,9 +352,10 @@ pub fn module(
                 }
                 /// Builds the client.
                 pub fn build(self) -> ::std::result::Result<Client, ::paysdk::BuildError> {
+                    #credentials_check
                     #(#param_checks)*
                     let settings = ::paysdk::runtime::ApiSettings {
-                        api: #module,
+                        api: #provider,
                         base_url: self.base_url,
                         servers: operations::SERVERS,
                         config: self.config,

@@ -6,11 +6,19 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::config::CredentialSettings;
 use super::model::OperationModel;
 use super::names;
 
 /// Builder methods a scheme's setter must not take.
-const BUILDER_RESERVED: [&str; 5] = ["base_url", "config", "http_client", "build", "default"];
+const BUILDER_RESERVED: [&str; 6] = [
+    "base_url",
+    "config",
+    "http_client",
+    "build",
+    "default",
+    "credentials",
+];
 
 /// One scheme of `components/securitySchemes`.
 pub struct Scheme {
@@ -300,4 +308,165 @@ fn source_setter(s: &Scheme, index: usize) -> TokenStream {
             self
         }
     }
+}
+
+/// `Credentials`, one variant per scheme paysdk can send, with a constructor each (named by
+/// the sidecar's `credentials.names`, else like the scheme's setter); the builder's
+/// `credentials(..)`; and, when the sidecar requires credentials, the check `build` makes.
+pub struct CredentialsEnum {
+    pub item: TokenStream,
+    pub setter: TokenStream,
+    pub check: TokenStream,
+}
+
+pub fn credentials(
+    schemes: &[Scheme],
+    settings: Option<&CredentialSettings>,
+    provider: &str,
+) -> Result<CredentialsEnum, String> {
+    let given = |s: &Scheme| {
+        let given = settings.and_then(|c| c.names.iter().find(|(k, _)| k.0 == s.name));
+        given.map(|(_, v)| v.0.clone())
+    };
+    let (mut variants, mut constructors, mut arms, mut hints) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut taken = std::collections::HashSet::new();
+    for s in schemes {
+        let (name, setter) = (&s.name, format_ident!("{}", s.setter));
+        let named = given(s);
+        let constructor = named.clone().unwrap_or_else(|| s.setter.clone());
+        if let Kind::Unsupported(what) = &s.kind {
+            if settings.is_some_and(|c| c.names.iter().any(|(k, _)| k.0 == *name)) {
+                return Err(format!(
+                    "credentials: scheme '{name}' cannot be sent by paysdk ({what})"
+                ));
+            }
+            continue;
+        }
+        let mut variant = names::type_name(&constructor);
+        if taken.contains(&variant) && named.is_some() {
+            return Err(format!(
+                "credentials: two schemes make the variant `Credentials::{variant}`; name them \
+                 apart in `credentials.names`"
+            ));
+        }
+        // Setters are distinct, their type names may not be (`api_key`, `api_key_`).
+        let base = variant.clone();
+        for n in 2.. {
+            if taken.insert(variant.clone()) {
+                break;
+            }
+            variant = format!("{base}{n}");
+        }
+        let variant = format_ident!("{variant}");
+        let make = format_ident!("{constructor}");
+        let (doc, fields, args, build, arm) = match &s.kind {
+            Kind::Basic => (
+                "HTTP basic (RFC 7617)".to_string(),
+                quote!({
+                    /// The user name.
+                    username: ::std::string::String,
+                    /// The password.
+                    password: ::paysdk::Secret,
+                }),
+                quote!(username: impl Into<::std::string::String>, password: ::paysdk::Secret),
+                quote!(Self::#variant { username: username.into(), password }),
+                quote!(Credentials::#variant { username, password } => self.#setter(username, password),),
+            ),
+            Kind::ClientCredentials { .. } => (
+                "an OAuth2 client, whose token is fetched and kept".to_string(),
+                quote!({
+                    /// The client id.
+                    client_id: ::std::string::String,
+                    /// The client secret.
+                    client_secret: ::paysdk::Secret,
+                }),
+                quote!(
+                    client_id: impl Into<::std::string::String>,
+                    client_secret: ::paysdk::Secret
+                ),
+                quote!(Self::#variant { client_id: client_id.into(), client_secret }),
+                quote!(Credentials::#variant { client_id, client_secret } => {
+                    self.#setter(client_id, client_secret)
+                }),
+            ),
+            Kind::ApiKey { name: key, .. } => (
+                format!("the API key `{key}`"),
+                quote!((::paysdk::Secret)),
+                quote!(key: ::paysdk::Secret),
+                quote!(Self::#variant(key)),
+                quote!(Credentials::#variant(key) => self.#setter(key),),
+            ),
+            Kind::Bearer { doc } => (
+                format!("{doc}, sent as `Authorization: Bearer`"),
+                quote!((::paysdk::Secret)),
+                quote!(token: ::paysdk::Secret),
+                quote!(Self::#variant(token)),
+                quote!(Credentials::#variant(token) => self.#setter(token),),
+            ),
+            Kind::Unsupported(_) => continue,
+        };
+        let doc = format!(" Security scheme `{name}`: {doc}.");
+        variants.push(quote!(#[doc = #doc] #variant #fields,));
+        let make_doc = format!(" [`Credentials::{variant}`].");
+        constructors.push(quote! {
+            #[doc = #make_doc]
+            pub fn #make(#args) -> Self {
+                #build
+            }
+        });
+        arms.push(arm);
+        hints.push(format!("Credentials::{constructor}"));
+    }
+    if variants.is_empty() {
+        if settings.is_some_and(|c| c.required) {
+            return Err("credentials: required, but the spec has no scheme paysdk can send".into());
+        }
+        return Ok(CredentialsEnum {
+            item: TokenStream::new(),
+            setter: TokenStream::new(),
+            check: TokenStream::new(),
+        });
+    }
+    let item = quote! {
+        /// Credentials for one of the spec's security schemes, for
+        /// [`ClientBuilder::credentials`].
+        #[derive(Clone, PartialEq, Eq, Debug)]
+        pub enum Credentials {
+            #(#variants)*
+        }
+
+        impl Credentials {
+            #(#constructors)*
+        }
+    };
+    let setter = quote! {
+        /// Credentials for one security scheme; the same as that scheme's own setter.
+        pub fn credentials(self, credentials: Credentials) -> Self {
+            match credentials {
+                #(#arms)*
+            }
+        }
+    };
+    let check = settings.filter(|c| c.required).map(|_| {
+        let hint = match hints.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        quote! {
+            if self.auth.is_empty() {
+                return Err(::paysdk::BuildError::Missing {
+                    provider: #provider,
+                    what: "credentials",
+                    hint: #hint,
+                });
+            }
+        }
+    });
+    Ok(CredentialsEnum {
+        item,
+        setter,
+        check: check.unwrap_or_default(),
+    })
 }

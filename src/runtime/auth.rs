@@ -140,6 +140,11 @@ impl AuthBuilder {
         self.given.push((index, credential));
     }
 
+    /// Whether no credential is set.
+    pub fn is_empty(&self) -> bool {
+        self.given.is_empty()
+    }
+
     /// Uses `url` as the token URL of the OAuth2 scheme `index`, instead of the spec's.
     pub fn token_url(&mut self, index: usize, url: String) {
         self.token_urls.retain(|(i, _)| *i != index);
