@@ -437,11 +437,28 @@ fn generate_doc(
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             None => templates_text(spec, &model, &hooks, signature),
         };
-        let (mut code, facade) = client?;
+        let (file, facade) = client?;
+        let facade = std::sync::Arc::new(facade);
+        let text = facade.clone();
+        // The facade is parsed and formatted from its text on the other core while this one
+        // formats the client (syn's trees cannot move between threads; text can).
+        let facade_thread = std::thread::Builder::new()
+            .name("paysdk-codegen-facade".into())
+            .stack_size(GENERATOR_STACK)
+            .spawn_scoped(scope, move || facade_text(spec, &text))
+            .ok();
+        let mut code = stage("prettyplease", || prettyplease::unparse(&file));
+        drop(file);
+        let facade = match facade_thread {
+            Some(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => facade_text(spec, &facade),
+        };
         // prettyplease prints a file item by item, so the parts' texts concatenate to the
         // text of the whole file.
         code.push_str(&templates?);
-        code.push_str(&facade);
+        code.push_str(&facade?);
         Ok::<_, SpecError>(code)
     })?;
     Ok((title, code, model))
@@ -480,7 +497,8 @@ fn templates_text(
     }))
 }
 
-/// progenitor's client through paysdk's passes, and the facade over it: both formatted.
+/// progenitor's client through paysdk's passes, and the facade over it as the text of its
+/// tokens.
 fn client_text(
     spec: &Path,
     module: &str,
@@ -489,7 +507,7 @@ fn client_text(
     model: &model::ApiModel,
     hooks: &webhooks::Webhooks,
     sidecar: &config::Sidecar,
-) -> Result<(String, String), SpecError> {
+) -> Result<(syn::File, String), SpecError> {
     let tokens = stage("progenitor", || run_progenitor(spec, doc, openapi))?;
     let mut file: syn::File =
         stage("syn parse", || parse::generated_file(tokens)).map_err(|e| {
@@ -572,10 +590,15 @@ fn client_text(
         let file = sidecar.file.as_deref().unwrap_or(spec);
         SpecError::new(file, Location::File, problem)
     })?;
-    let facade: syn::File =
-        stage("facade parse", || syn::parse2(facade)).map_err(|e| internal_parse_error(spec, e))?;
-    Ok(stage("prettyplease", || {
-        (prettyplease::unparse(&file), prettyplease::unparse(&facade))
+    Ok((file, stage("facade text", || facade.to_string())))
+}
+
+/// The facade's tokens, as text, parsed and formatted.
+fn facade_text(spec: &Path, tokens: &str) -> Result<String, SpecError> {
+    let facade: syn::File = stage("facade parse", || syn::parse_str(tokens))
+        .map_err(|e| internal_parse_error(spec, e))?;
+    Ok(stage("facade prettyplease", || {
+        prettyplease::unparse(&facade)
     }))
 }
 

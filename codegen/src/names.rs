@@ -45,6 +45,25 @@ const RUST_KEYWORDS: [&str; 51] = [
 /// dropped, other non-identifier characters as word breaks, heck's case conversion, then
 /// `leading` before a name that cannot start an identifier and `_` after a keyword.
 fn sanitize(input: &str, case: Case, leading: &str) -> String {
+    // heck runs unoptimized in a build script, and a large spec asks for the same names many
+    // times (each component key four or five times, enum values that repeat across enums):
+    // each answer is kept for the thread's life, which is one spec's generation
+    // (`on_a_deep_stack`).
+    // `leading` is the same for every call with one `case`.
+    thread_local! {
+        static SEEN: std::cell::RefCell<[HashMap<String, String>; 2]> =
+            std::cell::RefCell::new([HashMap::new(), HashMap::new()]);
+    }
+    let slot = case as usize;
+    if let Some(hit) = SEEN.with(|seen| seen.borrow()[slot].get(input).cloned()) {
+        return hit;
+    }
+    let out = sanitize_uncached(input, case, leading);
+    SEEN.with(|seen| seen.borrow_mut()[slot].insert(input.to_string(), out.clone()));
+    out
+}
+
+fn sanitize_uncached(input: &str, case: Case, leading: &str) -> String {
     let to_case = |s: &str| match case {
         Case::Pascal => s.to_pascal_case(),
         Case::Snake => s.to_snake_case(),
