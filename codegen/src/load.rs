@@ -27,6 +27,9 @@ pub fn parse(file: &Path, text: &str) -> Result<Value, SpecError> {
             )
         });
     }
+    if let Some(value) = parse_yaml_in_halves(file, text) {
+        return Ok(value);
+    }
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let location = match e.location() {
             Some(l) => Location::LineColumn {
@@ -49,6 +52,116 @@ pub fn parse(file: &Path, text: &str) -> Result<Value, SpecError> {
         )
     })?;
     yaml_to_json(file, yaml, &mut Vec::new())
+}
+
+/// Above this size a YAML spec is parsed in two parts on two cores (Stripe's 4 MB: a second
+/// of unoptimized libyaml on one).
+const SPLIT_ABOVE: usize = 1 << 20;
+
+/// A large block-style document parsed as two documents at once, then joined: `None` when
+/// the text is not of the plain shape this needs, or when either part fails to parse or the
+/// parts share a key, so that the whole text is parsed as usual (and its errors located).
+///
+/// The cut is before a key indented by two spaces inside the top-level section (`paths:`,
+/// say) that holds the text's middle; the second part is that section's header line then
+/// the rest of the text. At that indentation inside a block mapping whose header is the last
+/// column-0 line, a line is one of the section's keys, unless the first part ends inside a
+/// quoted scalar, a flow collection or an alias's missing anchor, which it cannot parse.
+fn parse_yaml_in_halves(file: &Path, text: &str) -> Option<Value> {
+    if text.len() <= SPLIT_ABOVE || text.contains('\r') {
+        return None;
+    }
+    let (header, cut) = cut_point(text)?;
+    let first = &text[..cut];
+    let second = format!("{header}\n{}", &text[cut..]);
+    let key = header.strip_suffix(':')?;
+    let convert = |part: &str| {
+        let yaml: serde_yaml::Value = serde_yaml::from_str(part).ok()?;
+        match yaml_to_json(file, yaml, &mut Vec::new()).ok()? {
+            Value::Object(map) => Some(map),
+            _ => None,
+        }
+    };
+    let (first, second) = std::thread::scope(|scope| {
+        let later = std::thread::Builder::new()
+            .spawn_scoped(scope, || convert(&second))
+            .ok()?;
+        let first = convert(first);
+        Some((first?, later.join().ok()??))
+    })?;
+    join_halves(first, second, key).map(Value::Object)
+}
+
+/// The header line (`paths:`) and the byte where the second part starts.
+fn cut_point(text: &str) -> Option<(&str, usize)> {
+    let middle = text.len() / 2;
+    let mut header: Option<&str> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let content = line.trim_end_matches('\n');
+        let Some(first) = content.chars().next() else {
+            continue;
+        };
+        if first != ' ' {
+            if content.starts_with("---") || content.starts_with("...") || first == '%' {
+                return None;
+            }
+            // A sequence at column 0 is no mapping at indent 2.
+            if first == '-' {
+                header = None;
+            } else if first != '#' {
+                let plain_key = content.strip_suffix(':').is_some_and(|k| {
+                    !k.is_empty()
+                        && k.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                });
+                header = plain_key.then_some(content);
+            }
+            continue;
+        }
+        if start < middle {
+            continue;
+        }
+        let rest = &content[2..];
+        let is_key = content.starts_with("  ")
+            && rest
+                .chars()
+                .next()
+                .is_some_and(|c| !matches!(c, ' ' | '\t' | '#' | '-' | '?' | ':'));
+        if is_key && let Some(header) = header {
+            return Some((header, start));
+        }
+    }
+    None
+}
+
+/// The first part's keys, its last section extended by the second part's, then the second
+/// part's other keys; `None` if a key is in both.
+fn join_halves(
+    mut first: serde_json::Map<String, Value>,
+    second: serde_json::Map<String, Value>,
+    key: &str,
+) -> Option<serde_json::Map<String, Value>> {
+    if first.keys().next_back().map(String::as_str) != Some(key) {
+        return None;
+    }
+    for (k, v) in second {
+        if k == key {
+            let (Some(Value::Object(into)), Value::Object(more)) = (first.get_mut(key), v) else {
+                return None;
+            };
+            for (k, v) in more {
+                if into.insert(k, v).is_some() {
+                    return None;
+                }
+            }
+        } else if first.insert(k, v).is_some() {
+            return None;
+        }
+    }
+    Some(first)
 }
 
 /// Where serde_yaml's own second document starts, for texts its parser splits where
@@ -162,6 +275,101 @@ pub(crate) fn strip_position(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn whole(text: &str) -> Value {
+        yaml_to_json(
+            Path::new("x.yaml"),
+            serde_yaml::from_str(text).unwrap(),
+            &mut Vec::new(),
+        )
+        .unwrap()
+    }
+
+    /// A spec of more than a megabyte: components, then paths, then a few short sections.
+    fn large_spec(path_item: &str) -> String {
+        let mut text = String::from("components:\n  schemas:\n");
+        for i in 0..4000 {
+            text.push_str(&format!(
+                "    S{i}:\n      type: object\n      description: >-\n        folded\n\n        text\n      properties:\n        id: {{type: string}}\n"
+            ));
+        }
+        text.push_str("info:\n  title: Big\n  version: '1'\nopenapi: 3.0.0\npaths:\n");
+        for i in 0..8000 {
+            text.push_str(&format!("  /v1/things/{i}:\n{path_item}"));
+        }
+        text.push_str("security:\n- key: []\nservers:\n- url: https://example.com\n");
+        assert!(text.len() > SPLIT_ABOVE);
+        text
+    }
+
+    #[test]
+    fn a_large_spec_parsed_in_halves_is_the_whole_document() {
+        let text = large_spec(
+            "    get:\n      operationId: 'get'\n      responses:\n        '200':\n          description: \"ok\"\n",
+        );
+        let halves = parse_yaml_in_halves(Path::new("x.yaml"), &text).expect("split");
+        assert_eq!(halves, whole(&text));
+        let keys: Vec<&String> = halves.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "components",
+                "info",
+                "openapi",
+                "paths",
+                "security",
+                "servers"
+            ]
+        );
+        assert_eq!(parse(Path::new("x.yaml"), &text).unwrap(), halves);
+    }
+
+    /// Texts where a cut would change the meaning are parsed whole: an alias of an anchor
+    /// in the other part, a quoted scalar over the cut, a key in both parts.
+    #[test]
+    fn a_cut_that_would_change_the_document_falls_back_to_the_whole() {
+        let item = "    get: &op\n      description: a path item long enough for a large text\n      responses: {}\n    post: *op\n";
+        let anchored = large_spec(item)
+            .replacen("    get: &op", "    get: &shared", 1)
+            .replace("    post: *op\n", "    post: *shared\n");
+        assert_eq!(parse_yaml_in_halves(Path::new("x.yaml"), &anchored), None);
+        assert_eq!(
+            parse(Path::new("x.yaml"), &anchored).unwrap(),
+            whole(&anchored)
+        );
+
+        let plain = large_spec(item);
+        let (_, cut) = cut_point(&plain).unwrap();
+        let quoted = format!(
+            "{}      summary: \"opens\n{}",
+            &plain[..cut],
+            plain[cut..].replacen(
+                "    get: &op\n",
+                "    get: &op\n      summary: closes\"\n",
+                1
+            )
+        );
+        if let Ok(expected) = serde_yaml::from_str::<serde_yaml::Value>(&quoted) {
+            let expected = yaml_to_json(Path::new("x.yaml"), expected, &mut Vec::new()).unwrap();
+            assert_eq!(parse_yaml_in_halves(Path::new("x.yaml"), &quoted), None);
+            assert_eq!(parse(Path::new("x.yaml"), &quoted).unwrap(), expected);
+        } else {
+            assert!(parse(Path::new("x.yaml"), &quoted).is_err());
+        }
+
+        // A key in both parts: serde_yaml refuses the whole text, and so does `parse`.
+        for twice in [
+            large_spec(item).replacen(
+                "security:\n",
+                "  /v1/things/1:\n    put: {}\nsecurity:\n",
+                1,
+            ),
+            large_spec(item) + "openapi: 3.0.1\n",
+        ] {
+            assert!(serde_yaml::from_str::<serde_yaml::Value>(&twice).is_err());
+            assert!(parse(Path::new("x.yaml"), &twice).is_err());
+        }
+    }
 
     /// Found by the spec_pipeline fuzz target: serde_yaml gives no location for this.
     #[test]
