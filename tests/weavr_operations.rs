@@ -298,6 +298,35 @@ async fn simulate_linked_account() {
     );
 }
 
+/// The full-body method stays beside the shortcut: every field the spec allows can be sent.
+#[tokio::test]
+async fn simulate_linked_account_with_body() {
+    let server = MockServer::start().await;
+    let body = linked_account_json(LINKED_ACCOUNT_ID, "LINKED");
+    serve(&server, "POST", "/simulate/v1/linked_accounts", 201, body).await;
+    let request_body = types::PostLinkedAccountsBody {
+        buyer_id: "buyer-1".into(),
+        account_identification: weavr::AccountIdentification::FasterPaymentsBankDetails {
+            account_number: "12345678".into(),
+            sort_code: "123456".into(),
+            secondary_reference: None,
+        },
+        created_by: Some("user-7".into()),
+        currency: types::PostLinkedAccountsBodyCurrency::Eur,
+        institution_id: Some("inst-1".into()),
+    };
+    let created = weavr_client(&server)
+        .simulate_linked_account_with_body(&request_body)
+        .await
+        .unwrap();
+    assert_eq!(created.id, LINKED_ACCOUNT_ID);
+    assert_eq!(
+        body_json(&only_request(&server).await),
+        json!({"buyerId": "buyer-1", "accountIdentification": {"accountNumber": "12345678", "sortCode": "123456"},
+               "createdBy": "user-7", "currency": "EUR", "institutionId": "inst-1"})
+    );
+}
+
 #[test]
 fn sandbox_comes_from_the_spec() {
     assert_eq!(
