@@ -141,20 +141,7 @@ async fn each_documented_status_is_its_own_variant_with_its_body() {
 
 #[tokio::test]
 async fn a_keyed_post_keeps_one_key_across_503_503_200() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/accounts"))
-        .respond_with(ResponseTemplate::new(503).set_body_json(json!({"reason": "busy"})))
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
-    answer(
-        &server,
-        "POST",
-        "/accounts",
-        ResponseTemplate::new(201).set_body_json(json!({"id": "acc_1", "currency": "EUR"})),
-    )
-    .await;
+    let server = busy_twice_then_created().await;
     let api = client(&server, fast_retries());
     let account = api.create_account(&new_account()).await.unwrap();
     assert_eq!(account.id, "acc_1");
@@ -440,20 +427,7 @@ async fn environments_are_the_specs_servers_named_by_the_sidecar() {
 
 #[tokio::test]
 async fn a_keyed_shortcut_builds_its_body_and_keeps_one_key_across_retries() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/accounts"))
-        .respond_with(ResponseTemplate::new(503).set_body_json(json!({"reason": "busy"})))
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
-    answer(
-        &server,
-        "POST",
-        "/accounts",
-        ResponseTemplate::new(201).set_body_json(json!({"id": "acc_1", "currency": "EUR"})),
-    )
-    .await;
+    let server = busy_twice_then_created().await;
     let api = client(&server, fast_retries());
     // Sidecar `shortcuts`: `label` is the argument, `currency` is fixed.
     let account: paysdk::Call<'_, types::Account, errors::CreateAccountError> =
@@ -558,4 +532,23 @@ async fn a_query_struct_sets_the_optional_query_parameters() {
             pair("year", "2026")
         ]
     );
+}
+
+/// A server answering `POST /accounts` 503 twice, then 201 with account `acc_1`.
+async fn busy_twice_then_created() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/accounts"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({"reason": "busy"})))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    answer(
+        &server,
+        "POST",
+        "/accounts",
+        ResponseTemplate::new(201).set_body_json(json!({"id": "acc_1", "currency": "EUR"})),
+    )
+    .await;
+    server
 }

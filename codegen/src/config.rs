@@ -941,12 +941,22 @@ fn method_map<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<OperationId, MethodName>, D::Error> {
     let map = op_map::<D, MethodName>(d, "a method name")?;
+    distinct_values(map, |m| &m.0, "method name")
+}
+
+/// `map` when no two operations are given the same value (`what` names it in the error).
+fn distinct_values<V, E: de::Error>(
+    map: BTreeMap<OperationId, V>,
+    value: impl Fn(&V) -> &str,
+    what: &str,
+) -> Result<BTreeMap<OperationId, V>, E> {
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-    for (op, method) in &map {
-        if let Some(other) = seen.insert(&method.0, &op.0) {
-            return Err(de::Error::custom(format!(
-                "operations '{other}' and '{}' are both given method name '{}'",
-                op.0, method.0
+    for (op, v) in &map {
+        if let Some(other) = seen.insert(value(v), &op.0) {
+            return Err(E::custom(format!(
+                "operations '{other}' and '{}' are both given {what} '{}'",
+                op.0,
+                value(v)
             )));
         }
     }
@@ -957,16 +967,7 @@ fn query_struct_map<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<OperationId, TypeName>, D::Error> {
     let map = op_map::<D, TypeName>(d, "the name of its query struct")?;
-    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-    for (op, name) in &map {
-        if let Some(other) = seen.insert(&name.0, &op.0) {
-            return Err(de::Error::custom(format!(
-                "operations '{other}' and '{}' are both given query struct '{}'",
-                op.0, name.0
-            )));
-        }
-    }
-    Ok(map)
+    distinct_values(map, |n| &n.0, "query struct")
 }
 
 fn pagination_map<'de, D: Deserializer<'de>>(
