@@ -11,7 +11,9 @@ const HEADER_MAP: &str = "header_map";
 
 /// Rewrites every generated operation of `file` in place.
 pub fn strip(file: &mut syn::File) {
-    StripApiVersion.visit_file_mut(file);
+    for item in super::find::client_items_mut(file) {
+        StripApiVersion.visit_item_mut(item);
+    }
 }
 
 struct StripApiVersion;

@@ -6,7 +6,9 @@ use syn::{Expr, parse_quote};
 
 /// Rewrites every `ResponseValue::from_response(x)` of `file` in place.
 pub fn route(file: &mut syn::File) {
-    RouteDecoding.visit_file_mut(file);
+    for item in super::find::client_items_mut(file) {
+        RouteDecoding.visit_item_mut(item);
+    }
 }
 
 struct RouteDecoding;

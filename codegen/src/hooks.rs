@@ -9,7 +9,9 @@ use syn::{Block, Expr, ExprMethodCall, Pat, Stmt, parse_quote};
 
 /// Rewrites every generated operation of `file` in place.
 pub fn inline(file: &mut syn::File) {
-    InlineHooks.visit_file_mut(file);
+    for item in super::find::client_items_mut(file) {
+        InlineHooks.visit_item_mut(item);
+    }
 }
 
 struct InlineHooks;

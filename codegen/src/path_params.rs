@@ -9,7 +9,9 @@ use syn::{Expr, Macro, Token, parse_quote};
 
 /// Rewrites every `encode_path(&x.to_string())` of `file` in place.
 pub fn stream(file: &mut syn::File) {
-    StreamPathParams.visit_file_mut(file);
+    for item in super::find::client_items_mut(file) {
+        StreamPathParams.visit_item_mut(item);
+    }
 }
 
 struct StreamPathParams;
