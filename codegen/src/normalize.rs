@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
@@ -604,44 +605,62 @@ pub fn unique_schema_name(doc: &Value, name: &str) -> String {
 /// A string that is equal for two schemas exactly when they are equal as JSON, whatever
 /// the key order.
 pub fn canonical(value: &Value) -> String {
-    fn write(value: &Value, out: &mut String) {
-        match value {
-            Value::Object(map) => {
-                let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort();
-                out.push('{');
-                for (i, k) in keys.into_iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
+    let mut out = String::new();
+    write_canonical(value, &mut out, &|_| None);
+    out
+}
+
+/// Appends the canonical text of `value` to `out`; `known` gives the text of a nested value
+/// written before (the canonical text of a schema contains its insides' texts verbatim).
+fn write_canonical<'k>(value: &Value, out: &mut String, known: &dyn Fn(&Value) -> Option<&'k str>) {
+    use std::fmt::Write;
+    match value {
+        Value::Object(map) => {
+            if let Some(text) = known(value) {
+                out.push_str(text);
+                return;
+            }
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                // JSON escapes only quotes, backslashes and control characters.
+                if k.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
                     out.push_str(&Value::String(k.clone()).to_string());
-                    out.push(':');
-                    write(&map[k], out);
+                } else {
+                    out.push('"');
+                    out.push_str(k);
+                    out.push('"');
                 }
-                out.push('}');
+                out.push(':');
+                write_canonical(&map[k], out, known);
             }
-            Value::Array(items) => {
-                out.push('[');
-                for (i, v) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write(v, out);
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
                 }
-                out.push(']');
+                write_canonical(v, out, known);
             }
-            other => out.push_str(&other.to_string()),
+            out.push(']');
+        }
+        other => {
+            let _ = write!(out, "{other}");
         }
     }
-    let mut out = String::new();
-    write(value, &mut out);
-    out
 }
 
 /// An inline object schema found in an operation body or a component.
 struct Occurrence {
     pointer: String,
-    canon: String,
+    /// Shared: groups and buckets of equal lengths are keyed by it.
+    canon: Rc<str>,
     /// A name for it if it is hoisted: its title, or where it first appears.
     name: String,
     /// Whether it is a whole request or response body (such names read better).
@@ -662,8 +681,8 @@ struct Occurrence {
 fn hoist_repeated_inline_schemas(doc: &mut Value) {
     let mut occurrences = collect_inline_objects(doc);
     let mut alive = vec![true; occurrences.len()];
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut by_len: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut groups: HashMap<Rc<str>, Vec<usize>> = HashMap::new();
+    let mut by_len: BTreeMap<usize, Vec<Rc<str>>> = BTreeMap::new();
     for (i, o) in occurrences.iter().enumerate() {
         let members = groups.entry(o.canon.clone()).or_default();
         if members.is_empty() {
@@ -681,7 +700,7 @@ fn hoist_repeated_inline_schemas(doc: &mut Value) {
         .unwrap_or_default();
     while let Some((_, mut bucket)) = by_len.pop_last() {
         loop {
-            let live = |canon: &String| -> Vec<usize> {
+            let live = |canon: &Rc<str>| -> Vec<usize> {
                 groups
                     .get(canon)
                     .map(|m| m.iter().copied().filter(|&i| alive[i]).collect())
@@ -735,7 +754,7 @@ fn hoist_repeated_inline_schemas(doc: &mut Value) {
                 .iter()
                 .map(|&i| occurrences[i].pointer.clone())
                 .collect();
-            let mut inside = Vec::new();
+            let mut inside = Inline::default();
             walk_children(
                 &schema,
                 &pointer("/components/schemas", &[&name]),
@@ -752,7 +771,7 @@ fn hoist_repeated_inline_schemas(doc: &mut Value) {
                     *slot = reference.clone();
                 }
             }
-            for o in inside {
+            for o in inside.found {
                 // Shorter than this bucket, so its own bucket is still to come.
                 let members = groups.entry(o.canon.clone()).or_default();
                 if members.is_empty() {
@@ -780,8 +799,17 @@ fn unique_name(taken: &HashSet<String>, name: &str) -> String {
         .unwrap_or_else(|| name.to_string())
 }
 
+/// The inline objects found so far, in document order, and the index of each by the address
+/// of its value, so that a schema's canonical text reuses its insides' texts instead of
+/// writing them again (a schema nested ten deep was written ten times).
+#[derive(Default)]
+struct Inline {
+    found: Vec<Occurrence>,
+    by_address: HashMap<*const Value, usize>,
+}
+
 fn collect_inline_objects(doc: &Value) -> Vec<Occurrence> {
-    let mut out = Vec::new();
+    let mut out = Inline::default();
     for (_, _, at) in operation_pointers(doc) {
         let Some(op) = doc.pointer(&at) else { continue };
         let op_name = pascal_case(
@@ -834,7 +862,7 @@ fn collect_inline_objects(doc: &Value) -> Vec<Occurrence> {
             );
         }
     }
-    out
+    out.found
 }
 
 fn walk_schema(
@@ -843,7 +871,7 @@ fn walk_schema(
     name: &str,
     whole_body: bool,
     property: Option<&str>,
-    out: &mut Vec<Occurrence>,
+    out: &mut Inline,
 ) {
     let Some(map) = schema.as_object() else {
         return;
@@ -856,24 +884,37 @@ fn walk_schema(
         .iter()
         .any(|k| map.contains_key(*k))
     {
-        let name = map
+        let hoisted_name = map
             .get("title")
             .and_then(Value::as_str)
             .map(pascal_case)
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| name.to_string());
-        out.push(Occurrence {
+        // Found in document order; its text is written after its insides', which it reuses.
+        let index = out.found.len();
+        out.found.push(Occurrence {
             pointer: at.to_string(),
-            canon: canonical(schema),
-            name,
+            canon: Rc::from(""),
+            name: hoisted_name,
             whole_body,
             property: property.map(str::to_string),
         });
+        walk_children(schema, at, name, out);
+        let mut canon = String::new();
+        let known = |value: &Value| {
+            out.by_address
+                .get(&std::ptr::from_ref(value))
+                .map(|&i| &*out.found[i].canon)
+        };
+        write_canonical(schema, &mut canon, &known);
+        out.found[index].canon = Rc::from(canon);
+        out.by_address.insert(std::ptr::from_ref(schema), index);
+        return;
     }
     walk_children(schema, at, name, out);
 }
 
-fn walk_children(schema: &Value, at: &str, name: &str, out: &mut Vec<Occurrence>) {
+fn walk_children(schema: &Value, at: &str, name: &str, out: &mut Inline) {
     let Some(map) = schema.as_object() else {
         return;
     };
