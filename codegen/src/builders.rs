@@ -61,25 +61,28 @@ fn split_operation(operation: &mut ImplItemFn) -> Option<ImplItemFn> {
     sig.asyncness = None;
     sig.ident = name.clone();
     sig.output = parse_quote!(-> Result<::paysdk::runtime::Prepared<#body>, Error<()>>);
-    let head = &stmts[..=at];
     let doc = format!(
         " Builds the request of [`Self::{}`] without sending it.",
         operation.sig.ident
     );
-    let builder: ImplItemFn = parse_quote! {
+    // The statements move into place: quoting and parsing them again would cost a large
+    // spec's build script a parse of every operation's body.
+    let rest = operation.block.stmts.split_off(at + 1);
+    let head = std::mem::take(&mut operation.block.stmts);
+    let mut builder: ImplItemFn = parse_quote! {
         #[doc = #doc]
-        pub #sig {
-            #(#head)*
+        pub fn builder() {
             Ok(::paysdk::runtime::Prepared::new(request))
         }
     };
+    builder.sig = sig;
+    builder.block.stmts.splice(0..0, head);
 
-    let rest = &stmts[at + 1..];
     operation.block = parse_quote!({
         #[allow(unused_mut)]
         let mut request = self.#name(#(#args),*)?.into_inner();
-        #(#rest)*
     });
+    operation.block.stmts.extend(rest);
     Some(builder)
 }
 
