@@ -408,6 +408,20 @@ fn type_string(ty: &Type) -> String {
     quote!(#ty).to_string().replace(' ', "")
 }
 
+/// Whether `ty` can be `String` or `Option<String>` by its [`type_string`] (a path ending in
+/// either name, or a type in parentheses or an invisible group).
+fn may_be_string(ty: &Type) -> bool {
+    match ty {
+        Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "String" || s.ident == "Option"),
+        Type::Group(_) | Type::Paren(_) => true,
+        _ => false,
+    }
+}
+
 /// Enfuce documents ids as strings and sends them as JSON numbers (`"id": 151077912`);
 /// every plain string field of a decoded struct accepts either.
 fn accept_numbers_as_strings(items: &mut [Item]) {
@@ -420,6 +434,10 @@ fn accept_numbers_as_strings(items: &mut [Item]) {
             continue;
         };
         for field in &mut fields.named {
+            // Any other type is left alone below; its text is not worth writing out.
+            if !may_be_string(&field.ty) {
+                continue;
+            }
             let ty = type_string(&field.ty);
             // Once per field: serde refuses a second `deserialize_with`. typify gives a
             // required nullable field `Option::deserialize`, which the lenient one replaces.
