@@ -164,6 +164,10 @@ fn one_paragraph(text: &str) -> String {
 
 /// Escapes one JSON-pointer segment (RFC 6901).
 pub(crate) fn pointer_segment(segment: &str) -> String {
+    // Most segments need no escape; this runs for every key of a large spec.
+    if !segment.contains('~') && !segment.contains('/') {
+        return segment.to_string();
+    }
     segment.replace('~', "~0").replace('/', "~1")
 }
 
