@@ -1259,7 +1259,7 @@ pub(super) fn json_name(field: &syn::Field) -> Option<String> {
 /// The `#[serde(rename = "..")]` among `attrs`.
 pub(super) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     for attr in attrs {
-        if !attr.path().is_ident("serde") {
+        if !attr.path().is_ident("serde") || !super::lenient::may_rename(attr) {
             continue;
         }
         let mut renamed = None;

@@ -52,7 +52,10 @@ fn is_serde_deserialize(attrs: &[Attribute]) -> bool {
 
 fn serde_rename(attrs: &[Attribute]) -> Option<String> {
     let mut renamed = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+    for attr in attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde") && may_rename(a))
+    {
         let _ = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("rename") {
                 let value: LitStr = meta.value()?.parse()?;
@@ -62,6 +65,18 @@ fn serde_rename(attrs: &[Attribute]) -> Option<String> {
         });
     }
     renamed
+}
+
+/// Whether a `#[serde(..)]` attribute can hold a `rename`: `false` only for a list with no
+/// `rename` among its top-level tokens, where no rename is found (most of typify's; parsing
+/// them is slow unoptimized).
+pub(crate) fn may_rename(attr: &Attribute) -> bool {
+    match &attr.meta {
+        syn::Meta::List(list) => list.tokens.clone().into_iter().any(
+            |token| matches!(&token, proc_macro2::TokenTree::Ident(ident) if ident == "rename"),
+        ),
+        _ => true,
+    }
 }
 
 /// Whether typify's `item` is a plain string enum, which this pass opens.
