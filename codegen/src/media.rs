@@ -135,12 +135,13 @@ pub fn request_bodies(
             ),
             BodyKind::Text => ("text/plain", json!({"type": "string"})),
         };
-        let mut rewritten = body.as_object().cloned().unwrap_or_default();
-        rewritten.insert("content".into(), json!({ key: { "schema": schema } }));
         let file_fields = match (kind, &schema) {
             (BodyKind::Multipart, schema) => binary_properties(snapshot, schema),
             _ => Vec::new(),
         };
+        // Copied without its content, which is replaced in place (the key keeps its place).
+        let mut rewritten = without_content(body);
+        rewritten.insert("content".into(), only_schema(key, schema));
         let model = RequestBodyModel {
             media_type: media_type.trim().to_string(),
             kind,
@@ -154,6 +155,35 @@ pub fn request_bodies(
         }
     }
     Ok(())
+}
+
+/// A copy of the request body or response `object` whose `content` is `null`: the caller
+/// replaces it, and its schemas (most of a large spec's bodies) are not copied for nothing.
+fn without_content(object: &Value) -> Map<String, Value> {
+    object
+        .as_object()
+        .map(|map| {
+            map.iter()
+                .map(|(k, v)| {
+                    let v = if k == "content" {
+                        Value::Null
+                    } else {
+                        v.clone()
+                    };
+                    (k.clone(), v)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `{ media_type: { "schema": schema } }`, moving `schema` (`json!` would copy it).
+fn only_schema(media_type: &str, schema: Value) -> Value {
+    let mut media = Map::new();
+    media.insert("schema".into(), schema);
+    let mut content = Map::new();
+    content.insert(media_type.into(), Value::Object(media));
+    Value::Object(content)
 }
 
 /// The top-level properties of an object schema typed `string`, `format: binary`.
@@ -198,11 +228,14 @@ pub fn success_responses(
             .find(|op| op.path == path && op.method.eq_ignore_ascii_case(&method))
             .map(|op| op.operation_id.clone())
             .unwrap_or_default();
-        let shapes: Vec<Option<(BodyKind, String)>> = found
-            .iter()
-            .map(|f| f.body.as_ref().map(|(k, _, s)| (*k, canonical(s))))
-            .collect();
-        let same = shapes.windows(2).all(|w| w[0] == w[1]);
+        // One response has the same shape as itself: no canonical text needed.
+        let same = found.len() < 2 || {
+            let shapes: Vec<Option<(BodyKind, String)>> = found
+                .iter()
+                .map(|f| f.body.as_ref().map(|(k, _, s)| (*k, canonical(s))))
+                .collect();
+            shapes.windows(2).all(|w| w[0] == w[1])
+        };
         let all_json = found
             .iter()
             .all(|f| f.body.as_ref().is_none_or(|(k, _, _)| *k == BodyKind::Json));
@@ -215,15 +248,12 @@ pub fn success_responses(
                 let Some(original) = doc.pointer(&response_at) else {
                     continue;
                 };
-                let mut response = deref(doc, original)
-                    .as_object()
-                    .cloned()
-                    .unwrap_or_default();
+                let mut response = without_content(deref(doc, original));
                 match &f.body {
                     Some((_, _, schema)) => {
                         response.insert(
                             "content".into(),
-                            json!({ "application/json": { "schema": schema } }),
+                            only_schema("application/json", schema.clone()),
                         );
                     }
                     None => {
