@@ -262,7 +262,7 @@ fn check_recursive_merges(
         return Ok(());
     }
     let recursive = recursive(schemas);
-    for (at, members) in sites {
+    for (at, members) in &sites {
         // Two different ones: merging a type with what refers to itself again ends
         // (typify keeps a merge equal to the reference as the reference).
         let mut named: Vec<&str> = members
@@ -278,7 +278,7 @@ fn check_recursive_merges(
         if named.len() >= 2 {
             return Err(SpecError::at(
                 file,
-                &at,
+                at,
                 format!(
                     "this allOf merges {} different recursive schemas ({}); the generator cannot merge two recursive types: make all but one a \
                      property, or merge them by hand in an overlay",
@@ -288,7 +288,154 @@ fn check_recursive_merges(
             ));
         }
     }
+    for (at, members) in &sites {
+        if let Some(problem) = overlapping_merge(members, schemas, &recursive) {
+            return Err(SpecError::at(file, at, problem));
+        }
+    }
     Ok(())
+}
+
+/// Nested merges deeper than this are not followed (real specs' allOfs overlap one or two
+/// levels down).
+const MAX_OVERLAP_DEPTH: usize = 8;
+
+/// Where an `allOf`'s members constrain the same place (`additionalProperties`, `items`, one
+/// property) with different schemas, one of them referring to a recursive schema: typify merges
+/// the two there, expands the recursive one, and meets the same merge inside it again (found by
+/// the `spec_structured` fuzz target: `Client: {allOf: [{additionalProperties: {}},
+/// {additionalProperties: {$ref: Client}}]}` overflowed a 256 MB stack). The problem, if any.
+fn overlapping_merge(
+    members: &[Value],
+    schemas: &serde_json::Map<String, Value>,
+    recursive: &std::collections::HashSet<&str>,
+) -> Option<String> {
+    let views: Vec<Vec<&Value>> = members.iter().map(|m| merged_view(m, schemas)).collect();
+    overlap_in(&views, schemas, recursive, "", 0)
+}
+
+fn overlap_in(
+    views: &[Vec<&Value>],
+    schemas: &serde_json::Map<String, Value>,
+    recursive: &std::collections::HashSet<&str>,
+    place: &str,
+    depth: usize,
+) -> Option<String> {
+    if depth >= MAX_OVERLAP_DEPTH {
+        return None;
+    }
+    // Each member's constrained places, with the subschema there.
+    let slots: Vec<Vec<(String, &Value)>> = views
+        .iter()
+        .map(|view| view.iter().flat_map(|s| slots(s)).collect())
+        .collect();
+    for (i, left) in slots.iter().enumerate() {
+        for right in &slots[i + 1..] {
+            for (name, a) in left {
+                for (_, b) in right.iter().filter(|(other, _)| other == name) {
+                    if a == b {
+                        continue;
+                    }
+                    let at = format!("{place}{name}");
+                    let nested = [merged_view(a, schemas), merged_view(b, schemas)];
+                    // References under the places compared one level down wait for that.
+                    let mut refs = Vec::new();
+                    for schema in nested.iter().flatten() {
+                        refs_outside_slots(schema, &mut refs);
+                    }
+                    if let Some(r) = refs.into_iter().find(|r| recursive.contains(r)) {
+                        return Some(format!(
+                            "this allOf merges two different schemas at `{at}`, one of them \
+                             referring to the recursive schema '{r}'; the generator cannot merge \
+                             a recursive type with another: keep that place in one member only, \
+                             or merge the members by hand in an overlay"
+                        ));
+                    }
+                    if let Some(problem) =
+                        overlap_in(&nested, schemas, recursive, &format!("{at}."), depth + 1)
+                    {
+                        return Some(problem);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The schemas typify merges for one `allOf` member: the member, what its `$ref` names, and
+/// the members of its own compositions, flattened (each schema once, so a cycle ends).
+fn merged_view<'a>(
+    member: &'a Value,
+    schemas: &'a serde_json::Map<String, Value>,
+) -> Vec<&'a Value> {
+    let mut view: Vec<&Value> = Vec::new();
+    let mut todo = vec![member];
+    while let Some(schema) = todo.pop() {
+        if view.iter().any(|seen| std::ptr::eq(*seen, schema)) || view.len() > 64 {
+            continue;
+        }
+        view.push(schema);
+        if let Some(Value::String(target)) = schema.get("$ref")
+            && let Some(resolved) = target.strip_prefix(PREFIX).and_then(|n| schemas.get(n))
+        {
+            todo.push(resolved);
+        }
+        // typify distributes a merge over `oneOf`/`anyOf`: their members meet the others too.
+        for key in ["allOf", "oneOf", "anyOf"] {
+            if let Some(Value::Array(items)) = schema.get(key) {
+                todo.extend(items);
+            }
+        }
+    }
+    view
+}
+
+/// Every component schema `$ref` inside `value` except under the places [`slots`] names and
+/// inside compositions.
+fn refs_outside_slots<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match key.as_str() {
+                    "$ref" => {
+                        if let Some(name) = v.as_str().and_then(|t| t.strip_prefix(PREFIX)) {
+                            out.push(name);
+                        }
+                    }
+                    // Composition members are views of their own ([`merged_view`]).
+                    "additionalProperties"
+                    | "items"
+                    | "properties"
+                    | "allOf"
+                    | "oneOf"
+                    | "anyOf" => {}
+                    _ => refs_outside_slots(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs_outside_slots(v, out)),
+        _ => {}
+    }
+}
+
+/// The places a schema constrains with a subschema of its own, each with that subschema.
+fn slots(schema: &Value) -> Vec<(String, &Value)> {
+    let mut out = Vec::new();
+    for key in ["additionalProperties", "items"] {
+        if let Some(sub) = schema.get(key).filter(|v| v.is_object()) {
+            out.push((key.to_string(), sub));
+        }
+    }
+    if let Some(Value::Object(properties)) = schema.get("properties") {
+        out.extend(
+            properties
+                .iter()
+                .filter(|(_, v)| v.is_object())
+                .map(|(name, v)| (format!("properties.{name}"), v)),
+        );
+    }
+    out
 }
 
 /// Where `allOf`s of two or more members are (the schema holding them), with the members.

@@ -560,6 +560,57 @@ fn merging_two_recursive_schemas_is_a_located_error_not_a_stack_overflow() {
     super::generate(Path::new("fine.yaml"), &spec(&format!("{a}{same}"))).unwrap();
 }
 
+/// Found by the `spec_structured` fuzz target: two allOf members constrain the same place, one
+/// with the recursive schema itself; typify merged them there until a 256 MB stack overflowed.
+#[test]
+fn merging_a_recursive_schema_into_an_overlapping_place_is_a_located_error() {
+    let spec = |schemas: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n\
+             components:\n  schemas:\n{schemas}"
+        )
+    };
+    let refused = [
+        (
+            "    C: {allOf: [{type: object, additionalProperties: {}}, {type: object, additionalProperties: {$ref: '#/components/schemas/C'}}]}\n",
+            "`additionalProperties`",
+        ),
+        (
+            "    C: {allOf: [{type: array, items: {type: array}}, {type: array, items: {$ref: '#/components/schemas/C'}}]}\n",
+            "`items`",
+        ),
+        // One level down, and through a member that is a `$ref`.
+        (
+            "    B: {type: object, properties: {p: {type: object, properties: {q: {type: object}}}}}\n    \
+             C: {allOf: [{$ref: '#/components/schemas/B'}, {type: object, properties: {p: {type: object, properties: {q: {$ref: '#/components/schemas/C'}}}}}]}\n",
+            "`properties.p.properties.q`",
+        ),
+    ];
+    for (schemas, place) in refused {
+        let err = super::generate(Path::new("merge.yaml"), &spec(schemas)).unwrap_err();
+        assert_eq!(
+            err.location,
+            Location::Pointer("/components/schemas/C".into()),
+            "{err}"
+        );
+        assert!(err.problem.contains(place), "{err}");
+        assert!(err.problem.contains("recursive schema 'C'"), "{err}");
+    }
+    // A recursive base extended where it does not constrain, or with the same schema: generated.
+    let node = "    N: {type: object, properties: {kids: {type: array, items: {$ref: '#/components/schemas/N'}}}}\n";
+    let fine = [
+        format!(
+            "{node}    M: {{allOf: [{{$ref: '#/components/schemas/N'}}, {{type: object, properties: {{label: {{type: string}}}}}}]}}\n"
+        ),
+        format!(
+            "{node}    M: {{allOf: [{{$ref: '#/components/schemas/N'}}, {{type: object, properties: {{kids: {{type: array, items: {{$ref: '#/components/schemas/N'}}}}}}}}]}}\n"
+        ),
+    ];
+    for schemas in fine {
+        super::generate(Path::new("fine.yaml"), &spec(&schemas)).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
 #[test]
 fn a_ref_cycle_through_all_of_is_a_located_error_not_a_stack_overflow() {
     let spec = |schemas: &str| {

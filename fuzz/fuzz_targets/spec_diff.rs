@@ -17,6 +17,11 @@ mod contract;
 use contract::{changes, settings};
 
 fuzz_target!(|data: &[u8]| {
+    // A stack overflow kills the process before libFuzzer saves the input: with
+    // FUZZ_LAST_INPUT=file each input is written there first (as in `spec_structured`).
+    if let Some(path) = std::env::var_os("FUZZ_LAST_INPUT") {
+        let _ = std::fs::write(path, data);
+    }
     if let Some(rest) = data.strip_prefix(&[0xFF]) {
         generated(rest);
         return;

@@ -13,6 +13,11 @@ use paysdk_codegen::arbitrary::check_outcome;
 use paysdk_codegen::generate;
 
 fuzz_target!(|data: &[u8]| {
+    // A stack overflow kills the process before libFuzzer saves the input: with
+    // FUZZ_LAST_INPUT=file each input is written there first (as in `spec_structured`).
+    if let Some(path) = std::env::var_os("FUZZ_LAST_INPUT") {
+        let _ = std::fs::write(path, data);
+    }
     // The first byte picks the syntax, as the file extension would.
     let Some((&kind, rest)) = data.split_first() else {
         return;
