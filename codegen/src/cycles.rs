@@ -195,6 +195,38 @@ pub fn check(file: &Path, doc: &Value) -> Result<(), SpecError> {
     Ok(())
 }
 
+/// The component schemas that reach themselves through composition members alone
+/// (`X: {oneOf: [.., {$ref: X}]}`, or a longer such chain): harmless as a type, endless when
+/// merged.
+fn self_containing(schemas: &serde_json::Map<String, Value>) -> std::collections::HashSet<&str> {
+    use std::collections::{HashMap, HashSet};
+    let edges: HashMap<&str, Vec<&str>> = schemas
+        .iter()
+        .filter_map(|(name, schema)| {
+            let mut refs = Vec::new();
+            merged_refs(schema, true, &mut refs);
+            (!refs.is_empty()).then_some((name.as_str(), refs))
+        })
+        .collect();
+    edges
+        .keys()
+        .copied()
+        .filter(|&from| {
+            let mut seen: HashSet<&str> = HashSet::new();
+            let mut todo: Vec<&str> = edges[from].clone();
+            while let Some(n) = todo.pop() {
+                if n == from {
+                    return true;
+                }
+                if seen.insert(n) {
+                    todo.extend(edges.get(n).into_iter().flatten());
+                }
+            }
+            false
+        })
+        .collect()
+}
+
 /// Every component schema `$ref` anywhere inside `value`.
 fn all_refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
     match value {
@@ -291,6 +323,40 @@ fn check_recursive_merges(
     for (at, members) in &sites {
         if let Some(problem) = overlapping_merge(members, schemas, &recursive) {
             return Err(SpecError::at(file, at, problem));
+        }
+    }
+    // A merged schema whose own oneOf/anyOf holds itself: typify distributes the merge over
+    // its members and meets the same merge again (found by the `spec_structured` fuzz target:
+    // `Client: {anyOf: [{type: string}, {$ref: Client}]}` merged by `M: {allOf: [{type:
+    // object}, {$ref: Client}]}`). A one-member allOf is read as the reference: not a merge.
+    let self_containing = self_containing(schemas);
+    if self_containing.is_empty() {
+        return Ok(());
+    }
+    for (at, members) in &sites {
+        let mut todo = Vec::new();
+        for member in members.iter() {
+            merged_refs(member, true, &mut todo);
+        }
+        let mut seen = std::collections::HashSet::new();
+        while let Some(name) = todo.pop() {
+            if self_containing.contains(name) {
+                return Err(SpecError::at(
+                    file,
+                    at,
+                    format!(
+                        "this allOf merges '{name}', which holds itself among its \
+                         oneOf/anyOf/allOf members; the generator cannot merge a type that \
+                         contains itself: drop the member that refers back, or merge by hand in \
+                         an overlay"
+                    ),
+                ));
+            }
+            if seen.insert(name)
+                && let Some(schema) = schemas.get(name)
+            {
+                merged_refs(schema, true, &mut todo);
+            }
         }
     }
     Ok(())

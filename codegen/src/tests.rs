@@ -611,6 +611,59 @@ fn merging_a_recursive_schema_into_an_overlapping_place_is_a_located_error() {
     }
 }
 
+/// Found by the `spec_structured` fuzz target: a schema whose anyOf holds itself is a fine
+/// type, but merging it distributes the merge over its members without end.
+#[test]
+fn merging_a_schema_that_holds_itself_in_its_any_of_is_a_located_error() {
+    let spec = |paths: &str, schemas: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:{paths}\n\
+             components:\n  schemas:\n    \
+             Client: {{anyOf: [{{type: string}}, {{$ref: '#/components/schemas/Client'}}]}}\n{schemas}"
+        )
+    };
+    let merge = "{allOf: [{type: object}, {$ref: '#/components/schemas/Client'}]}";
+    let refused = [
+        (
+            spec(" {}", &format!("    M: {merge}\n")),
+            "/components/schemas/M",
+        ),
+        (
+            spec(
+                " {}",
+                &format!("    M: {{type: object, additionalProperties: {merge}}}\n"),
+            ),
+            "/components/schemas/M/additionalProperties",
+        ),
+        (
+            spec(
+                &format!(
+                    "\n  /a:\n    get:\n      responses:\n        '200':\n          \
+                     description: ok\n          content: {{application/json: {{schema: {merge}}}}}"
+                ),
+                "",
+            ),
+            "/paths/~1a/get/responses/200/content/application~1json/schema",
+        ),
+    ];
+    for (text, at) in refused {
+        let err = super::generate(Path::new("merge.yaml"), &text).unwrap_err();
+        assert_eq!(err.location, Location::Pointer(at.into()), "{err}");
+        assert!(
+            err.problem.contains("merges 'Client', which holds itself"),
+            "{err}"
+        );
+    }
+    // Alone, or under a one-member allOf (the reference, not a merge): generated.
+    for schemas in [
+        "",
+        "    X: {allOf: [{$ref: '#/components/schemas/Client'}]}\n",
+    ] {
+        super::generate(Path::new("fine.yaml"), &spec(" {}", schemas))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
 #[test]
 fn a_ref_cycle_through_all_of_is_a_located_error_not_a_stack_overflow() {
     let spec = |schemas: &str| {
