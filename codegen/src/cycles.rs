@@ -101,7 +101,8 @@ fn annotation_only(member: &Value) -> bool {
     })
 }
 
-/// Drops the `allOf` members that constrain nothing (`{}`, a lone `description`), moving
+/// Unwraps `allOf` members that are a lone alternative (`{anyOf: [X]}` is `X`), and drops the
+/// members that constrain nothing (`{}`, a lone `description`), moving
 /// their annotations onto the schema where it has none: `allOf: [{$ref: A}, {}]` becomes the
 /// one-member `allOf` typify reads as the reference, rather than a merge that can recurse
 /// without end when `A` holds it.
@@ -116,6 +117,7 @@ pub fn drop_empty_members(doc: &mut Value) {
             let Some(Value::Array(members)) = schema.get_mut("allOf") else {
                 return;
             };
+            members.iter_mut().for_each(unwrap_lone_alternative);
             if members.len() < 2 || !members.iter().any(annotation_only) {
                 return;
             }
@@ -137,6 +139,33 @@ pub fn drop_empty_members(doc: &mut Value) {
             }
         },
     );
+}
+
+/// `{anyOf: [X]}` (or `oneOf`) with nothing beside it is `X`; as an allOf member typify
+/// distributes the merge over such wrappers, and two nested ones around a schema the allOf
+/// also merges directly took minutes and gigabytes (found by the `spec_structured` fuzz
+/// target: `allOf: [{$ref: C}, {anyOf: [{anyOf: [{$ref: C}]}]}]`, C an anyOf).
+fn unwrap_lone_alternative(member: &mut Value) {
+    loop {
+        let Some(map) = member.as_object_mut() else {
+            return;
+        };
+        let lone = map.len() == 1
+            && ["anyOf", "oneOf"]
+                .iter()
+                .any(|k| matches!(map.get(*k), Some(Value::Array(items)) if items.len() == 1));
+        if !lone {
+            return;
+        }
+        let inner = match map.values_mut().next() {
+            Some(Value::Array(items)) => items.pop(),
+            _ => None,
+        };
+        match inner {
+            Some(inner) => *member = inner,
+            None => return,
+        }
+    }
 }
 
 /// The first schema of `components/schemas` that merges itself in, with the cycle.
@@ -192,7 +221,7 @@ pub fn check(file: &Path, doc: &Value) -> Result<(), SpecError> {
             }
         }
     }
-    Ok(())
+    check_merges_of_alternatives(file, doc, schemas)
 }
 
 /// The component schemas that reach themselves through composition members alone
@@ -323,6 +352,60 @@ fn check_recursive_merges(
     for (at, members) in &sites {
         if let Some(problem) = overlapping_merge(members, schemas, &recursive) {
             return Err(SpecError::at(file, at, problem));
+        }
+    }
+    Ok(())
+}
+
+/// Merges typify cannot finish that involve a schema with alternatives (oneOf/anyOf), at the
+/// allOfs of two or more members anywhere in the document. Checked after the allOf cycles of
+/// [`check`], which name the cycle better.
+fn check_merges_of_alternatives(
+    file: &Path,
+    doc: &Value,
+    schemas: &serde_json::Map<String, Value>,
+) -> Result<(), SpecError> {
+    let mut sites: Vec<(String, &Vec<Value>)> = Vec::new();
+    all_ofs(doc, &mut String::new(), &mut sites);
+    // One schema with alternatives reached from two members: typify merges it with itself,
+    // distributing over the alternatives of both sides, which grows without bound (found by the
+    // `spec_structured` fuzz target: `allOf: [{$ref: C}, {anyOf: [{anyOf: [{$ref: C}]}, {}]}]`,
+    // `C` an anyOf, took minutes and gigabytes).
+    for (at, members) in &sites {
+        let mut reached: Vec<std::collections::HashSet<&str>> = Vec::new();
+        for member in members.iter() {
+            let mut todo = Vec::new();
+            merged_refs(member, true, &mut todo);
+            let mut seen = std::collections::HashSet::new();
+            while let Some(name) = todo.pop() {
+                if seen.insert(name)
+                    && let Some(schema) = schemas.get(name)
+                {
+                    merged_refs(schema, true, &mut todo);
+                }
+            }
+            reached.push(seen);
+        }
+        for (i, left) in reached.iter().enumerate() {
+            for (j, right) in reached.iter().enumerate().skip(i + 1) {
+                let twice = left.intersection(right).copied().find(|name| {
+                    schemas
+                        .get(*name)
+                        .is_some_and(|s| s.get("anyOf").is_some() || s.get("oneOf").is_some())
+                });
+                if let Some(name) = twice {
+                    return Err(SpecError::at(
+                        file,
+                        at,
+                        format!(
+                            "this allOf merges '{name}', a schema with alternatives (oneOf/anyOf), \
+                             through two of its members ({i} and {j}); the generator cannot merge \
+                             such a schema with itself: keep it in one member, or merge by hand in \
+                             an overlay"
+                        ),
+                    ));
+                }
+            }
         }
     }
     // A merged schema whose own oneOf/anyOf holds itself: typify distributes the merge over

@@ -664,6 +664,41 @@ fn merging_a_schema_that_holds_itself_in_its_any_of_is_a_located_error() {
     }
 }
 
+/// Found by the `spec_structured` fuzz target (a timeout): an allOf reaching one schema with
+/// alternatives through two members; and a lone `anyOf` wrapper, which is its member.
+#[test]
+fn merging_a_schema_with_alternatives_twice_is_a_located_error() {
+    let spec = |schemas: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n\
+             components:\n  schemas:\n    \
+             C: {{anyOf: [{{type: object}}, {{oneOf: [{{type: string}}, {{type: integer}}]}}]}}\n{schemas}"
+        )
+    };
+    let c = "{$ref: '#/components/schemas/C'}";
+    let err = super::generate(
+        Path::new("twice.yaml"),
+        &spec(&format!(
+            "    M: {{allOf: [{c}, {{anyOf: [{{anyOf: [{c}]}}, {{}}]}}]}}\n"
+        )),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.location,
+        Location::Pointer("/components/schemas/M".into()),
+        "{err}"
+    );
+    assert!(
+        err.problem
+            .contains("merges 'C', a schema with alternatives"),
+        "{err}"
+    );
+    assert!(err.problem.contains("members (0 and 1)"), "{err}");
+    // A lone alternative beside a different schema is unwrapped and merged: generated.
+    let fine = format!("    M: {{allOf: [{{type: object}}, {{anyOf: [{{anyOf: [{c}]}}]}}]}}\n");
+    super::generate(Path::new("fine.yaml"), &spec(&fine)).unwrap_or_else(|e| panic!("{e}"));
+}
+
 #[test]
 fn a_ref_cycle_through_all_of_is_a_located_error_not_a_stack_overflow() {
     let spec = |schemas: &str| {
