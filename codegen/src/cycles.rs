@@ -176,7 +176,9 @@ pub fn check(file: &Path, doc: &Value) -> Result<(), SpecError> {
     else {
         return Ok(());
     };
-    check_recursive_merges(file, doc, schemas)?;
+    let mut sites: Vec<(String, &Vec<Value>)> = Vec::new();
+    all_ofs(doc, &mut String::new(), &mut sites);
+    check_recursive_merges(file, schemas, &sites)?;
     for (start, schema) in schemas {
         // Depth-first over merge edges, iterative so a long chain cannot overflow either.
         let mut stack: Vec<(Vec<&str>, &Value)> = vec![(vec![start.as_str()], schema)];
@@ -221,39 +223,53 @@ pub fn check(file: &Path, doc: &Value) -> Result<(), SpecError> {
             }
         }
     }
-    check_merges_of_alternatives(file, doc, schemas)
+    check_merges_of_alternatives(file, schemas, &sites)
 }
 
-/// The component schemas that reach themselves through composition members alone
-/// (`X: {oneOf: [.., {$ref: X}]}`, or a longer such chain): harmless as a type, endless when
-/// merged.
-fn self_containing(schemas: &serde_json::Map<String, Value>) -> std::collections::HashSet<&str> {
-    use std::collections::{HashMap, HashSet};
-    let edges: HashMap<&str, Vec<&str>> = schemas
+/// Each component schema's [`merged_refs`]: the schemas it merges whole when it is merged.
+fn merge_edges(
+    schemas: &serde_json::Map<String, Value>,
+) -> std::collections::HashMap<&str, Vec<&str>> {
+    schemas
         .iter()
         .filter_map(|(name, schema)| {
             let mut refs = Vec::new();
             merged_refs(schema, true, &mut refs);
             (!refs.is_empty()).then_some((name.as_str(), refs))
         })
-        .collect();
-    edges
-        .keys()
-        .copied()
-        .filter(|&from| {
-            let mut seen: HashSet<&str> = HashSet::new();
-            let mut todo: Vec<&str> = edges[from].clone();
-            while let Some(n) = todo.pop() {
-                if n == from {
-                    return true;
-                }
-                if seen.insert(n) {
-                    todo.extend(edges.get(n).into_iter().flatten());
-                }
-            }
-            false
-        })
         .collect()
+}
+
+/// The component schemas that reach themselves through composition members alone
+/// (`X: {oneOf: [.., {$ref: X}]}`, or a longer such chain): harmless as a type, endless when
+/// merged.
+fn self_containing<'a>(
+    edges: &std::collections::HashMap<&'a str, Vec<&'a str>>,
+) -> std::collections::HashSet<&'a str> {
+    edges
+        .iter()
+        .filter(|(from, to)| reach(edges, to.iter().copied()).contains(from))
+        .map(|(from, _)| *from)
+        .collect()
+}
+
+/// Every name reachable over `edges` from `start` (the starts included), each once, in the
+/// order reached; iterative, so a long chain cannot overflow the stack.
+fn reach<'a>(
+    edges: &std::collections::HashMap<&'a str, Vec<&'a str>>,
+    start: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'a str> {
+    let mut seen = std::collections::HashSet::new();
+    let mut order = Vec::new();
+    let mut todo: Vec<&str> = start.into_iter().collect();
+    todo.reverse();
+    while let Some(n) = todo.pop() {
+        if seen.insert(n) {
+            order.push(n);
+            todo.extend(edges.get(n).into_iter().flatten().rev());
+        }
+    }
+    order
 }
 
 /// Every component schema `$ref` anywhere inside `value`.
@@ -284,17 +300,10 @@ fn recursive(schemas: &serde_json::Map<String, Value>) -> std::collections::Hash
             (name.as_str(), refs)
         })
         .collect();
-    let reach = |from: &str| {
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut todo: Vec<&str> = edges.get(from).cloned().unwrap_or_default();
-        while let Some(n) = todo.pop() {
-            if seen.insert(n) {
-                todo.extend(edges.get(n).into_iter().flatten());
-            }
-        }
-        seen
-    };
-    let reaches: HashMap<&str, HashSet<&str>> = edges.keys().map(|&n| (n, reach(n))).collect();
+    let reaches: HashMap<&str, HashSet<&str>> = edges
+        .iter()
+        .map(|(&n, to)| (n, reach(&edges, to.iter().copied()).into_iter().collect()))
+        .collect();
     let on_cycle: HashSet<&str> = reaches
         .iter()
         .filter(|(n, r)| r.contains(*n))
@@ -314,16 +323,14 @@ fn recursive(schemas: &serde_json::Map<String, Value>) -> std::collections::Hash
 /// `A: {additionalProperties: {$ref: A}}` and `B` alike overflowed a 256 MB stack).
 fn check_recursive_merges(
     file: &Path,
-    doc: &Value,
     schemas: &serde_json::Map<String, Value>,
+    sites: &[(String, &Vec<Value>)],
 ) -> Result<(), SpecError> {
-    let mut sites: Vec<(String, &Vec<Value>)> = Vec::new();
-    all_ofs(doc, &mut String::new(), &mut sites);
     if sites.is_empty() {
         return Ok(());
     }
     let recursive = recursive(schemas);
-    for (at, members) in &sites {
+    for (at, members) in sites {
         // Two different ones: merging a type with what refers to itself again ends
         // (typify keeps a merge equal to the reference as the reference).
         let mut named: Vec<&str> = members
@@ -349,7 +356,7 @@ fn check_recursive_merges(
             ));
         }
     }
-    for (at, members) in &sites {
+    for (at, members) in sites {
         if let Some(problem) = overlapping_merge(members, schemas, &recursive) {
             return Err(SpecError::at(file, at, problem));
         }
@@ -362,36 +369,35 @@ fn check_recursive_merges(
 /// [`check`], which name the cycle better.
 fn check_merges_of_alternatives(
     file: &Path,
-    doc: &Value,
     schemas: &serde_json::Map<String, Value>,
+    sites: &[(String, &Vec<Value>)],
 ) -> Result<(), SpecError> {
-    let mut sites: Vec<(String, &Vec<Value>)> = Vec::new();
-    all_ofs(doc, &mut String::new(), &mut sites);
-    // One schema with alternatives reached from two members: typify merges it with itself,
-    // distributing over the alternatives of both sides, which grows without bound (found by the
-    // `spec_structured` fuzz target: `allOf: [{$ref: C}, {anyOf: [{anyOf: [{$ref: C}]}, {}]}]`,
-    // `C` an anyOf, took minutes and gigabytes).
-    for (at, members) in &sites {
-        let mut reached: Vec<std::collections::HashSet<&str>> = Vec::new();
-        for member in members.iter() {
-            let mut todo = Vec::new();
-            merged_refs(member, true, &mut todo);
-            let mut seen = std::collections::HashSet::new();
-            while let Some(name) = todo.pop() {
-                if seen.insert(name)
-                    && let Some(schema) = schemas.get(name)
-                {
-                    merged_refs(schema, true, &mut todo);
-                }
-            }
-            reached.push(seen);
-        }
+    if sites.is_empty() {
+        return Ok(());
+    }
+    let edges = merge_edges(schemas);
+    let self_containing = self_containing(&edges);
+    for (at, members) in sites {
+        // What each member merges whole, in the order it is reached.
+        let reached: Vec<Vec<&str>> = members
+            .iter()
+            .map(|member| {
+                let mut refs = Vec::new();
+                merged_refs(member, true, &mut refs);
+                reach(&edges, refs)
+            })
+            .collect();
+        // One schema with alternatives reached from two members: typify merges it with
+        // itself, distributing over the alternatives of both sides, which grows without bound
+        // (found by the `spec_structured` fuzz target: `allOf: [{$ref: C}, {anyOf: [{anyOf:
+        // [{$ref: C}]}, {}]}]`, `C` an anyOf, took minutes and gigabytes).
         for (i, left) in reached.iter().enumerate() {
             for (j, right) in reached.iter().enumerate().skip(i + 1) {
-                let twice = left.intersection(right).copied().find(|name| {
-                    schemas
-                        .get(*name)
-                        .is_some_and(|s| s.get("anyOf").is_some() || s.get("oneOf").is_some())
+                let twice = left.iter().copied().find(|name| {
+                    right.contains(name)
+                        && schemas
+                            .get(*name)
+                            .is_some_and(|s| s.get("anyOf").is_some() || s.get("oneOf").is_some())
                 });
                 if let Some(name) = twice {
                     return Err(SpecError::at(
@@ -407,39 +413,25 @@ fn check_merges_of_alternatives(
                 }
             }
         }
-    }
-    // A merged schema whose own oneOf/anyOf holds itself: typify distributes the merge over
-    // its members and meets the same merge again (found by the `spec_structured` fuzz target:
-    // `Client: {anyOf: [{type: string}, {$ref: Client}]}` merged by `M: {allOf: [{type:
-    // object}, {$ref: Client}]}`). A one-member allOf is read as the reference: not a merge.
-    let self_containing = self_containing(schemas);
-    if self_containing.is_empty() {
-        return Ok(());
-    }
-    for (at, members) in &sites {
-        let mut todo = Vec::new();
-        for member in members.iter() {
-            merged_refs(member, true, &mut todo);
-        }
-        let mut seen = std::collections::HashSet::new();
-        while let Some(name) = todo.pop() {
-            if self_containing.contains(name) {
-                return Err(SpecError::at(
-                    file,
-                    at,
-                    format!(
-                        "this allOf merges '{name}', which holds itself among its \
-                         oneOf/anyOf/allOf members; the generator cannot merge a type that \
-                         contains itself: drop the member that refers back, or merge by hand in \
-                         an overlay"
-                    ),
-                ));
-            }
-            if seen.insert(name)
-                && let Some(schema) = schemas.get(name)
-            {
-                merged_refs(schema, true, &mut todo);
-            }
+        // A merged schema whose own oneOf/anyOf holds itself: typify distributes the merge over
+        // its members and meets the same merge again (found by the `spec_structured` fuzz
+        // target: `Client: {anyOf: [{type: string}, {$ref: Client}]}` merged by `M: {allOf:
+        // [{type: object}, {$ref: Client}]}`). A one-member allOf is read as the reference.
+        if let Some(name) = reached
+            .iter()
+            .flatten()
+            .find(|name| self_containing.contains(*name))
+        {
+            return Err(SpecError::at(
+                file,
+                at,
+                format!(
+                    "this allOf merges '{name}', which holds itself among its \
+                     oneOf/anyOf/allOf members; the generator cannot merge a type that \
+                     contains itself: drop the member that refers back, or merge by hand in \
+                     an overlay"
+                ),
+            ));
         }
     }
     Ok(())
