@@ -4,22 +4,24 @@
 //! loses its header map altogether.
 
 use quote::ToTokens;
-use syn::visit_mut::{self, VisitMut};
+use syn::visit_mut::VisitMut;
 use syn::{Block, Expr, Lit, Pat, Stmt};
+
+use super::walk::{Pass, Then, Walk};
 
 const HEADER_MAP: &str = "header_map";
 
 /// Rewrites every generated operation of `file` in place.
 pub fn strip(file: &mut syn::File) {
     for item in super::find::client_items_mut(file) {
-        StripApiVersion.visit_item_mut(item);
+        Walk(&mut StripApiVersion).visit_item_mut(item);
     }
 }
 
 struct StripApiVersion;
 
-impl VisitMut for StripApiVersion {
-    fn visit_block_mut(&mut self, block: &mut Block) {
+impl Pass for StripApiVersion {
+    fn enter_block(&mut self, block: &mut Block) -> Then {
         let before = block.stmts.len();
         block.stmts.retain(|stmt| !is_api_version_append(stmt));
         let removed = before - block.stmts.len();
@@ -37,11 +39,11 @@ impl VisitMut for StripApiVersion {
                 // Nothing would be sent from the map: drop it and the merge into the request.
                 block.stmts.retain(|stmt| !is_header_map_binding(stmt));
                 for stmt in &mut block.stmts {
-                    DropHeaderMerge.visit_stmt_mut(stmt);
+                    Walk(&mut DropHeaderMerge).visit_stmt_mut(stmt);
                 }
             }
         }
-        visit_mut::visit_block_mut(self, block);
+        Then::Descend
     }
 }
 
@@ -74,8 +76,8 @@ fn is_header_map_binding(stmt: &Stmt) -> bool {
 /// `builder.headers(header_map)` becomes `builder`.
 struct DropHeaderMerge;
 
-impl VisitMut for DropHeaderMerge {
-    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+impl Pass for DropHeaderMerge {
+    fn enter_expr(&mut self, expr: &mut Expr) -> Then {
         if let Expr::MethodCall(call) = expr
             && call.method == "headers"
             && matches!(call.args.first(), Some(Expr::Path(arg)) if arg.path.is_ident(HEADER_MAP))
@@ -83,10 +85,9 @@ impl VisitMut for DropHeaderMerge {
             let receiver =
                 std::mem::replace(call.receiver.as_mut(), Expr::Verbatim(Default::default()));
             *expr = receiver;
-            self.visit_expr_mut(expr);
-            return;
+            return Then::Revisit;
         }
-        visit_mut::visit_expr_mut(self, expr);
+        Then::Descend
     }
 }
 

@@ -5,11 +5,12 @@
 
 use std::collections::HashMap;
 
-use syn::visit_mut::{self, VisitMut};
+use syn::visit_mut::VisitMut;
 use syn::{Expr, ExprMethodCall, parse_quote};
 
 use super::find;
 use super::model::{ApiModel, BodyKind, RequestBodyModel};
+use super::walk::{Pass, Walk};
 
 /// Rewrites the body code of every builder whose operation takes a body.
 pub fn encode(file: &mut syn::File, model: &ApiModel) {
@@ -25,16 +26,15 @@ pub fn encode(file: &mut syn::File, model: &ApiModel) {
         .collect();
     find::edit_methods(file, |f| {
         if let Some(body) = bodies.get(&f.sig.ident.to_string()) {
-            Body(body).visit_block_mut(&mut f.block);
+            Walk(&mut Body(body)).visit_block_mut(&mut f.block);
         }
     });
 }
 
 struct Body<'m>(&'m RequestBodyModel);
 
-impl VisitMut for Body<'_> {
-    fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        visit_mut::visit_expr_mut(self, expr);
+impl Pass for Body<'_> {
+    fn leave_expr(&mut self, expr: &mut Expr) {
         let Expr::MethodCall(call) = expr else { return };
         let media = self.0.media_type.as_str();
         match (self.0.kind, call.method.to_string().as_str()) {

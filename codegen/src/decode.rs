@@ -1,21 +1,22 @@
 //! Routes the generated operations' JSON success decoding through `::paysdk::runtime`, whose
 //! decoder moves the response headers instead of cloning them.
 
-use syn::visit_mut::{self, VisitMut};
+use syn::visit_mut::VisitMut;
 use syn::{Expr, parse_quote};
+
+use super::walk::{Pass, Walk};
 
 /// Rewrites every `ResponseValue::from_response(x)` of `file` in place.
 pub fn route(file: &mut syn::File) {
     for item in super::find::client_items_mut(file) {
-        RouteDecoding.visit_item_mut(item);
+        Walk(&mut RouteDecoding).visit_item_mut(item);
     }
 }
 
 struct RouteDecoding;
 
-impl VisitMut for RouteDecoding {
-    fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        visit_mut::visit_expr_mut(self, expr);
+impl Pass for RouteDecoding {
+    fn leave_expr(&mut self, expr: &mut Expr) {
         if let Expr::Call(call) = expr
             && let Expr::Path(function) = call.func.as_ref()
             && is_from_response(&function.path)

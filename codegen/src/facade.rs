@@ -9,7 +9,9 @@
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use syn::visit_mut::{self, VisitMut};
+use syn::visit_mut::VisitMut;
+
+use super::walk::{Pass, Then, Walk};
 use syn::{
     FnArg, GenericParam, ImplItem, ImplItemFn, Item, Lifetime, Pat, ReturnType, Type,
     TypeParamBound,
@@ -656,7 +658,7 @@ fn read<'m>(
         };
         let name = pat.ident.clone();
         let mut ty = (*typed.ty).clone();
-        Relifetime.visit_type_mut(&mut ty);
+        Walk(&mut Relifetime).visit_type_mut(&mut ty);
         let is_idempotency = declared
             .as_deref()
             .is_some_and(|h| name == names::method_name(h));
@@ -770,10 +772,10 @@ fn is_into_body(bound: &TypeParamBound) -> bool {
 /// Builder lifetimes (`'a`) become the call's (`'c`).
 struct Relifetime;
 
-impl VisitMut for Relifetime {
-    fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+impl Pass for Relifetime {
+    fn enter_lifetime(&mut self, lifetime: &mut Lifetime) -> Then {
         *lifetime = Lifetime::new("'c", lifetime.apostrophe);
-        visit_mut::visit_lifetime_mut(self, lifetime);
+        Then::Descend
     }
 }
 

@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
-use syn::visit_mut::{self, VisitMut};
+use syn::visit_mut::VisitMut;
+
+use super::walk::{Pass, Then, Walk};
 use syn::{Expr, ImplItem, Item, Lifetime, Pat, Stmt, Type};
 
 use super::config::{Constant, Shortcut};
@@ -239,7 +241,7 @@ pub(super) fn method(
         None => {
             let tys = args.iter().map(|(_, t)| {
                 let mut t = t.clone();
-                Elide.visit_type_mut(&mut t);
+                Walk(&mut Elide).visit_type_mut(&mut t);
                 t
             });
             quote! {
@@ -287,7 +289,7 @@ fn body(types: &[Item], ty: &Type, s: &Shortcut) -> Result<Body, String> {
             continue;
         };
         let mut fty = f.ty.clone();
-        Qualify(types).visit_type_mut(&mut fty);
+        Walk(&mut Qualify(types)).visit_type_mut(&mut fty);
         let optional = option_inner(&fty).is_some();
         if let Some(i) = s.arguments.iter().position(|a| a.field == json) {
             let arg = match &s.arguments[i].name {
@@ -337,7 +339,7 @@ fn body(types: &[Item], ty: &Type, s: &Shortcut) -> Result<Body, String> {
         ));
     }
     let mut body_ty = ty.clone();
-    Qualify(types).visit_type_mut(&mut body_ty);
+    Walk(&mut Qualify(types)).visit_type_mut(&mut body_ty);
     let init = quote!(#body_ty { #(#inits)* });
     let args = args.into_iter().flatten().collect();
     let text = text.into_iter().filter(|t| !t.is_empty()).collect();
@@ -457,9 +459,8 @@ fn last_is(ty: &Type, name: &str) -> bool {
 /// Bare names of generated types get `types::`, at any depth (`Vec<Account>`).
 struct Qualify<'a>(&'a [Item]);
 
-impl VisitMut for Qualify<'_> {
-    fn visit_type_path_mut(&mut self, p: &mut syn::TypePath) {
-        visit_mut::visit_type_path_mut(self, p);
+impl Pass for Qualify<'_> {
+    fn leave_type_path(&mut self, p: &mut syn::TypePath) {
         if p.qself.is_some() || p.path.leading_colon.is_some() || p.path.segments.len() != 1 {
             return;
         }
@@ -479,8 +480,9 @@ impl VisitMut for Qualify<'_> {
 /// The call lifetime `'c` elided, for an `async fn`'s arguments.
 struct Elide;
 
-impl VisitMut for Elide {
-    fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+impl Pass for Elide {
+    fn enter_lifetime(&mut self, lifetime: &mut Lifetime) -> Then {
         *lifetime = Lifetime::new("'_", lifetime.apostrophe);
+        Then::Skip
     }
 }

@@ -6,8 +6,10 @@
 use std::collections::{HashMap, HashSet};
 
 use quote::format_ident;
-use syn::visit_mut::{self, VisitMut};
+use syn::visit_mut::VisitMut;
 use syn::{Attribute, Fields, Ident, Item, Member, parse_quote};
+
+use super::walk::{Pass, Walk};
 
 /// Renames repeated field names in the structs of the `types` module and in the struct
 /// expressions that build them (typify's `Default` impls).
@@ -45,7 +47,7 @@ pub fn unique(file: &mut syn::File) {
                 }
             }
         }
-        StructExprs.visit_item_mod_mut(m);
+        Walk(&mut StructExprs).visit_item_mod_mut(m);
     }
 }
 
@@ -91,8 +93,8 @@ fn wire_rename(attrs: &[Attribute]) -> Option<()> {
 /// Renames repeated members of struct expressions the same way as the fields.
 struct StructExprs;
 
-impl VisitMut for StructExprs {
-    fn visit_expr_struct_mut(&mut self, expr: &mut syn::ExprStruct) {
+impl Pass for StructExprs {
+    fn enter_expr_struct(&mut self, expr: &mut syn::ExprStruct) {
         let names: Vec<Ident> = expr
             .fields
             .iter()
@@ -109,6 +111,5 @@ impl VisitMut for StructExprs {
                 }
             }
         }
-        visit_mut::visit_expr_struct_mut(self, expr);
     }
 }

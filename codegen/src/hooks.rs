@@ -4,30 +4,31 @@
 //! a request after its builder (the facade adds credentials in its call loop). Each `.await`
 //! would only add a state machine to every call.
 
-use syn::visit_mut::{self, VisitMut};
+use syn::visit_mut::VisitMut;
 use syn::{Block, Expr, ExprMethodCall, Pat, Stmt, parse_quote};
+
+use super::walk::{Pass, Then, Walk};
 
 /// Rewrites every generated operation of `file` in place.
 pub fn inline(file: &mut syn::File) {
     for item in super::find::client_items_mut(file) {
-        InlineHooks.visit_item_mut(item);
+        Walk(&mut InlineHooks).visit_item_mut(item);
     }
 }
 
 struct InlineHooks;
 
-impl VisitMut for InlineHooks {
-    fn visit_block_mut(&mut self, block: &mut Block) {
+impl Pass for InlineHooks {
+    fn enter_block(&mut self, block: &mut Block) -> Then {
         // `self.pre(request, &info).await?;` goes, and with it `let info = OperationInfo {..};`,
         // which only the hooks read.
         block
             .stmts
             .retain(|stmt| !(is_hook_statement(stmt, "pre") || binds_operation_info(stmt)));
-        visit_mut::visit_block_mut(self, block);
+        Then::Descend
     }
 
-    fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        visit_mut::visit_expr_mut(self, expr);
+    fn leave_expr(&mut self, expr: &mut Expr) {
         // `self.post(result, info).await?`
         if let Expr::Try(tried) = expr
             && let Expr::Await(awaited) = tried.expr.as_ref()

@@ -6,12 +6,13 @@ use std::collections::HashSet;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::visit_mut::{self, VisitMut};
+use syn::visit_mut::VisitMut;
 use syn::{Attribute, Fields, Ident, Item, ItemEnum, ItemImpl, LitStr, Type};
 
 use super::config::SecretField;
 use super::facade::json_name;
 use super::names;
+use super::walk::{Pass, Walk};
 
 /// Rewrites the `types` module of a generated file in place; `secrets` are the fields the
 /// sidecar marks secret, besides those whose names mark them as credentials.
@@ -225,7 +226,7 @@ impl OpenEnumTemplate {
             .iter()
             .map(|item| {
                 let mut item = item.clone();
-                fill.visit_item_mut(&mut item);
+                Walk(&mut fill).visit_item_mut(&mut item);
                 item
             })
             .collect()
@@ -271,20 +272,18 @@ impl Instantiate<'_> {
     }
 }
 
-impl VisitMut for Instantiate<'_> {
-    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+impl Pass for Instantiate<'_> {
+    fn enter_ident(&mut self, ident: &mut Ident) {
         if let Some(renamed) = self.rename(ident) {
             *ident = renamed;
         }
     }
 
-    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        visit_mut::visit_macro_mut(self, mac);
+    fn leave_macro(&mut self, mac: &mut syn::Macro) {
         mac.tokens = self.rename_tokens(std::mem::take(&mut mac.tokens));
     }
 
-    fn visit_item_enum_mut(&mut self, item: &mut ItemEnum) {
-        visit_mut::visit_item_enum_mut(self, item);
+    fn leave_item_enum(&mut self, item: &mut ItemEnum) {
         // The template's own doc lines follow the enum's.
         item.attrs.splice(0..0, self.e.docs.iter().cloned());
         let template = std::mem::take(&mut item.variants);
@@ -304,19 +303,18 @@ impl VisitMut for Instantiate<'_> {
         }
     }
 
-    fn visit_expr_match_mut(&mut self, node: &mut syn::ExprMatch) {
-        visit_mut::visit_expr_match_mut(self, node);
+    fn leave_expr_match(&mut self, node: &mut syn::ExprMatch) {
         let template = std::mem::take(&mut node.arms);
         for arm in template {
             let mut mentions = Mentions(false);
-            mentions.visit_arm_mut(&mut arm.clone());
+            Walk(&mut mentions).visit_arm_mut(&mut arm.clone());
             if !mentions.0 {
                 node.arms.push(arm);
                 continue;
             }
             for (_, ident, raw) in &self.e.variants {
                 let mut arm = arm.clone();
-                FillVariant { ident, raw }.visit_arm_mut(&mut arm);
+                Walk(&mut FillVariant { ident, raw }).visit_arm_mut(&mut arm);
                 node.arms.push(arm);
             }
         }
@@ -326,8 +324,8 @@ impl VisitMut for Instantiate<'_> {
 /// Whether a template node names the placeholder variant.
 struct Mentions(bool);
 
-impl VisitMut for Mentions {
-    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+impl Pass for Mentions {
+    fn enter_ident(&mut self, ident: &mut Ident) {
         self.0 |= ident == VARIANT;
     }
 }
@@ -338,14 +336,14 @@ struct FillVariant<'a> {
     raw: &'a str,
 }
 
-impl VisitMut for FillVariant<'_> {
-    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+impl Pass for FillVariant<'_> {
+    fn enter_ident(&mut self, ident: &mut Ident) {
         if ident == VARIANT {
             *ident = self.ident.clone();
         }
     }
 
-    fn visit_lit_str_mut(&mut self, lit: &mut LitStr) {
+    fn enter_lit_str(&mut self, lit: &mut LitStr) {
         if lit.value() == RAW {
             *lit = LitStr::new(self.raw, lit.span());
         }

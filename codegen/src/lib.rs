@@ -111,6 +111,7 @@ mod template;
 mod timing;
 #[doc(hidden)]
 pub mod validate;
+mod walk;
 #[doc(hidden)]
 pub mod webhooks;
 

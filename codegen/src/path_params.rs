@@ -4,36 +4,39 @@
 
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
-use syn::visit_mut::{self, VisitMut};
+use syn::visit_mut::VisitMut;
 use syn::{Expr, Macro, Token, parse_quote};
+
+use super::walk::{Pass, Then, Walk};
 
 /// Rewrites every `encode_path(&x.to_string())` of `file` in place.
 pub fn stream(file: &mut syn::File) {
     for item in super::find::client_items_mut(file) {
-        StreamPathParams.visit_item_mut(item);
+        Walk(&mut StreamPathParams).visit_item_mut(item);
     }
 }
 
 struct StreamPathParams;
 
-impl VisitMut for StreamPathParams {
+impl Pass for StreamPathParams {
     /// progenitor builds each URL with `format!`, whose arguments are plain tokens to syn.
-    fn visit_macro_mut(&mut self, mac: &mut Macro) {
+    /// Other macros are left alone, tokens and path.
+    fn enter_macro(&mut self, mac: &mut Macro) -> Then {
         if !mac.path.is_ident("format") {
-            return;
+            return Then::Skip;
         }
         let Ok(mut args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
         else {
-            return;
+            return Then::Skip;
         };
         for arg in args.iter_mut() {
-            self.visit_expr_mut(arg);
+            Walk(self).visit_expr_mut(arg);
         }
         mac.tokens = args.into_token_stream();
+        Then::Skip
     }
 
-    fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        visit_mut::visit_expr_mut(self, expr);
+    fn leave_expr(&mut self, expr: &mut Expr) {
         if let Expr::Call(call) = expr
             && let Expr::Path(function) = call.func.as_ref()
             && function

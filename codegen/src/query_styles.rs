@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use serde_json::Value;
-use syn::visit_mut::{self, VisitMut};
+use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItem, Item, Lit, Pat, Stmt, parse_quote};
 
 use super::error::{SpecError, pointer};
@@ -23,6 +23,7 @@ use super::model::{QueryStyle, StyledQueryParam};
 use super::names::method_name;
 use super::normalize::METHODS;
 use super::validate::resolve;
+use super::walk::{Pass, Walk};
 
 /// Follows `$ref`s to the node and its pointer (cycle-safe).
 fn deref_at<'a>(doc: &'a Value, mut node: &'a Value, mut at: String) -> (&'a Value, String) {
@@ -214,7 +215,7 @@ fn rewrite_method(stmts: &mut Vec<Stmt>, params: &[&StyledQueryParam]) {
         names: params.iter().map(|p| p.name.as_str()).collect(),
         found: Vec::new(),
     };
-    strip.visit_stmt_mut(&mut stmts[at]);
+    Walk(&mut strip).visit_stmt_mut(&mut stmts[at]);
     let mut added: Vec<Stmt> = Vec::new();
     for (name, value) in strip.found {
         let Some(p) = params.iter().find(|p| p.name == name) else {
@@ -304,9 +305,8 @@ impl StripQuery<'_> {
     }
 }
 
-impl VisitMut for StripQuery<'_> {
-    fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        visit_mut::visit_expr_mut(self, expr);
+impl Pass for StripQuery<'_> {
+    fn leave_expr(&mut self, expr: &mut Expr) {
         if let Expr::MethodCall(call) = expr
             && call.method == "query"
             && call.args.len() == 1

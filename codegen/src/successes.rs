@@ -9,7 +9,7 @@ use std::path::Path;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::visit_mut::{self, VisitMut};
+use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItemFn, Stmt, Type, parse_quote};
 
 use super::error::{SpecError, pointer};
@@ -18,6 +18,7 @@ use super::model::{
     ApiModel, OperationModel, StatusKey, SuccessBody, SuccessModel, SuccessResponse,
 };
 use super::normalize::{operation_type_name, status_name};
+use super::walk::{Pass, Then, Walk};
 
 /// The name of an operation's success enum: `orders.create` → `OrdersCreateResponse`,
 /// `3dsAuthenticate` → `X3dsAuthenticateResponse`.
@@ -124,21 +125,21 @@ fn retype_operation(f: &mut ImplItemFn, op: &OperationModel, ty: &Type) {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     };
-    ReplaceStatusMatch(decode).visit_block_mut(&mut f.block);
+    Walk(&mut ReplaceStatusMatch(decode)).visit_block_mut(&mut f.block);
 }
 
 struct ReplaceStatusMatch(Expr);
 
-impl VisitMut for ReplaceStatusMatch {
-    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+impl Pass for ReplaceStatusMatch {
+    fn enter_expr(&mut self, expr: &mut Expr) -> Then {
         if let Expr::Match(m) = expr
             && let Expr::MethodCall(call) = m.expr.as_ref()
             && call.method == "as_u16"
         {
             *expr = self.0.clone();
-            return;
+            return Then::Skip;
         }
-        visit_mut::visit_expr_mut(self, expr);
+        Then::Descend
     }
 }
 
