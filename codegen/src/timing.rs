@@ -7,11 +7,22 @@ use std::time::Instant;
 
 /// Runs `f`, printing `paysdk-codegen: <stage> <seconds>` when timings are asked for.
 pub(crate) fn stage<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let mut f = Some(f);
+    let mut value = None;
+    // The timing code is compiled once, not once per stage's closure type.
+    timed(name, &mut || value = f.take().map(|f| f()));
+    match value {
+        Some(value) => value,
+        None => unreachable!("`timed` runs its closure exactly once"),
+    }
+}
+
+fn timed(name: &str, run: &mut dyn FnMut()) {
     if std::env::var_os("PAYSDK_CODEGEN_TIMINGS").is_none() {
-        return f();
+        return run();
     }
     let (wall, cpu) = (Instant::now(), thread_cpu_ns());
-    let value = f();
+    run();
     let wall = wall.elapsed().as_secs_f64();
     match (cpu, thread_cpu_ns()) {
         (Some(start), Some(end)) => eprintln!(
@@ -20,7 +31,6 @@ pub(crate) fn stage<T>(name: &str, f: impl FnOnce() -> T) -> T {
         ),
         _ => eprintln!("paysdk-codegen: {name:<18} {wall:>7.3} s wall"),
     }
-    value
 }
 
 /// The calling thread's CPU time in nanoseconds (the first field of Linux's schedstat).
