@@ -17,9 +17,12 @@ use super::config::{BuildError, ClientConfig};
 use super::context::{CallCtx, FixedHeaders};
 use super::error::{Error, ErrorMeta, Failure, OperationError};
 use super::operation::{OperationSpec, ServerTemplate};
-use super::orchestrator::{Invocation, ProviderPolicy, Response, Transport};
+use super::orchestrator::{
+    Ended, Exchange, Invocation, ProviderPolicy, Response, Transport, Typed,
+};
 use super::prepared::Prepared;
 use super::retry::{is_transient_status, retry_after_header};
+use super::secret::Secret;
 
 /// A boxed call future, as a generated call's `IntoFuture` returns it.
 pub type BoxCall<'c, T, E> =
@@ -152,8 +155,14 @@ pub struct ApiClient<C> {
 }
 
 struct Inner<C> {
-    transport: Transport,
+    shared: Shared,
     raw: C,
+}
+
+/// What calls need besides the generated client, apart from it so that the call path does
+/// not depend on its type.
+struct Shared {
+    transport: Transport,
     auth: Auth,
     idempotency_max_len: usize,
 }
@@ -169,7 +178,7 @@ impl<C> Clone for ApiClient<C> {
 impl<C> fmt::Debug for ApiClient<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiClient")
-            .field("base_url", &self.inner.transport.base_url)
+            .field("base_url", &self.inner.shared.transport.base_url)
             .finish_non_exhaustive()
     }
 }
@@ -224,17 +233,19 @@ impl<C: Send + Sync + 'static> ApiClient<C> {
         let raw = transport.generated(new);
         Ok(ApiClient {
             inner: Arc::new(Inner {
-                transport,
+                shared: Shared {
+                    transport,
+                    auth,
+                    idempotency_max_len,
+                },
                 raw,
-                auth,
-                idempotency_max_len,
             }),
         })
     }
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.inner.transport.base_url
+        &self.inner.shared.transport.base_url
     }
 
     /// The generated raw client.
@@ -265,62 +276,85 @@ impl<C: Send + Sync + 'static> ApiClient<C> {
     {
         let inner = &*self.inner;
         async move {
-            let resolved = match inner.auth.resolve(security) {
-                Ok(resolved) => resolved,
-                Err(missing) => {
-                    let kind = E::from_failure(Failure::InvalidRequest(missing));
-                    return Err(Error::new(kind, ErrorMeta::default()));
-                }
+            let mut exchange = Typed::new(move || build(&inner.raw));
+            let call = CallSpec {
+                op,
+                security,
+                idempotency,
+                caller_key,
             };
-            let query = resolved.query;
-            let build = move || {
-                let prepared = build(&inner.raw)?;
-                if query.is_empty() {
-                    return Ok(prepared);
-                }
-                Ok(prepared.map_request(|request| {
-                    let mut url = request.url().clone();
-                    url.query_pairs_mut()
-                        .extend_pairs(query.iter().map(|(name, key)| (*name, key.expose())));
-                    *request.url_mut() = url;
-                }))
-            };
-            let max_len = inner.idempotency_max_len;
-            fn keyed<'i>(
-                invocation: Invocation<'i>,
-                idempotency: Option<&'static str>,
-                max_len: usize,
-                caller_key: Option<String>,
-            ) -> Invocation<'i> {
-                match idempotency {
-                    Some(header) => invocation.idempotent(header, max_len, caller_key),
-                    None => invocation,
-                }
+            let ended = inner.shared.call(call, &mut exchange).await;
+            exchange.finish(ended)
+        }
+    }
+}
+
+/// What `ApiClient::execute` was given besides the builder.
+struct CallSpec {
+    op: &'static OperationSpec,
+    security: Requirement,
+    idempotency: Option<&'static str>,
+    caller_key: Option<String>,
+}
+
+impl Shared {
+    /// The credentials and the idempotency key of a call, then the call loop; not generic,
+    /// so it is compiled once for every operation.
+    async fn call(&self, call: CallSpec, exchange: &mut dyn Exchange) -> Ended {
+        let CallSpec {
+            op,
+            security,
+            idempotency,
+            caller_key,
+        } = call;
+        let resolved = match self.auth.resolve(security) {
+            Ok(resolved) => resolved,
+            Err(missing) => {
+                exchange.fail(Err(Failure::InvalidRequest(missing)));
+                return Err(ErrorMeta::default());
             }
-            match resolved.source {
-                None => {
-                    let invocation = keyed(
-                        Invocation::new(op, FixedHeaders::new(resolved.headers)),
-                        idempotency,
-                        max_len,
-                        caller_key,
-                    );
-                    inner.transport.execute(invocation, build).await
-                }
-                Some(dynamic) => {
-                    let session = SourceSession {
-                        fixed: resolved.headers,
-                        dynamic,
-                        operation_id: op.operation_id,
-                    };
-                    let invocation = keyed(
-                        Invocation::in_session(op, &session),
-                        idempotency,
-                        max_len,
-                        caller_key,
-                    );
-                    inner.transport.execute(invocation, build).await
-                }
+        };
+        let max_len = self.idempotency_max_len;
+        let query = resolved.query;
+        fn keyed<'i>(
+            mut invocation: Invocation<'i>,
+            query: Vec<(&'static str, &'i Secret)>,
+            idempotency: Option<&'static str>,
+            max_len: usize,
+            caller_key: Option<String>,
+        ) -> Invocation<'i> {
+            invocation.query = query;
+            match idempotency {
+                Some(header) => invocation.idempotent(header, max_len, caller_key),
+                None => invocation,
+            }
+        }
+        match resolved.source {
+            None => {
+                let headers = FixedHeaders::new(resolved.headers);
+                let invocation = keyed(
+                    Invocation::new(op, headers),
+                    query,
+                    idempotency,
+                    max_len,
+                    caller_key,
+                );
+                self.transport.exchange(invocation, exchange).await
+            }
+            Some(dynamic) => {
+                let session = SourceSession {
+                    fixed: resolved.headers,
+                    dynamic,
+                    operation_id: op.operation_id,
+                };
+                let invocation = keyed(
+                    Invocation::in_session(op, &session),
+                    query,
+                    idempotency,
+                    max_len,
+                    caller_key,
+                );
+                self.transport.exchange(invocation, exchange).await
             }
         }
     }

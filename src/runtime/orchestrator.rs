@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use bytes::Bytes;
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -18,7 +19,7 @@ use tracing::instrument::Instrumented;
 
 use super::config::{BuildError, ClientConfig};
 use super::context::{CallCtx, FixedHeaders};
-use super::decode::{BodyError, Decoder, read_body};
+use super::decode::Decoder;
 use super::error::{
     DecodeFailure, Error, ErrorMeta, Failure, InvalidRequest, OperationError, RawBody, RawResponse,
     TimeoutError, TimeoutKind, TransportError,
@@ -27,6 +28,7 @@ use super::idempotency::IdempotencyKey;
 use super::operation::OperationSpec;
 use super::prepared::Prepared;
 use super::retry::{is_transient_status, retry_after_header};
+use super::secret::Secret;
 use super::session::Session;
 
 /// What differs between providers in how responses are read. Small and stateless; each
@@ -196,6 +198,8 @@ pub(crate) struct Invocation<'s> {
     pub(crate) op: &'static OperationSpec,
     /// Credentials for every attempt.
     pub(crate) credentials: Credentials<'s>,
+    /// Credentials added to the query of every attempt.
+    pub(crate) query: Vec<(&'static str, &'s Secret)>,
     /// The idempotency header and key, if the operation gets one.
     pub(crate) idempotency: Option<(HeaderName, IdempotencyKey)>,
     /// Set when the request cannot be built (a caller's key the provider would reject).
@@ -217,6 +221,7 @@ impl<'s> Invocation<'s> {
         Invocation {
             op,
             credentials,
+            query: Vec::new(),
             idempotency: None,
             invalid: None,
         }
@@ -242,30 +247,176 @@ impl<'s> Invocation<'s> {
     }
 }
 
+/// What of a call depends on its operation's types: the generated builder, the success
+/// type and the error enum. The call loop reaches them through this trait, so it is
+/// compiled once rather than once per operation.
+pub(crate) trait Exchange: Send {
+    /// Makes one attempt's request, keeping how its success body decodes.
+    // The builders' error type is progenitor's.
+    #[allow(clippy::result_large_err)]
+    fn request(&mut self) -> Result<reqwest::Request, progenitor_client::Error<()>>;
+    /// Decodes a success body and keeps the value.
+    fn decode(&mut self, status: StatusCode, body: &Bytes) -> Result<(), serde_json::Error>;
+    /// Makes the operation's error from an error response or a failure and keeps it;
+    /// returns its status.
+    fn fail(&mut self, outcome: Result<&RawResponse, Failure>) -> Option<StatusCode>;
+    /// Writes the error kept, for the log.
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+/// How a call ended; the value or the error itself is kept by its [`Exchange`].
+pub(crate) type Ended = Result<Success, ErrorMeta>;
+
+/// A success, but for its decoded body.
+pub(crate) struct Success {
+    status: StatusCode,
+    headers: HeaderMap,
+    idempotency_key: Option<String>,
+    request_ref_header: Option<&'static HeaderName>,
+    attempts: u32,
+}
+
+/// The [`Exchange`] of an operation: `build` makes its requests, whose success bodies are
+/// `T`, and its errors are `E`.
+pub(crate) struct Typed<T, E, B> {
+    build: B,
+    decoder: Option<Decoder<T>>,
+    value: Option<T>,
+    error: Option<E>,
+}
+
+impl<T, E, B> Typed<T, E, B>
+where
+    T: Send + 'static,
+    E: OperationError,
+    B: Fn() -> Result<Prepared<T>, progenitor_client::Error<()>> + Send,
+{
+    pub(crate) fn new(build: B) -> Self {
+        Typed {
+            build,
+            decoder: None,
+            value: None,
+            error: None,
+        }
+    }
+
+    /// The call's result from how it ended.
+    pub(crate) fn finish(self, ended: Ended) -> Result<Response<T>, Error<E>> {
+        let Typed { value, error, .. } = self;
+        // The loop keeps a value before a success and an error before a failure.
+        let kind = match ended {
+            Ok(s) => match value {
+                Some(value) => return Ok(s.with(value)),
+                None => E::from_failure(lost()),
+            },
+            Err(meta) => match error {
+                Some(kind) => return Err(Error::new(kind, meta)),
+                None => E::from_failure(lost()),
+            },
+        };
+        Err(Error::new(kind, ErrorMeta::default()))
+    }
+}
+
+impl Success {
+    fn with<T>(self, value: T) -> Response<T> {
+        Response {
+            value: Box::new(ResponseValue::new(value, self.status, self.headers)),
+            idempotency_key: self.idempotency_key,
+            request_ref_header: self.request_ref_header,
+            attempts: self.attempts,
+        }
+    }
+}
+
+/// What a call that ended without a result gives (the loop never does so).
+fn lost() -> Failure {
+    Failure::InvalidRequest(InvalidRequest::new("the call ended without a result"))
+}
+
+impl<T, E, B> Exchange for Typed<T, E, B>
+where
+    T: Send + 'static,
+    E: OperationError,
+    B: Fn() -> Result<Prepared<T>, progenitor_client::Error<()>> + Send,
+{
+    fn request(&mut self) -> Result<reqwest::Request, progenitor_client::Error<()>> {
+        let (request, decoder) = (self.build)()?.into_parts();
+        self.decoder = Some(decoder);
+        Ok(request)
+    }
+
+    fn decode(&mut self, status: StatusCode, body: &Bytes) -> Result<(), serde_json::Error> {
+        let Some(decode) = self.decoder else {
+            return Err(serde::de::Error::custom("no request was built"));
+        };
+        self.value = Some(decode(status, body)?);
+        Ok(())
+    }
+
+    fn fail(&mut self, outcome: Result<&RawResponse, Failure>) -> Option<StatusCode> {
+        let kind = match outcome {
+            Ok(raw) => E::from_response(raw),
+            Err(failure) => E::from_failure(failure),
+        };
+        self.error.insert(kind).status()
+    }
+
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.error {
+            Some(kind) => fmt::Display::fmt(kind, f),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The error an [`Exchange`] keeps, as the log shows it.
+struct Described<'e>(&'e dyn Exchange);
+
+impl fmt::Display for Described<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.describe(f)
+    }
+}
+
 /// How an attempt ended, before it is turned into a result.
-enum Attempt<T> {
-    Success(Box<ResponseValue<T>>),
+enum Attempt {
+    /// The body is decoded and kept by the exchange.
+    Success(StatusCode, HeaderMap),
     Response(RawResponse),
     Failed(Failure),
 }
 
 impl Transport {
-    /// Runs a call. `build` makes the request of one attempt (a generated
+    /// Runs a call of a generated builder through the call loop, for the fixture clients'
+    /// tests.
+    #[cfg(test)]
+    pub(crate) async fn execute<T, E, B>(
+        &self,
+        invocation: Invocation<'_>,
+        build: B,
+    ) -> Result<Response<T>, Error<E>>
+    where
+        T: Send + 'static,
+        E: OperationError,
+        B: Fn() -> Result<Prepared<T>, progenitor_client::Error<()>> + Send,
+    {
+        let mut exchange = Typed::new(build);
+        let ended = self.exchange(invocation, &mut exchange).await;
+        exchange.finish(ended)
+    }
+
+    /// Runs a call. `exchange` makes the request of one attempt (with a generated
     /// `<operation>_request` builder); the loop adds the credentials and the idempotency key,
-    /// sends it, and decodes a success body as `T` with the decoder the builder gave.
+    /// sends it, and has `exchange` decode the success body or make the error.
     ///
     /// Not an `async fn`: the call's future is `run`'s own, wrapped in its span only when a
     /// subscriber listens, so no layer is added around it.
-    pub(crate) fn execute<'s, T, E, B>(
-        &'s self,
-        invocation: Invocation<'s>,
-        build: B,
-    ) -> impl Future<Output = Result<Response<T>, Error<E>>>
-    where
-        T: 'static,
-        E: OperationError,
-        B: Fn() -> Result<Prepared<T>, progenitor_client::Error<()>>,
-    {
+    pub(crate) fn exchange<'a>(
+        &'a self,
+        invocation: Invocation<'a>,
+        exchange: &'a mut dyn Exchange,
+    ) -> impl Future<Output = Ended> + Send + 'a {
         let key = invocation
             .idempotency
             .as_ref()
@@ -280,28 +431,23 @@ impl Transport {
         // Entering a disabled span on every poll still costs; skip it when nobody listens.
         if span.is_disabled() {
             Traced::Plain {
-                future: self.run(invocation, build, key, span),
+                future: self.run(invocation, exchange, key, span),
             }
         } else {
-            let future = self.run(invocation, build, key, span.clone());
+            let future = self.run(invocation, exchange, key, span.clone());
             Traced::Instrumented {
                 future: future.instrument(span),
             }
         }
     }
 
-    async fn run<T, E, B>(
+    async fn run(
         &self,
         invocation: Invocation<'_>,
-        build: B,
+        exchange: &mut dyn Exchange,
         mut key: Option<String>,
         span: tracing::Span,
-    ) -> Result<Response<T>, Error<E>>
-    where
-        T: 'static,
-        E: OperationError,
-        B: Fn() -> Result<Prepared<T>, progenitor_client::Error<()>>,
-    {
+    ) -> Ended {
         let config = &self.config;
         let op = invocation.op;
         let started = Instant::now();
@@ -309,11 +455,8 @@ impl Transport {
         let safe_to_resend = op.is_idempotent_method() || invocation.idempotency.is_some();
 
         if let Some(invalid) = invocation.invalid {
-            let meta = ErrorMeta::default();
-            return Err(Error::new(
-                E::from_failure(Failure::InvalidRequest(invalid)),
-                meta,
-            ));
+            exchange.fail(Err(Failure::InvalidRequest(invalid)));
+            return Err(ErrorMeta::default());
         }
         let idempotency_header = match &invocation.idempotency {
             None => None,
@@ -323,10 +466,12 @@ impl Transport {
                     let failure = Failure::InvalidRequest(InvalidRequest::new(
                         "the idempotency key is not a valid header value",
                     ));
-                    return Err(Error::new(E::from_failure(failure), meta(key.as_str(), 0)));
+                    exchange.fail(Err(failure));
+                    return Err(meta(key.as_str(), 0));
                 }
             },
         };
+        let query = invocation.query;
         let (mut credentials, session) = match invocation.credentials {
             Credentials::Fixed(headers) => (headers, None),
             Credentials::Session(session) => {
@@ -334,8 +479,8 @@ impl Transport {
                     && let Err(failed) = session.renew().await
                 {
                     // Without its credential the call would only be refused: not sent.
-                    let failure = Failure::InvalidRequest(failed);
-                    return Err(Error::new(E::from_failure(failure), ErrorMeta::default()));
+                    exchange.fail(Err(Failure::InvalidRequest(failed)));
+                    return Err(ErrorMeta::default());
                 }
                 (session.headers(), Some(session))
             }
@@ -358,8 +503,14 @@ impl Transport {
                 };
                 Attempt::Failed(Failure::Timeout(TimeoutError { kind, after: limit }))
             };
-            let outcome = match build().map(Prepared::into_parts) {
-                Ok((mut request, decode)) => {
+            let outcome = match exchange.request() {
+                Ok(mut request) => {
+                    if !query.is_empty() {
+                        request
+                            .url_mut()
+                            .query_pairs_mut()
+                            .extend_pairs(query.iter().map(|(name, key)| (*name, key.expose())));
+                    }
                     let headers = request.headers_mut();
                     for (name, value) in credentials.iter() {
                         headers.append(name.clone(), value.clone());
@@ -378,8 +529,10 @@ impl Transport {
                             Attempt::Failed(transport_failure(e, reached))
                         }
                         Some(Ok(response)) if is_success(op, response.status()) => {
-                            let read = Within::new(read_success(response, decode), timer.as_mut());
-                            read.await.unwrap_or_else(timed_out)
+                            let read = read_success(response, &mut *exchange);
+                            Within::new(read, timer.as_mut())
+                                .await
+                                .unwrap_or_else(timed_out)
                         }
                         Some(Ok(response)) => {
                             let read = Within::new(read_error_response(response), timer.as_mut());
@@ -391,17 +544,24 @@ impl Transport {
             };
 
             // Decided before waiting, so nothing of this attempt is kept across the wait.
-            let settled = self.settle(outcome, attempt, &mut key, safe_to_resend, deadline, &span);
-            let error = match settled {
+            let settled = self.settle(
+                outcome,
+                &mut *exchange,
+                attempt,
+                &mut key,
+                safe_to_resend,
+                deadline,
+                &span,
+            );
+            let meta = match settled {
                 Settled::Retry(wait) => {
                     tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
                     tokio::time::sleep(wait).await;
                     continue;
                 }
-                Settled::Done(Err(error)) if error.status() == Some(StatusCode::UNAUTHORIZED) => {
-                    error
-                }
-                Settled::Done(result) => return result,
+                Settled::Failed(meta, Some(StatusCode::UNAUTHORIZED)) => meta,
+                Settled::Failed(meta, _) => return Err(meta),
+                Settled::Done(success) => return Ok(success),
             };
             // A 401 in a session: the token may have expired. Log in once more and resend,
             // with the same idempotency key, so it stays the same logical call.
@@ -410,35 +570,38 @@ impl Transport {
                     renewed = true;
                     tracing::debug!(operation = op.operation_id, "401: logging in again once");
                     if session.renew().await.is_err() {
-                        return Err(error);
+                        return Err(meta);
                     }
                     credentials = session.headers();
                 }
-                _ => return Err(error),
+                _ => return Err(meta),
             }
         }
     }
 
     /// What an attempt's outcome means for the call: its result, or a wait before resending.
-    fn settle<T, E: OperationError>(
+    #[allow(clippy::too_many_arguments)]
+    fn settle(
         &self,
-        outcome: Attempt<T>,
+        outcome: Attempt,
+        exchange: &mut dyn Exchange,
         attempt: u32,
         key: &mut Option<String>,
         safe_to_resend: bool,
         deadline: Instant,
         span: &tracing::Span,
-    ) -> Settled<T, E> {
+    ) -> Settled {
         let config = &self.config;
         let (meta, failure_or_response) = match outcome {
-            Attempt::Success(value) => {
-                record(span, "status", value.status().as_u16());
-                return Settled::Done(Ok(Response {
-                    value,
+            Attempt::Success(status, headers) => {
+                record(span, "status", status.as_u16());
+                return Settled::Done(Success {
+                    status,
+                    headers,
                     idempotency_key: key.take(),
                     request_ref_header: self.policy.request_ref_header(),
                     attempts: attempt,
-                }));
+                });
             }
             Attempt::Response(raw) => {
                 record(span, "status", raw.status.as_u16());
@@ -490,12 +653,12 @@ impl Transport {
         match wait {
             Some(wait) if Instant::now() + wait < deadline => Settled::Retry(wait),
             _ => {
-                let kind = match failure_or_response {
-                    Ok(raw) => E::from_response(&raw),
-                    Err(failure) => E::from_failure(failure),
+                let status = match failure_or_response {
+                    Ok(raw) => exchange.fail(Ok(&raw)),
+                    Err(failure) => exchange.fail(Err(failure)),
                 };
-                tracing::debug!(attempt, "call failed: {kind}");
-                Settled::Done(Err(Error::new(kind, meta)))
+                tracing::debug!(attempt, "call failed: {}", Described(exchange));
+                Settled::Failed(meta, status)
             }
         }
     }
@@ -522,8 +685,9 @@ impl<F: Future> Future for Traced<F> {
 }
 
 /// What the call loop does after an attempt.
-enum Settled<T, E> {
-    Done(Result<Response<T>, Error<E>>),
+enum Settled {
+    Done(Success),
+    Failed(ErrorMeta, Option<StatusCode>),
     Retry(Duration),
 }
 
@@ -543,7 +707,7 @@ fn meta(key: &str, attempts: u32) -> ErrorMeta {
 }
 
 /// Reads the body of an error status (the only outcome of an attempt that needs more I/O).
-async fn read_error_response<T>(response: reqwest::Response) -> Attempt<T> {
+async fn read_error_response(response: reqwest::Response) -> Attempt {
     let status = response.status();
     let headers = response.headers().clone();
     match response.bytes().await {
@@ -566,13 +730,18 @@ fn is_success(op: &OperationSpec, status: StatusCode) -> bool {
     }
 }
 
-/// Reads and decodes a success body; one that does not decode keeps its status.
-async fn read_success<T>(response: reqwest::Response, decode: Decoder<T>) -> Attempt<T> {
+/// Reads a success body and has `exchange` decode it; one that does not decode keeps its
+/// status. The headers are moved into the result rather than cloned.
+async fn read_success(mut response: reqwest::Response, exchange: &mut dyn Exchange) -> Attempt {
     let status = response.status();
-    match read_body(response, decode).await {
-        Ok(value) => Attempt::Success(Box::new(value)),
-        Err(BodyError::Read(e)) => Attempt::Failed(transport_failure(e, true)),
-        Err(BodyError::Decode(body, e)) => Attempt::Failed(Failure::Decode(DecodeFailure {
+    let headers = std::mem::take(response.headers_mut());
+    let body = match response.bytes().await {
+        Ok(body) => body,
+        Err(e) => return Attempt::Failed(transport_failure(e, true)),
+    };
+    match exchange.decode(status, &body) {
+        Ok(()) => Attempt::Success(status, headers),
+        Err(e) => Attempt::Failed(Failure::Decode(DecodeFailure {
             status,
             body: RawBody::capped(body),
             reason: e.to_string(),

@@ -48,12 +48,6 @@ impl<T> Prepared<T> {
         self
     }
 
-    /// The same request, changed by `edit` (credentials in the query).
-    pub(crate) fn map_request(mut self, edit: impl FnOnce(&mut reqwest::Request)) -> Self {
-        edit(&mut self.request);
-        self
-    }
-
     /// The request and how its success body is decoded.
     pub(crate) fn into_parts(self) -> (reqwest::Request, Decoder<T>) {
         (self.request, self.decode)
